@@ -1,0 +1,213 @@
+// Package flows holds Nido's conversations and their rules: who may do what,
+// what Nido answers, what it remembers. It speaks in ids, message ids from
+// locales/ and plain data; bot/ turns that into Telegram messages, and the
+// scheduler calls back into it when something is due.
+//
+// Each flow lives in one file that reads top to bottom: the routes it answers
+// (commands, buttons, typed steps), then one function per step, in order.
+package flows
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/redis/go-redis/v9"
+
+	"nido/scheduler/clock"
+)
+
+// Config is everything the flows need, wired by main.
+type Config struct {
+	Redis  redis.UniversalClient
+	Prefix string
+	Sender Sender
+	Clock  clock.Clock
+	// Location is the network's time zone: every date a person reads or types is in it.
+	Location    *time.Location
+	DefaultLang string
+	// AdminIDs are the Telegram user ids of the network's administrators.
+	AdminIDs []int64
+	// BotUsername makes invite links (https://t.me/<BotUsername>?start=<code>).
+	BotUsername string
+	// InviteTTL is how long an invite can be used; 7 days when zero.
+	InviteTTL time.Duration
+	// ConversationTTL is how long an abandoned conversation is kept; 1 hour when zero.
+	ConversationTTL time.Duration
+	Logger          *slog.Logger
+}
+
+// Engine answers every input and due job. It is safe for concurrent use; bot/
+// guarantees that inputs of one chat arrive one at a time.
+type Engine struct {
+	cfg    Config
+	k      keys
+	people *People
+	log    *slog.Logger
+	routes []route
+}
+
+// MaxInput is the longest text a person may type; Telegram itself allows 4096.
+const MaxInput = 4096
+
+// New builds the engine.
+func New(cfg Config) *Engine {
+	if cfg.InviteTTL == 0 {
+		cfg.InviteTTL = 7 * 24 * time.Hour
+	}
+	if cfg.ConversationTTL == 0 {
+		cfg.ConversationTTL = time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	k := keys{prefix: cfg.Prefix}
+	e := &Engine{cfg: cfg, k: k, people: &People{rdb: cfg.Redis, k: k}, log: cfg.Logger}
+	e.routes = e.allRoutes()
+	return e
+}
+
+// People gives access to the people store, for the demo's seed and for tests.
+func (e *Engine) People() *People { return e.people }
+
+// SetBotUsername sets the name used in invite links, once Telegram has told it.
+func (e *Engine) SetBotUsername(name string) { e.cfg.BotUsername = name }
+
+// route is one way in: a command, a button verb, or a typed answer to a step.
+type route struct {
+	command string // "/invite"
+	button  string // callback data verb, before the first ':'
+	step    string // conversation step waiting for typed text, "org.name"
+	// roles may use it; empty means anyone, even a stranger.
+	roles []string
+	run   func(s *session, arg string) error
+}
+
+// members is every signed-up role.
+func members() []string { return []string{RoleAdmin, RoleStaff, RoleMother, RoleFamily} }
+
+// allRoutes lists every way into every flow, flow by flow.
+func (e *Engine) allRoutes() []route {
+	var rs []route
+	rs = append(rs, signupRoutes()...)
+	rs = append(rs, menuRoutes()...)
+	rs = append(rs, inviteRoutes()...)
+	rs = append(rs, orgRoutes()...)
+	rs = append(rs, privacyRoutes()...)
+	return rs
+}
+
+// Handle answers one input. Errors are already told to the person kindly; the
+// returned error is for logs.
+func (e *Engine) Handle(ctx context.Context, in Input) error {
+	s, err := e.newSession(ctx, in)
+	if err != nil {
+		return err
+	}
+	err = e.dispatch(s)
+	if err != nil {
+		// One kind message; the details go to the log once, at the edge.
+		_ = s.reply(T{ID: "common.error"})
+	}
+	return err
+}
+
+func (e *Engine) dispatch(s *session) error {
+	in := s.in
+	switch {
+	case in.Forged:
+		return s.reply(T{ID: "common.button_invalid"})
+	case utf8.RuneCountInString(in.Text) > MaxInput:
+		return s.reply(T{ID: "common.too_long", Data: map[string]any{"Max": MaxInput}})
+	case in.Callback != "":
+		verb, arg, _ := strings.Cut(in.Callback, ":")
+		return e.run(s, func(r route) bool { return r.button == verb }, arg)
+	case strings.HasPrefix(in.Text, "/"):
+		cmd, arg := splitCommand(in.Text)
+		if cmd == "/cancel" || s.conv.Step == "" {
+			return e.run(s, func(r route) bool { return r.command == cmd }, arg)
+		}
+		// A command ends whatever conversation was open: people lose their way.
+		s.conv = conv{}
+		if err := s.saveConv(); err != nil {
+			return err
+		}
+		return e.run(s, func(r route) bool { return r.command == cmd }, arg)
+	case s.conv.Step != "":
+		return e.run(s, func(r route) bool { return r.step == s.conv.Step }, strings.TrimSpace(in.Text))
+	default:
+		if !s.known {
+			return s.reply(T{ID: "signup.need_invite"})
+		}
+		return showMenu(s, "common.not_understood")
+	}
+}
+
+// run finds the route, checks the role and runs it.
+func (e *Engine) run(s *session, match func(route) bool, arg string) error {
+	for _, r := range e.routes {
+		if !match(r) {
+			continue
+		}
+		if !allowed(s, r.roles) {
+			if !s.known {
+				return s.reply(T{ID: "signup.need_invite"})
+			}
+			return s.reply(T{ID: "common.not_allowed"})
+		}
+		return r.run(s, arg)
+	}
+	if s.in.Callback != "" {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	if !s.known {
+		return s.reply(T{ID: "signup.need_invite"})
+	}
+	return showMenu(s, "common.unknown_command")
+}
+
+func allowed(s *session, roles []string) bool {
+	if len(roles) == 0 {
+		return true
+	}
+	if !s.known {
+		return false
+	}
+	for _, r := range roles {
+		if r == s.person.Role {
+			return true
+		}
+	}
+	return false
+}
+
+// splitCommand turns "/Invite@nido_bot mother Anna" into "/invite", "mother Anna".
+func splitCommand(text string) (cmd, arg string) {
+	cmd, arg, _ = strings.Cut(strings.TrimSpace(text), " ")
+	if at := strings.IndexByte(cmd, '@'); at > 0 {
+		cmd = cmd[:at]
+	}
+	return strings.ToLower(cmd), strings.TrimSpace(arg)
+}
+
+func (e *Engine) isAdmin(id int64) bool {
+	for _, a := range e.cfg.AdminIDs {
+		if a == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *Engine) now() time.Time { return e.cfg.Clock.Now().In(e.cfg.Location) }
+
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+

@@ -1,0 +1,147 @@
+package flows
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Inviting: staff bring mothers, families and colleagues into their own
+// organisation; an administrator brings the first staff of an organisation.
+// It ends with a single-use link and a code short enough to dictate.
+//
+//  1. /invite [role] [name]   or the menu's Invite button
+//  2. role buttons            staff: mother, family, colleague; admin: the organisation
+//  3. name (typed, or Skip)   so the inviter recognises the person in their lists
+//  4. the invite              link + code + expiry
+func inviteRoutes() []route {
+	return []route{
+		{command: "/invite", roles: []string{RoleStaff, RoleAdmin}, run: inviteStart},
+		{button: "inv", roles: []string{RoleStaff, RoleAdmin}, run: inviteRole},
+		{step: "invite.name", roles: []string{RoleStaff, RoleAdmin}, run: inviteName},
+		{button: "invskip", roles: []string{RoleStaff, RoleAdmin}, run: inviteSkipName},
+	}
+}
+
+// roleWord maps what staff may type after /invite to a role.
+func roleWord(w string) string {
+	switch strings.ToLower(w) {
+	case "mother", "mamma", "madre":
+		return RoleMother
+	case "family", "famiglia":
+		return RoleFamily
+	case "staff", "colleague", "collega", "operatore", "operatrice":
+		return RoleStaff
+	}
+	return ""
+}
+
+// inviteStart answers /invite: straight to the invite when the role is typed.
+func inviteStart(s *session, arg string) error {
+	word, name, _ := strings.Cut(arg, " ")
+	role := roleWord(word)
+	if s.person.Role == RoleAdmin {
+		if role != "" && role != RoleStaff {
+			return s.reply(T{ID: "invite.admin_staff_only"})
+		}
+		return inviteChooseOrg(s)
+	}
+	if role == "" {
+		if word != "" {
+			return s.send(rolePicker("invite.unknown_role"))
+		}
+		return s.send(rolePicker("invite.choose_role"))
+	}
+	if name = strings.TrimSpace(name); name != "" {
+		return inviteCreate(s, role, s.person.OrgID, name)
+	}
+	return inviteAskName(s, role, s.person.OrgID)
+}
+
+func rolePicker(question string) Message {
+	return Message{Lines: []T{{ID: question}}, Buttons: [][]Button{
+		{{Label: T{ID: "role.mother"}, Data: "inv:" + RoleMother}},
+		{{Label: T{ID: "role.family"}, Data: "inv:" + RoleFamily}},
+		{{Label: T{ID: "role.colleague"}, Data: "inv:" + RoleStaff}},
+	}}
+}
+
+// inviteChooseOrg lets an administrator pick the organisation of the new staff.
+func inviteChooseOrg(s *session) error {
+	orgs, err := s.e.people.Orgs(s.ctx)
+	if err != nil {
+		return err
+	}
+	if len(orgs) == 0 {
+		return s.send(Message{Lines: []T{{ID: "org.none_yet"}},
+			Buttons: [][]Button{{{Label: T{ID: "org.new"}, Data: "org:new"}}}})
+	}
+	var rows [][]Button
+	for _, o := range orgs {
+		rows = append(rows, []Button{{Label: T{Plain: o.Name}, Data: "inv:" + RoleStaff + ":" + o.ID}})
+	}
+	return s.send(Message{Lines: []T{{ID: "invite.choose_org"}}, Buttons: rows})
+}
+
+// inviteRole is a role (or, for an admin, an organisation) button.
+func inviteRole(s *session, arg string) error {
+	role, orgID, _ := strings.Cut(arg, ":")
+	switch {
+	case s.person.Role == RoleAdmin && role == RoleStaff && orgID != "":
+		if _, err := s.e.people.Org(s.ctx, orgID); err != nil {
+			return s.reply(T{ID: "common.button_invalid"})
+		}
+	case s.person.Role == RoleStaff && orgID == "" && (role == RoleMother || role == RoleFamily || role == RoleStaff):
+		orgID = s.person.OrgID
+	default:
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	return inviteAskName(s, role, orgID)
+}
+
+func inviteAskName(s *session, role, orgID string) error {
+	if err := s.setStep("invite.name", map[string]string{"role": role, "org": orgID}); err != nil {
+		return err
+	}
+	return s.send(Message{Lines: []T{{ID: "invite.ask_name"}},
+		Buttons: [][]Button{{{Label: T{ID: "invite.skip_name"}, Data: "invskip"}}}})
+}
+
+// inviteName is the typed name of the person invited.
+func inviteName(s *session, name string) error {
+	if name == "" || utf8.RuneCountInString(name) > 40 {
+		return s.reply(T{ID: "invite.name_invalid", Data: map[string]any{"Max": 40}})
+	}
+	return inviteCreate(s, s.conv.Data["role"], s.conv.Data["org"], cleanName(name))
+}
+
+func inviteSkipName(s *session, _ string) error {
+	if s.conv.Step != "invite.name" {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	return inviteCreate(s, s.conv.Data["role"], s.conv.Data["org"], "")
+}
+
+// inviteCreate makes the invite and shows it to the inviter.
+func inviteCreate(s *session, role, orgID, name string) error {
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	inv, err := s.e.createInvite(s.ctx, invite{
+		Role: role, OrgID: orgID, By: s.person.ID, Label: name, Expires: s.now.Add(s.e.cfg.InviteTTL),
+	})
+	if err != nil {
+		return err
+	}
+	s.e.log.Info("invite created", "user_id", s.person.ID, "role", role, "org", orgID)
+	link := "https://t.me/" + s.e.cfg.BotUsername + "?start=" + inv.Code
+	who := T{ID: "role." + role}
+	if name != "" {
+		who = T{Plain: name}
+	}
+	return s.reply(
+		T{ID: "invite.created", Data: map[string]any{"Who": who, "Role": T{ID: "role." + role}}},
+		T{ID: "invite.link", Data: map[string]any{"Link": link}},
+		T{ID: "invite.code", Data: map[string]any{"Code": inv.Code}},
+		T{ID: "invite.expires", Data: map[string]any{"Expires": inv.Expires}},
+	)
+}

@@ -1,0 +1,108 @@
+package flows
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Organisations and their people. An administrator creates the network's
+// organisations; staff see the people of their own organisation, and nobody
+// else's.
+//
+//	/orgs                 admin: the organisations, with a New button
+//	/org new <name>       admin: create one (or the button, then type the name)
+//	/people               staff: mothers, families and colleagues of their organisation
+func orgRoutes() []route {
+	admin := []string{RoleAdmin}
+	return []route{
+		{command: "/orgs", roles: admin, run: listOrgs},
+		{command: "/org", roles: admin, run: orgCommand},
+		{button: "org", roles: admin, run: orgButton},
+		{step: "org.name", roles: admin, run: orgName},
+		{command: "/people", roles: []string{RoleStaff}, run: listPeople},
+	}
+}
+
+func listOrgs(s *session, _ string) error {
+	orgs, err := s.e.people.Orgs(s.ctx)
+	if err != nil {
+		return err
+	}
+	lines := []T{{ID: "org.list_title", Count: len(orgs), Data: map[string]any{"Count": len(orgs)}}}
+	for _, o := range orgs {
+		lines = append(lines, T{ID: "org.list_item", Data: map[string]any{"Name": o.Name, "ID": o.ID}})
+	}
+	return s.send(Message{Lines: lines, Buttons: [][]Button{{{Label: T{ID: "org.new"}, Data: "org:new"}}}})
+}
+
+// orgCommand answers "/org new <name>".
+func orgCommand(s *session, arg string) error {
+	verb, name, _ := strings.Cut(arg, " ")
+	if !strings.EqualFold(verb, "new") {
+		return listOrgs(s, "")
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		return orgAskName(s)
+	}
+	return orgCreate(s, name)
+}
+
+func orgButton(s *session, arg string) error {
+	if arg != "new" {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	return orgAskName(s)
+}
+
+func orgAskName(s *session) error {
+	if err := s.setStep("org.name", nil); err != nil {
+		return err
+	}
+	return s.reply(T{ID: "org.ask_name"})
+}
+
+func orgName(s *session, name string) error { return orgCreate(s, name) }
+
+// orgCreate adds the organisation, then offers to invite its first staff.
+func orgCreate(s *session, name string) error {
+	if n := utf8.RuneCountInString(name); n < 2 || n > 80 {
+		return s.reply(T{ID: "org.name_invalid", Data: map[string]any{"Max": 80}})
+	}
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	o, err := s.e.people.CreateOrg(s.ctx, cleanLine(name), s.now)
+	if err != nil {
+		return err
+	}
+	s.e.log.Info("organisation created", "org", o.ID, "user_id", s.person.ID)
+	return s.send(Message{
+		Lines:   []T{{ID: "org.created", Data: map[string]any{"Name": o.Name}}},
+		Buttons: [][]Button{{{Label: T{ID: "org.invite_staff"}, Data: "inv:" + RoleStaff + ":" + o.ID}}},
+	})
+}
+
+// listPeople shows staff the people of their organisation, role by role.
+func listPeople(s *session, _ string) error {
+	lines := []T{{ID: "people.title"}}
+	for _, role := range []string{RoleMother, RoleFamily, RoleStaff} {
+		ps, err := s.e.people.Members(s.ctx, s.person.OrgID, role)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, T{ID: "people.role_" + role, Count: len(ps), Data: map[string]any{"Count": len(ps)}})
+		for _, p := range ps {
+			id := "people.item"
+			if p.Unreachable {
+				id = "people.item_unreachable"
+			}
+			lines = append(lines, T{ID: id, Data: map[string]any{"Name": p.Name, "Since": Day(p.Joined.In(s.e.cfg.Location))}})
+		}
+	}
+	return s.reply(lines...)
+}
+
+// cleanLine keeps one line of printable text.
+func cleanLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < ' ' }), " ")
+}

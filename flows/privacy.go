@@ -1,0 +1,129 @@
+package flows
+
+import (
+	"context"
+	"errors"
+
+	"nido/locales"
+)
+
+// Privacy: what Nido keeps, seeing it, and erasing it. These are vulnerable
+// people; erasure is complete and immediate, and their staff learn only that
+// the person left.
+//
+//	/privacy        what is stored, who sees it, how to erase it
+//	/mydata         everything stored about the person, readable
+//	/delete         asks to confirm, then erases everything and cancels every reminder
+func privacyRoutes() []route {
+	return []route{
+		{command: "/privacy", run: privacy},
+		{command: "/mydata", run: myData},
+		{command: "/delete", run: askDelete},
+		{button: "del", run: confirmDelete},
+	}
+}
+
+func privacy(s *session, _ string) error {
+	return s.reply(T{ID: "privacy.text"})
+}
+
+// myData shows the person their own record.
+func myData(s *session, _ string) error {
+	if !s.known {
+		return s.reply(T{ID: "privacy.no_data"})
+	}
+	p := s.person
+	lines := []T{
+		{ID: "mydata.title"},
+		{ID: "mydata.name", Data: map[string]any{"Name": p.Name}},
+		{ID: "mydata.role", Data: map[string]any{"Role": T{ID: "role." + p.Role}}},
+	}
+	if p.OrgID != "" {
+		if o, err := s.e.people.Org(s.ctx, p.OrgID); err == nil {
+			lines = append(lines, T{ID: "mydata.org", Data: map[string]any{"Org": o.Name}})
+		}
+	}
+	if l, ok := locales.Find(p.Lang); ok {
+		lines = append(lines, T{ID: "mydata.lang", Data: map[string]any{"Lang": l.Native}})
+	}
+	lines = append(lines,
+		T{ID: "mydata.joined", Data: map[string]any{"When": p.Joined.In(s.e.cfg.Location)}},
+		T{ID: "mydata.telegram_id", Data: map[string]any{"ID": p.ID}},
+	)
+	if inviter, ok, err := s.e.people.Get(s.ctx, p.InvitedBy); err == nil && ok {
+		lines = append(lines, T{ID: "mydata.invited_by", Data: map[string]any{"Name": inviter.Name}})
+	}
+	lines = append(lines, T{ID: "mydata.footer"})
+	return s.reply(lines...)
+}
+
+func askDelete(s *session, _ string) error {
+	if !s.known {
+		return s.reply(T{ID: "privacy.no_data"})
+	}
+	return s.send(Message{Lines: []T{{ID: "delete.confirm"}}, Buttons: [][]Button{
+		{{Label: T{ID: "delete.yes"}, Data: "del:yes"}},
+		{{Label: T{ID: "delete.no"}, Data: "del:no"}},
+	}})
+}
+
+// confirmDelete erases the person after they pressed yes.
+func confirmDelete(s *session, answer string) error {
+	if !s.known {
+		return s.reply(T{ID: "privacy.no_data"})
+	}
+	switch answer {
+	case "no":
+		return s.edit(Message{Lines: []T{{ID: "delete.kept"}}})
+	case "yes":
+	default:
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	if err := s.e.Erase(s.ctx, s.person); err != nil {
+		return err
+	}
+	s.known = false
+	return s.edit(Message{Lines: []T{{ID: "delete.done"}}})
+}
+
+// Erase removes everything Nido keeps about a person and tells their
+// organisation's staff that the person left, nothing more.
+func (e *Engine) Erase(ctx context.Context, p Person) error {
+	for _, erase := range e.erasers() {
+		if err := erase(ctx, p); err != nil {
+			return err
+		}
+	}
+	if err := e.people.Erase(ctx, p); err != nil {
+		return err
+	}
+	e.log.Info("person erased", "user_id", p.ID, "role", p.Role, "org", p.OrgID)
+	// Back to a stranger's command list.
+	if err := e.cfg.Sender.SetCommands(ctx, p.ID, p.Lang, nil); err != nil && !errors.Is(err, ErrUnreachable) {
+		e.log.Warn("reset commands", "user_id", p.ID, "error", err)
+	}
+	if p.OrgID == "" {
+		return nil
+	}
+	staff, err := e.people.Members(ctx, p.OrgID, RoleStaff)
+	if err != nil {
+		return err
+	}
+	for _, st := range staff {
+		if st.ID == p.ID {
+			continue
+		}
+		if err := e.tell(ctx, st, T{ID: "delete.staff_notice", Data: map[string]any{
+			"Name": p.Name, "Role": T{ID: "role." + p.Role},
+		}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// erasers are the other stores that keep something about a person: their
+// reminders and appointments. Each removes all of it.
+func (e *Engine) erasers() []func(context.Context, Person) error {
+	return nil
+}

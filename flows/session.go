@@ -1,0 +1,141 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"nido/locales"
+)
+
+// session is one input being answered: who sent it, in which language, and
+// the conversation they are in.
+type session struct {
+	ctx    context.Context
+	e      *Engine
+	in     Input
+	now    time.Time
+	person Person
+	known  bool
+	lang   string
+	conv   conv
+}
+
+// conv is the conversation a chat is in, kept in Redis until it ends or expires.
+type conv struct {
+	// Step is the step waiting for typed text, empty when none is.
+	Step string `json:"s,omitempty"`
+	// Lang is the language chosen before the person exists (sign-up).
+	Lang string            `json:"l,omitempty"`
+	Data map[string]string `json:"d,omitempty"`
+}
+
+func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
+	s := &session{ctx: ctx, e: e, in: in, now: e.now()}
+	per, ok, err := e.people.Get(ctx, in.UserID)
+	if err != nil {
+		return nil, err
+	}
+	s.person, s.known = per, ok
+	raw, err := e.cfg.Redis.Get(ctx, e.k.conv(in.ChatID)).Bytes()
+	switch {
+	case errors.Is(err, redis.Nil):
+	case err != nil:
+		return nil, fmt.Errorf("load conversation: %w", err)
+	default:
+		if err := json.Unmarshal(raw, &s.conv); err != nil {
+			// A conversation we cannot read is one to start again.
+			s.conv = conv{}
+		}
+	}
+	s.lang = s.pickLang()
+	if s.known && per.Unreachable {
+		// They wrote again, so Telegram delivers again.
+		if err := e.cfg.Redis.HSet(ctx, e.k.person(per.ID), "unreachable", "0", "unreachable_alerted", "0").Err(); err != nil {
+			return nil, wrap("mark reachable", err)
+		}
+		s.person.Unreachable = false
+	}
+	return s, nil
+}
+
+func (s *session) pickLang() string {
+	switch {
+	case s.known && s.person.Lang != "":
+		return s.person.Lang
+	case s.conv.Lang != "":
+		return s.conv.Lang
+	}
+	return langOr(s.in.TelegramLang, s.e.cfg.DefaultLang)
+}
+
+// reply says lines to the person, in their language.
+func (s *session) reply(lines ...T) error {
+	return s.send(Message{ChatID: s.in.ChatID, Lines: lines})
+}
+
+// send delivers a message to the person's own chat.
+func (s *session) send(m Message) error {
+	if m.ChatID == 0 {
+		m.ChatID = s.in.ChatID
+	}
+	if m.Lang == "" {
+		m.Lang = s.lang
+	}
+	_, err := s.e.cfg.Sender.Send(s.ctx, m)
+	return wrap("send", err)
+}
+
+// edit replaces the message that carried the pressed button, or sends anew when typed.
+func (s *session) edit(m Message) error {
+	m.EditID = s.in.MessageID
+	return s.send(m)
+}
+
+// setStep waits for typed text at step, keeping data.
+func (s *session) setStep(step string, data map[string]string) error {
+	s.conv.Step, s.conv.Data = step, data
+	return s.saveConv()
+}
+
+// endConv forgets the conversation.
+func (s *session) endConv() error {
+	s.conv = conv{}
+	return s.saveConv()
+}
+
+func (s *session) saveConv() error {
+	key := s.e.k.conv(s.in.ChatID)
+	if s.conv.Step == "" && s.conv.Lang == "" && len(s.conv.Data) == 0 {
+		return wrap("clear conversation", s.e.cfg.Redis.Del(s.ctx, key).Err())
+	}
+	raw, err := json.Marshal(s.conv)
+	if err != nil {
+		return err
+	}
+	return wrap("save conversation", s.e.cfg.Redis.Set(s.ctx, key, raw, s.e.cfg.ConversationTTL).Err())
+}
+
+// tell sends a message to someone else, in their language; a person who
+// blocked Nido is skipped, not an error for the one acting now.
+func (e *Engine) tell(ctx context.Context, to Person, lines ...T) error {
+	_, err := e.cfg.Sender.Send(ctx, Message{ChatID: to.ID, Lang: to.Lang, Lines: lines})
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return wrap("tell", err)
+}
+
+func langOr(code, def string) string {
+	if i := len(code); i > 2 {
+		code = code[:2]
+	}
+	if locales.IsSupported(code) {
+		return code
+	}
+	return def
+}

@@ -1,0 +1,185 @@
+package flows
+
+import "nido/locales"
+
+// Sign-up: a person invited by their social worker (or an admin, for staff)
+// joins the network. It ends with a welcome and the main menu, or with a
+// refusal that stores nothing.
+//
+//  1. /start <code>        the code is checked (unknown, used, expired: a kind word)
+//  2. language buttons     native names; the choice is kept only in the conversation
+//  3. consent              what is stored, who sees it, how to erase it: accept or decline
+//  4. accept               the invite is used, the person is saved, the inviter is told
+//     decline             the conversation is forgotten; the code still works
+//
+// An administrator (NIDO_ADMIN_IDS) needs no invite: /start makes their record.
+func signupRoutes() []route {
+	return []route{
+		{command: "/start", run: start},
+		{button: "lang", run: chooseLang},
+		{button: "consent", run: consent},
+	}
+}
+
+// start answers /start, with or without an invite code.
+func start(s *session, arg string) error {
+	e := s.e
+	if s.known {
+		return showMenu(s, "signup.welcome_back")
+	}
+	if e.isAdmin(s.in.UserID) {
+		return startAdmin(s)
+	}
+	code := normalizeCode(arg)
+	if arg == "" {
+		return s.reply(T{ID: "signup.need_invite"})
+	}
+	over, err := e.tooManyTries(s.ctx, s.in.UserID)
+	if err != nil || over {
+		if err == nil {
+			err = s.reply(T{ID: "signup.too_many_tries"})
+		}
+		return err
+	}
+	_, state, err := e.checkInvite(s.ctx, code, s.now)
+	if err != nil {
+		return err
+	}
+	if state != inviteOK {
+		if state == inviteUnknown {
+			if _, err := e.countCodeTry(s.ctx, s.in.UserID); err != nil {
+				return err
+			}
+		}
+		return s.reply(T{ID: "signup.code_" + state})
+	}
+	s.conv = conv{Step: "", Lang: s.lang, Data: map[string]string{"code": code}}
+	if err := s.saveConv(); err != nil {
+		return err
+	}
+	return s.send(langPicker("signup.choose_language"))
+}
+
+func startAdmin(s *session) error {
+	per := Person{ID: s.in.UserID, Role: RoleAdmin, Lang: s.lang, Name: s.in.FirstName, Consent: s.now, Joined: s.now}
+	if err := s.e.people.Save(s.ctx, per); err != nil {
+		return err
+	}
+	s.person, s.known = per, true
+	if err := s.e.setCommands(s.ctx, per); err != nil {
+		return err
+	}
+	return showMenu(s, "signup.welcome_admin")
+}
+
+// langPicker is the row of language buttons, each in its own language.
+func langPicker(question string) Message {
+	var rows [][]Button
+	for _, l := range locales.Supported() {
+		rows = append(rows, []Button{{Label: T{Plain: l.Native}, Data: "lang:" + l.Code}})
+	}
+	return Message{Lines: []T{{ID: question}}, Buttons: rows}
+}
+
+// chooseLang sets the language: during sign-up it leads to consent; for a
+// member it is /lang's answer.
+func chooseLang(s *session, code string) error {
+	if !locales.IsSupported(code) {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	s.lang = code
+	if s.known {
+		if err := s.e.people.SetField(s.ctx, s.person.ID, "lang", code); err != nil {
+			return err
+		}
+		s.person.Lang = code
+		if err := s.e.setCommands(s.ctx, s.person); err != nil {
+			return err
+		}
+		return showMenu(s, "lang.changed")
+	}
+	if s.conv.Data["code"] == "" {
+		return s.reply(T{ID: "signup.need_invite"})
+	}
+	s.conv.Lang = code
+	if err := s.saveConv(); err != nil {
+		return err
+	}
+	return s.edit(Message{
+		Lines: []T{{ID: "signup.consent"}},
+		Buttons: [][]Button{
+			{{Label: T{ID: "signup.accept"}, Data: "consent:yes"}},
+			{{Label: T{ID: "signup.decline"}, Data: "consent:no"}},
+		},
+	})
+}
+
+// consent is the answer to the consent text.
+func consent(s *session, answer string) error {
+	code := s.conv.Data["code"]
+	if s.known || code == "" || (answer != "yes" && answer != "no") {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	if answer == "no" {
+		if err := s.endConv(); err != nil {
+			return err
+		}
+		return s.edit(Message{Lines: []T{{ID: "signup.declined"}}})
+	}
+	e := s.e
+	inv, state, err := e.redeemInvite(s.ctx, code, s.now)
+	if err != nil {
+		return err
+	}
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	if state != inviteOK {
+		return s.reply(T{ID: "signup.code_" + state})
+	}
+	name := inv.Label
+	if name == "" {
+		name = cleanName(s.in.FirstName)
+	}
+	per := Person{
+		ID: s.in.UserID, Role: inv.Role, OrgID: inv.OrgID, Lang: s.lang, Name: name,
+		InvitedBy: inv.By, Consent: s.now, Joined: s.now,
+	}
+	if err := e.people.Save(s.ctx, per); err != nil {
+		return err
+	}
+	s.person, s.known = per, true
+	e.log.Info("person joined", "user_id", per.ID, "role", per.Role, "org", per.OrgID)
+	if err := e.setCommands(s.ctx, per); err != nil {
+		return err
+	}
+	if err := s.edit(Message{Lines: []T{{ID: "signup.accepted"}}}); err != nil {
+		return err
+	}
+	if inviter, ok, err := e.people.Get(s.ctx, inv.By); err == nil && ok {
+		if err := e.tell(s.ctx, inviter, T{ID: "invite.joined", Data: map[string]any{
+			"Name": per.Name, "Role": T{ID: "role." + per.Role},
+		}}); err != nil {
+			return err
+		}
+	}
+	return showMenu(s, "signup.welcome_"+per.Role)
+}
+
+// cleanName keeps a display name short and printable.
+func cleanName(name string) string {
+	r := []rune(name)
+	if len(r) > 40 {
+		r = r[:40]
+	}
+	out := make([]rune, 0, len(r))
+	for _, c := range r {
+		if c >= ' ' {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return "—"
+	}
+	return string(out)
+}
