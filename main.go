@@ -10,7 +10,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -19,9 +21,19 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// Europe/Rome must be known on a machine without a time zone database.
+	_ "time/tzdata"
 
+	"github.com/alicebob/miniredis/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
+
+	"nido/bot"
+	"nido/flows"
 	"nido/locales"
 	"nido/scheduler"
+	"nido/scheduler/clock"
 )
 
 // Config is Nido's configuration, read from the environment once, here.
@@ -65,6 +77,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		WebhookURL:    env("NIDO_WEBHOOK_URL", ""),
 		WebhookSecret: env("NIDO_WEBHOOK_SECRET", ""),
 		Listen:        env("NIDO_LISTEN", "127.0.0.1:8080"),
+	}
+	if c.RedisURL != "" {
+		if _, err := redisOptions(c.RedisURL); err != nil {
+			return c, configError{"REDIS_URL", "redis://[user:password@]host:port/db; add ?master_name=NAME for Sentinel or &addr=host:port for each Cluster node"}
+		}
 	}
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, configError{"TELEGRAM_API_URL", "an http(s) URL such as https://api.telegram.org"}
@@ -167,3 +184,168 @@ func main() {
 }
 
 var errNoToken = errors.New("no token")
+
+// redisOptions reads REDIS_URL: one server, Sentinel (master_name=...) or
+// Cluster (several addr=...), all through go-redis's UniversalClient.
+func redisOptions(raw string) (*redis.UniversalOptions, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	q := u.Query()
+	switch {
+	case q.Has("master_name"):
+		f, err := redis.ParseFailoverURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		return &redis.UniversalOptions{
+			Addrs: f.SentinelAddrs, MasterName: f.MasterName, DB: f.DB, Username: f.Username, Password: f.Password,
+			SentinelUsername: f.SentinelUsername, SentinelPassword: f.SentinelPassword, TLSConfig: f.TLSConfig,
+		}, nil
+	case q.Has("addr"):
+		c, err := redis.ParseClusterURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		return &redis.UniversalOptions{
+			Addrs: c.Addrs, IsClusterMode: true, Username: c.Username, Password: c.Password, TLSConfig: c.TLSConfig,
+		}, nil
+	}
+	o, err := redis.ParseURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	return &redis.UniversalOptions{
+		Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig,
+	}, nil
+}
+
+// openRedis connects to REDIS_URL, or starts the embedded Redis when it is
+// unset. The embedded one keeps nothing across a restart; its TTLs move with
+// the wall clock through a ticker, since it has no clock of its own.
+func openRedis(ctx context.Context, cfg Config, log *slog.Logger) (redis.UniversalClient, func(), error) {
+	if cfg.RedisURL != "" {
+		opts, err := redisOptions(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, err
+		}
+		rdb := redis.NewUniversalClient(opts)
+		return rdb, func() { rdb.Close() }, nil
+	}
+	m := miniredis.NewMiniRedis()
+	if err := m.Start(); err != nil {
+		return nil, nil, fmt.Errorf("embedded redis: %w", err)
+	}
+	log.Warn("REDIS_URL is not set: using an embedded in-memory Redis; nothing survives a restart")
+	tick := time.NewTicker(time.Second)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				m.FastForward(time.Second)
+			}
+		}
+	}()
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
+	return rdb, func() { tick.Stop(); rdb.Close(); m.Close() }, nil
+}
+
+// app is Nido wired: the Telegram layer, the flows and the scheduler.
+type app struct {
+	bot    *bot.Bot
+	engine *flows.Engine
+	sched  *scheduler.Scheduler
+	reg    *prometheus.Registry
+	log    *slog.Logger
+}
+
+// wire builds Nido from its configuration, a clock and a Redis client. The
+// demo calls it too, with its own clock and fake Telegram.
+func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalClient, log *slog.Logger) (*app, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	cat, err := locales.New(cfg.DefaultLang)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bot.New(ctx, bot.Config{
+		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
+		Prefix: cfg.Prefix, SendRate: cfg.SendRate, Logger: log, Registry: reg, Catalog: cat, Redis: rdb,
+	})
+	if err != nil {
+		return nil, err
+	}
+	engine := flows.New(flows.Config{
+		Redis: rdb, Prefix: cfg.Prefix, Sender: b.Sender(), Clock: clk, Location: cfg.Location,
+		DefaultLang: cfg.DefaultLang, AdminIDs: cfg.AdminIDs, BotUsername: b.Username(),
+		ReminderOffsets: cfg.Reminders, Logger: log,
+	})
+	sched, err := scheduler.New(rdb, engine.Jobs(), scheduler.Config{
+		Prefix: cfg.Prefix, Location: cfg.Location, QuietHours: cfg.QuietHours.String(),
+		Clock: clk, Logger: log, Registerer: reg,
+	})
+	if err != nil {
+		return nil, err
+	}
+	engine.SetScheduler(sched)
+	b.Sender().SetReachability(engine)
+	if err := engine.SetDefaultCommands(ctx, append(locales.Codes(), "")); err != nil {
+		log.Warn("set default commands", "error", err)
+	}
+	if err := engine.EnsureDigest(ctx); err != nil {
+		return nil, err
+	}
+	return &app{bot: b, engine: engine, sched: sched, reg: reg, log: log}, nil
+}
+
+// run receives updates and runs due jobs until ctx ends, then drains both.
+func (a *app) run(ctx context.Context) error {
+	errs := make(chan error, 2)
+	go func() { errs <- a.bot.Run(ctx, a.engine) }()
+	go func() { errs <- a.sched.Run(ctx) }()
+	first := <-errs
+	second := <-errs
+	return errors.Join(first, second)
+}
+
+// runBot is `go run .`: Nido on Telegram.
+func runBot(ctx context.Context, getenv func(string) string) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.Token == "" {
+		return errNoToken
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	rdb, closeRedis, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	a, err := wire(ctx, cfg, clock.System{}, rdb, log)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: cfg.Listen, Handler: a.bot.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return configError{"NIDO_LISTEN", fmt.Sprintf("an address Nido can listen on (%v)", err)}
+	}
+	go func() { _ = srv.Serve(ln) }()
+	log.Info("nido started", "listen", cfg.Listen, "webhook", cfg.WebhookURL != "", "bot", a.bot.Username())
+	err = a.run(ctx)
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	log.Info("nido stopped")
+	return err
+}
+
+// runDemo is `go run . demo`.
+func runDemo(ctx context.Context, args []string, getenv func(string) string) error {
+	return errors.New("demo: not built yet")
+}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"nido/locales"
+	"nido/scheduler"
 	"nido/scheduler/clock"
 )
 
@@ -38,6 +40,14 @@ type Config struct {
 	// ConversationTTL is how long an abandoned conversation is kept; 1 hour when zero.
 	ConversationTTL time.Duration
 	Logger          *slog.Logger
+	// Scheduler runs reminders and digests; see SetScheduler.
+	Scheduler *scheduler.Scheduler
+	// ReminderOffsets are how long before an appointment its reminders come
+	// (NIDO_REMINDER_OFFSETS); DefaultReminderOffsets when empty.
+	ReminderOffsets []time.Duration
+	// Texts renders the texts that go into files (the .ics), which bot/ does
+	// not render; the embedded catalog when nil.
+	Texts *locales.Catalog
 }
 
 // Engine answers every input and due job. It is safe for concurrent use; bot/
@@ -63,6 +73,10 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Texts == nil {
+		// Only an unsupported default language fails, and main checks it.
+		cfg.Texts, _ = locales.New(langOr(cfg.DefaultLang, "it"))
 	}
 	k := keys{prefix: cfg.Prefix}
 	e := &Engine{cfg: cfg, k: k, people: &People{rdb: cfg.Redis, k: k}, log: cfg.Logger}
@@ -97,6 +111,7 @@ func (e *Engine) allRoutes() []route {
 	rs = append(rs, inviteRoutes()...)
 	rs = append(rs, orgRoutes()...)
 	rs = append(rs, privacyRoutes()...)
+	rs = append(rs, appointmentRoutes()...)
 	return rs
 }
 
@@ -210,4 +225,3 @@ func wrap(what string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
-

@@ -29,8 +29,10 @@ func menuFor(role string) []menuItem {
 	case RoleAdmin:
 		own = []menuItem{{"menu.orgs", "/orgs"}, {"menu.invite_staff", "/invite"}}
 	case RoleStaff:
-		own = []menuItem{{"menu.invite", "/invite"}, {"menu.people", "/people"}}
-	case RoleMother, RoleFamily:
+		own = []menuItem{{"appointment.menu_staff", "/appointments"}, {"menu.invite", "/invite"}, {"menu.people", "/people"}}
+	case RoleMother:
+		own = []menuItem{{"appointment.menu_mine", "/appointments"}, {"appointment.menu_new", "/appointment"}}
+	case RoleFamily:
 	}
 	return append(own, common...)
 }

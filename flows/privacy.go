@@ -53,6 +53,11 @@ func myData(s *session, _ string) error {
 	if inviter, ok, err := s.e.people.Get(s.ctx, p.InvitedBy); err == nil && ok {
 		lines = append(lines, T{ID: "mydata.invited_by", Data: map[string]any{"Name": inviter.Name}})
 	}
+	appts, err := s.e.apptData(s.ctx, p)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, appts...)
 	lines = append(lines, T{ID: "mydata.footer"})
 	return s.reply(lines...)
 }
@@ -125,5 +130,5 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 // erasers are the other stores that keep something about a person: their
 // reminders and appointments. Each removes all of it.
 func (e *Engine) erasers() []func(context.Context, Person) error {
-	return nil
+	return []func(context.Context, Person) error{e.eraseAppointments}
 }

@@ -182,4 +182,3 @@ func ExampleCatalog_Text() {
 	fmt.Println(s)
 	// Output: <b>2 organisations</b>
 }
-

@@ -1,0 +1,107 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"nido/flows"
+)
+
+// call runs one Telegram call for chatID and maps its errors: it waits out a
+// 429 and tries again (at most maxAttempts times), and turns a refusal to
+// deliver into flows.ErrUnreachable after telling Reachability. The library
+// itself never retries. paced calls wait for the send limits first and count
+// as sent messages.
+func (s *Sender) call(ctx context.Context, what string, chatID int64, paced bool, f func(context.Context) (int, error)) (int, error) {
+	for attempt := 1; ; attempt++ {
+		if paced {
+			if err := s.lim.wait(ctx, chatID); err != nil {
+				return 0, fmt.Errorf("%s to chat %d: %w", what, chatID, err)
+			}
+		}
+		id, err := f(ctx)
+		if err == nil {
+			if paced {
+				s.m.sent.Inc()
+			}
+			return id, nil
+		}
+		var tooMany *tg.TooManyRequestsError
+		switch {
+		case errors.As(err, &tooMany):
+			s.m.sendErrors.WithLabelValues(errKind429).Inc()
+			if attempt >= maxAttempts {
+				return 0, fmt.Errorf("%s to chat %d: still limited after %d tries: %w", what, chatID, attempt, err)
+			}
+			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+			s.m.waits.Inc()
+			s.log.Warn("telegram asked to wait", "chat_id", chatID, "call", what, "retry_after", wait)
+			if err := sleep(ctx, wait); err != nil {
+				return 0, fmt.Errorf("%s to chat %d: waiting out a 429: %w", what, chatID, err)
+			}
+			continue
+		case errors.Is(err, tg.ErrorForbidden), chatGone(err):
+			kind := errKind403
+			if errors.Is(err, tg.ErrorBadRequest) {
+				kind = errKind400
+			}
+			s.m.sendErrors.WithLabelValues(kind).Inc()
+			s.unreachable(ctx, chatID)
+			return 0, fmt.Errorf("%s to chat %d: %w: %v", what, chatID, flows.ErrUnreachable, err)
+		case errors.Is(err, tg.ErrorBadRequest):
+			s.m.sendErrors.WithLabelValues(errKind400).Inc()
+		case errors.Is(err, errEditGone):
+			// Not Telegram's failure: the caller sends anew.
+		default:
+			s.m.sendErrors.WithLabelValues(errKindOther).Inc()
+		}
+		return 0, fmt.Errorf("%s to chat %d: %w", what, chatID, err)
+	}
+}
+
+// chatGone recognises the 400 Telegram answers for a chat that no longer exists.
+func chatGone(err error) bool {
+	return errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found")
+}
+
+// unreachable tells Reachability once for this call; its failure is logged
+// because the caller already gets ErrUnreachable.
+func (s *Sender) unreachable(ctx context.Context, chatID int64) {
+	r := s.reach.Load()
+	if r == nil || chatID == 0 {
+		return
+	}
+	if err := (*r).Unreachable(context.WithoutCancel(ctx), chatID); err != nil {
+		s.log.Warn("report unreachable chat", "chat_id", chatID, "error", err)
+	}
+}
+
+// Delete removes one of Nido's messages. A message already gone is not an
+// error: deleting is how a quick exit or a stale menu is cleaned up.
+func (s *Sender) Delete(ctx context.Context, chatID int64, messageID int) error {
+	_, err := s.call(ctx, "delete", chatID, false, func(ctx context.Context) (int, error) {
+		_, err := s.api.DeleteMessage(ctx, &tg.DeleteMessageParams{ChatID: chatID, MessageID: messageID})
+		if errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "message to delete not found") {
+			return 0, nil
+		}
+		return 0, err
+	})
+	return err
+}
+
+// sleep waits d unless ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

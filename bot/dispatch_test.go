@@ -1,0 +1,217 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"nido/scheduler/redistest"
+)
+
+// journal records what dispatchers handled, and whether a chat was ever
+// handled by two workers at once, across every dispatcher sharing it.
+type journal struct {
+	mu      sync.Mutex
+	got     map[int64][]string
+	busy    map[int64]bool
+	overlap bool
+	total   int
+	changed chan struct{}
+}
+
+func newJournal() *journal {
+	return &journal{got: map[int64][]string{}, busy: map[int64]bool{}, changed: make(chan struct{}, 1)}
+}
+
+func (j *journal) handle(_ context.Context, chatID int64, raw []byte) {
+	j.mu.Lock()
+	if j.busy[chatID] {
+		j.overlap = true
+	}
+	j.busy[chatID] = true
+	j.mu.Unlock()
+	runtime.Gosched() // leave room for another worker to overlap, if one could
+
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.busy[chatID] = false
+	j.got[chatID] = append(j.got[chatID], string(raw))
+	j.total++
+	select {
+	case j.changed <- struct{}{}:
+	default:
+	}
+}
+
+// waitTotal waits until n updates were handled in all.
+func (j *journal) waitTotal(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.After(waitFor)
+	for {
+		j.mu.Lock()
+		total := j.total
+		j.mu.Unlock()
+		if total >= n {
+			return
+		}
+		select {
+		case <-j.changed:
+		case <-deadline:
+			t.Fatalf("%d updates handled, want %d", total, n)
+		}
+	}
+}
+
+func testDispatcher(rdb inbox, handle func(context.Context, int64, []byte), leaseTTL time.Duration) *dispatcher {
+	d := newDispatcher(rdb, slog.New(slog.NewTextHandler(io.Discard, nil)), 3, leaseTTL, 20*time.Millisecond, 2*time.Second)
+	d.handle = handle
+	return d
+}
+
+func runDispatcher(t *testing.T, d *dispatcher) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		d.run(ctx)
+		close(done)
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+// Two processes share the inbox: every chat's updates are handled once,
+// in order, never by both at the same time.
+func TestTwoProcessesKeepEachChatInOrder(t *testing.T) {
+	rs := redistest.Start(t)
+	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	j := newJournal()
+	runDispatcher(t, testDispatcher(in, j.handle, 5*time.Second))
+	runDispatcher(t, testDispatcher(inbox{rdb: rs.Client(), k: in.k}, j.handle, 5*time.Second))
+
+	const chats, each = 4, 30
+	id := int64(0)
+	for i := range each {
+		for c := range int64(chats) {
+			id++
+			if _, err := in.store(t.Context(), id, 100+c, fmt.Appendf(nil, "%d", i), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	j.waitTotal(t, chats*each)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for c := range int64(chats) {
+		got := j.got[100+c]
+		for i, s := range got {
+			if s != fmt.Sprint(i) {
+				t.Fatalf("chat %d: position %d holds update %s", 100+c, i, s)
+			}
+		}
+		if len(got) != each {
+			t.Errorf("chat %d: %d updates handled, want %d", 100+c, len(got), each)
+		}
+	}
+	if j.overlap {
+		t.Error("a chat was handled by two workers at once")
+	}
+	if n := rs.Client().Exists(t.Context(), in.k.ready(), in.k.inbox(100)).Val(); n != 0 {
+		t.Errorf("%d of ready set and inbox left after everything was handled", n)
+	}
+}
+
+// A chat whose lease is held by a process that died is handled by another
+// once the lease expires, not before.
+func TestDeadHolderLeaseExpires(t *testing.T) {
+	rs := redistest.Start(t)
+	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	if _, err := in.store(t.Context(), 1, 42, []byte("hello"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const ttl = 400 * time.Millisecond
+	if ok, err := in.claim(t.Context(), 42, "dead-process:1", ttl, time.Now()); !ok || err != nil {
+		t.Fatalf("claim = %v, %v", ok, err)
+	}
+	taken := time.Now()
+	var handledAt time.Time
+	j := newJournal()
+	runDispatcher(t, testDispatcher(in, func(ctx context.Context, chat int64, raw []byte) {
+		handledAt = time.Now()
+		j.handle(ctx, chat, raw)
+	}, time.Second))
+	j.waitTotal(t, 1)
+	if early := handledAt.Sub(taken); early < ttl-50*time.Millisecond {
+		t.Errorf("handled %v after the dead process took the chat, before its %v lease ended", early, ttl)
+	}
+}
+
+// Shutdown lets the update in hand finish, takes no new one, and leaves the
+// rest claimable for the next process.
+func TestShutdownDrains(t *testing.T) {
+	rs := redistest.Start(t)
+	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	for i := range int64(3) {
+		if _, err := in.store(t.Context(), i+1, 42, fmt.Appendf(nil, "%d", i), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	var finished, cancelled bool
+	stop := runDispatcher(t, testDispatcher(in, func(ctx context.Context, _ int64, _ []byte) {
+		close(entered)
+		<-release
+		cancelled = ctx.Err() != nil
+		finished = true
+	}, time.Second))
+	<-entered
+	stopped := make(chan struct{})
+	go func() {
+		stop()
+		close(stopped)
+	}()
+	close(release)
+	<-stopped
+	if !finished || cancelled {
+		t.Errorf("the update in hand finished = %v, its context cancelled = %v; want finished, not cancelled", finished, cancelled)
+	}
+	if n := rs.Client().LLen(t.Context(), in.k.inbox(42)).Val(); n != 2 {
+		t.Errorf("%d updates left in the inbox, want 2", n)
+	}
+	if due, _ := in.due(t.Context(), time.Now(), 10); len(due) != 1 || due[0] != 42 {
+		t.Errorf("claimable chats %v, want [42]", due)
+	}
+}
+
+// A handler that ignores the shutdown is cancelled at the drain deadline.
+func TestShutdownDeadline(t *testing.T) {
+	rs := redistest.Start(t)
+	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	if _, err := in.store(t.Context(), 1, 42, []byte("x"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	entered := make(chan struct{})
+	d := testDispatcher(in, func(ctx context.Context, _ int64, _ []byte) {
+		close(entered)
+		<-ctx.Done()
+	}, time.Second)
+	d.drain = 100 * time.Millisecond
+	stop := runDispatcher(t, d)
+	<-entered
+	start := time.Now()
+	stop()
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("shutdown took %v with a 100ms drain", took)
+	}
+}

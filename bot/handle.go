@@ -1,0 +1,75 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"nido/flows"
+)
+
+// Flows answers what a person did; the flows package implements it. Its
+// errors are for the log: the flows have already told the person.
+type Flows interface {
+	Handle(ctx context.Context, in flows.Input) error
+}
+
+// handleTimeout bounds one update, so a stuck call cannot hold a chat forever.
+const handleTimeout = 2 * time.Minute
+
+// handle answers one stored update. Whatever goes wrong is logged and the
+// update is done: a panic is recovered and the person told, never retried.
+func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
+	var u models.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		b.log.Error("stored update is not readable, dropped", "chat_id", chatID, "error", err)
+		return
+	}
+	in, ok := toInput(&u, b.username, b.sg)
+	if !ok {
+		b.log.Info("update not for the flows, dropped", "update_id", u.ID, "kind", kindOf(&u))
+		return
+	}
+	if u.CallbackQuery != nil {
+		b.answer(ctx, u.CallbackQuery.ID, in)
+	}
+	ctx, cancel := context.WithTimeout(ctx, handleTimeout)
+	defer cancel()
+	start := time.Now()
+	defer func() { b.m.latency.Observe(time.Since(start).Seconds()) }()
+	defer func() {
+		if r := recover(); r != nil {
+			b.panicked(ctx, in, r)
+		}
+	}()
+	if err := f.Handle(ctx, in); err != nil {
+		b.log.Warn("flows failed", "update_id", in.UpdateID, "chat_id", in.ChatID, "error", err)
+	}
+}
+
+// answer stops the spinner on the pressed button before the flows run, so
+// the person sees at once that the press arrived.
+func (b *Bot) answer(ctx context.Context, queryID string, in flows.Input) {
+	_, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: queryID})
+	if err != nil {
+		// A press older than Telegram's few minutes cannot be answered; the flows still run.
+		b.log.Info("answer callback query", "update_id", in.UpdateID, "chat_id", in.ChatID, "error", err)
+	}
+}
+
+// panicked logs a recovered panic with its stack and tells the person, in
+// the language their Telegram app uses, that something went wrong.
+func (b *Bot) panicked(ctx context.Context, in flows.Input, r any) {
+	b.m.panics.Inc()
+	b.log.Error("flows panicked", "update_id", in.UpdateID, "chat_id", in.ChatID,
+		"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	msg := flows.Message{ChatID: in.ChatID, Lang: b.cfg.Catalog.Lang(in.TelegramLang), Lines: []flows.T{{ID: "bot.error"}}}
+	if _, err := b.sender.Send(ctx, msg); err != nil {
+		b.log.Warn("tell the person after a panic", "chat_id", in.ChatID, "error", err)
+	}
+}

@@ -1,0 +1,237 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The inbox is the durable queue between Telegram and the flows: updates are
+// stored here before Telegram is told they arrived, and leave only once handled.
+// dispatch.go explains how chats are claimed from it.
+
+const (
+	// seenTTL outlives Telegram's 24 hours of keeping an undelivered update.
+	seenTTL = 48 * time.Hour
+	// offsetTTL is shorter than the week after which Telegram numbers updates afresh.
+	offsetTTL = 6 * 24 * time.Hour
+)
+
+// ingestScript stores one update unless its id was stored before, and raises
+// the persisted offset, in one step so that a crash cannot split them.
+// KEYS[1] seen marker, KEYS[2] chat inbox, KEYS[3] ready set, KEYS[4] offset.
+// ARGV[1] update id, ARGV[2] raw update JSON, ARGV[3] chat id, ARGV[4] now unix ms,
+// ARGV[5] seen TTL ms, ARGV[6] offset TTL ms.
+// Returns 1 when stored, 0 for a duplicate.
+var ingestScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[4]) or '0')
+if tonumber(ARGV[1]) >= cur then
+  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[6])
+end
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[5]) then
+  return 0
+end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[3])
+return 1`)
+
+// skipScript raises the offset past an update Nido does not handle.
+// KEYS[1] offset. ARGV[1] update id, ARGV[2] offset TTL ms.
+var skipScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) >= cur then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1`)
+
+// claimScript takes a chat's lease. A busy chat is pushed back to when its
+// lease ends, so that idle workers do not spin on it; an empty one leaves the set.
+// KEYS[1] lease, KEYS[2] inbox, KEYS[3] ready set.
+// ARGV[1] worker token, ARGV[2] lease TTL ms, ARGV[3] chat id, ARGV[4] now unix ms.
+// Returns 1 when claimed, 0 when the inbox is empty, -1 when another worker holds it.
+var claimScript = redis.NewScript(`
+if redis.call('LLEN', KEYS[2]) == 0 then
+  redis.call('ZREM', KEYS[3], ARGV[3])
+  return 0
+end
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  local left = redis.call('PTTL', KEYS[1])
+  if left < 0 then left = 0 end
+  redis.call('ZADD', KEYS[3], 'XX', tonumber(ARGV[4]) + left, ARGV[3])
+  return -1
+end
+redis.call('ZADD', KEYS[3], 'XX', tonumber(ARGV[4]) + tonumber(ARGV[2]), ARGV[3])
+return 1`)
+
+// renewScript extends a lease its holder still has.
+// KEYS[1] lease, KEYS[2] ready set. ARGV[1] worker token, ARGV[2] lease TTL ms,
+// ARGV[3] chat id, ARGV[4] now unix ms. Returns 1 when renewed, 0 when lost.
+var renewScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 'XX', tonumber(ARGV[4]) + tonumber(ARGV[2]), ARGV[3])
+return 1`)
+
+// ackScript removes the handled update from the head of the inbox, only for
+// the lease holder and only if it is still the head (the client may retry).
+// KEYS[1] lease, KEYS[2] inbox. ARGV[1] worker token, ARGV[2] raw update.
+// Returns 1 when removed or already gone, 0 when the lease was lost.
+var ackScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('LINDEX', KEYS[2], 0) == ARGV[2] then redis.call('LPOP', KEYS[2]) end
+return 1`)
+
+// releaseScript gives a chat back: out of the ready set when its inbox is
+// empty, otherwise claimable at once by any worker.
+// KEYS[1] lease, KEYS[2] inbox, KEYS[3] ready set.
+// ARGV[1] worker token, ARGV[2] chat id, ARGV[3] now unix ms.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if redis.call('LLEN', KEYS[2]) == 0 then
+  redis.call('ZREM', KEYS[3], ARGV[2])
+else
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+end
+return 1`)
+
+// leadScript takes or renews the poller lease.
+// KEYS[1] poller lease. ARGV[1] process token, ARGV[2] TTL ms.
+// Returns 1 when the caller is the poller, 0 when another process is.
+var leadScript = redis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1`)
+
+// resignScript drops the poller lease if the caller holds it.
+// KEYS[1] poller lease. ARGV[1] process token.
+var resignScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`)
+
+// inbox is the Redis side of ingesting and dispatching updates.
+type inbox struct {
+	rdb redis.UniversalClient
+	k   keys
+}
+
+// store appends an update to its chat's inbox; it reports false for an
+// update id stored before.
+func (in inbox) store(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (bool, error) {
+	n, err := ingestScript.Run(ctx, in.rdb,
+		[]string{in.k.seen(updateID), in.k.inbox(chatID), in.k.ready(), in.k.offset()},
+		updateID, raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), offsetTTL.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("store update %d: %w", updateID, err)
+	}
+	return n == 1, nil
+}
+
+// skip moves the offset past an update that no flow handles.
+func (in inbox) skip(ctx context.Context, updateID int64) error {
+	err := skipScript.Run(ctx, in.rdb, []string{in.k.offset()}, updateID, offsetTTL.Milliseconds()).Err()
+	if err != nil {
+		return fmt.Errorf("skip update %d: %w", updateID, err)
+	}
+	return nil
+}
+
+// offset returns the highest update id stored, 0 when none is remembered.
+func (in inbox) offset(ctx context.Context) (int64, error) {
+	n, err := in.rdb.Get(ctx, in.k.offset()).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read offset: %w", err)
+	}
+	return n, nil
+}
+
+// due lists up to n chats that may be claimed now.
+func (in inbox) due(ctx context.Context, now time.Time, n int) ([]int64, error) {
+	ids, err := in.rdb.ZRangeByScore(ctx, in.k.ready(), &redis.ZRangeBy{
+		Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(n),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list ready chats: %w", err)
+	}
+	chats := make([]int64, 0, len(ids))
+	for _, s := range ids {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("ready set holds %q: %w", s, err)
+		}
+		chats = append(chats, id)
+	}
+	return chats, nil
+}
+
+// claim tries to take the chat's lease for token.
+func (in inbox) claim(ctx context.Context, chatID int64, token string, ttl time.Duration, now time.Time) (bool, error) {
+	n, err := claimScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.ready()},
+		token, ttl.Milliseconds(), chatID, now.UnixMilli()).Int()
+	if err != nil {
+		return false, fmt.Errorf("claim chat %d: %w", chatID, err)
+	}
+	return n == 1, nil
+}
+
+// renew extends the lease; false means another worker has the chat now.
+func (in inbox) renew(ctx context.Context, chatID int64, token string, ttl time.Duration, now time.Time) (bool, error) {
+	n, err := renewScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.ready()},
+		token, ttl.Milliseconds(), chatID, now.UnixMilli()).Int()
+	if err != nil {
+		return false, fmt.Errorf("renew chat %d: %w", chatID, err)
+	}
+	return n == 1, nil
+}
+
+// head returns the oldest pending update of the chat, nil when none.
+func (in inbox) head(ctx context.Context, chatID int64) ([]byte, error) {
+	raw, err := in.rdb.LIndex(ctx, in.k.inbox(chatID), 0).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read inbox of chat %d: %w", chatID, err)
+	}
+	return raw, nil
+}
+
+// ack removes a handled update; false means the lease was lost meanwhile.
+func (in inbox) ack(ctx context.Context, chatID int64, token string, raw []byte) (bool, error) {
+	n, err := ackScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID)}, token, raw).Int()
+	if err != nil {
+		return false, fmt.Errorf("ack update of chat %d: %w", chatID, err)
+	}
+	return n == 1, nil
+}
+
+// release gives the chat back to every worker.
+func (in inbox) release(ctx context.Context, chatID int64, token string, now time.Time) error {
+	err := releaseScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.ready()},
+		token, chatID, now.UnixMilli()).Err()
+	if err != nil {
+		return fmt.Errorf("release chat %d: %w", chatID, err)
+	}
+	return nil
+}
+
+// lead reports whether this process is (now) the one that polls Telegram.
+func (in inbox) lead(ctx context.Context, token string, ttl time.Duration) (bool, error) {
+	n, err := leadScript.Run(ctx, in.rdb, []string{in.k.poller()}, token, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("poller lease: %w", err)
+	}
+	return n == 1, nil
+}
+
+// resign lets another process poll at once.
+func (in inbox) resign(ctx context.Context, token string) error {
+	return resignScript.Run(ctx, in.rdb, []string{in.k.poller()}, token).Err()
+}

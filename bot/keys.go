@@ -1,0 +1,46 @@
+package bot
+
+import "strconv"
+
+// keys names every Redis key of the Telegram layer; nothing else in Nido
+// writes them. All live under the configured prefix.
+//
+// The ingest and dispatch scripts touch several of these keys at once, so in
+// Redis Cluster the prefix must carry a hash tag (such as "{nido}") that puts
+// them all in one slot.
+type keys struct{ prefix string }
+
+// inbox is a LIST of one chat's pending updates as raw JSON, oldest first.
+// Redis deletes it when the last update is handled.
+func (k keys) inbox(chatID int64) string { return k.prefix + ":bot:inbox:" + id64(chatID) }
+
+// ready is a ZSET of chat ids with pending updates, scored by the unix ms at
+// which the chat may be claimed: now when new, the lease's end while held.
+func (k keys) ready() string { return k.prefix + ":bot:ready" }
+
+// lease is a STRING naming the worker that handles a chat's inbox; it expires
+// after the lease TTL unless that worker renews it.
+func (k keys) lease(chatID int64) string { return k.prefix + ":bot:lease:" + id64(chatID) }
+
+// seen is a STRING marking an update id already stored; it expires after
+// seenTTL, longer than Telegram keeps an undelivered update.
+func (k keys) seen(updateID int64) string { return k.prefix + ":bot:seen:" + id64(updateID) }
+
+// offset is a STRING with the highest update id stored, the getUpdates
+// offset minus one. It expires after offsetTTL without updates, because
+// Telegram picks a random next id after a week of silence.
+func (k keys) offset() string { return k.prefix + ":bot:offset" }
+
+// poller is a STRING naming the one process that long-polls Telegram; it
+// expires pollerTTL after its holder stopped renewing it.
+func (k keys) poller() string { return k.prefix + ":bot:poller" }
+
+// callbackKey is a STRING with the base64 HMAC key signing button data,
+// written once by the first process and kept forever.
+func (k keys) callbackKey() string { return k.prefix + ":bot:callback-key" }
+
+// sentJob is a HASH of message part index to Telegram message id for one
+// scheduled job's message; it expires after sentJobTTL.
+func (k keys) sentJob(jobID string) string { return k.prefix + ":bot:sent-job:" + jobID }
+
+func id64(n int64) string { return strconv.FormatInt(n, 10) }

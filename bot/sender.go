@@ -1,0 +1,234 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"nido/flows"
+)
+
+// Reachability is told when Telegram will not deliver to a chat any more
+// (the person blocked Nido, or the chat is gone). The flows implement it.
+type Reachability interface {
+	Unreachable(ctx context.Context, chatID int64) error
+}
+
+const (
+	// sentJobTTL is how long a delivered job's message ids are kept, longer
+	// than any retry of the job.
+	sentJobTTL = 7 * 24 * time.Hour
+	// maxAttempts bounds the retries after 429s of one call.
+	maxAttempts = 5
+)
+
+// Sender delivers what the flows say to Telegram: it renders, signs buttons,
+// paces, waits out 429s and reports unreachable people. It implements
+// flows.Sender and is safe for concurrent use.
+type Sender struct {
+	api   *tg.Bot
+	rdb   redis.UniversalClient
+	k     keys
+	r     renderer
+	sg    signer
+	lim   *limits
+	m     *metrics
+	log   *slog.Logger
+	reach atomic.Pointer[Reachability]
+}
+
+// SetReachability names who is told about unreachable chats. Until it is
+// called, a 403 is only returned as an error wrapping flows.ErrUnreachable.
+func (s *Sender) SetReachability(r Reachability) { s.reach.Store(&r) }
+
+// part is one Telegram message of a flows.Message: a piece of its text (the
+// last one carries the keyboard), or its document.
+type part struct {
+	text string
+	kb   *inlineKeyboard
+	doc  *flows.Document
+	// caption is the rendered caption of doc.
+	caption string
+}
+
+// Send delivers m and returns the id of the message carrying its buttons (or
+// of the document when there is no text). With m.JobID, parts that Redis
+// records as sent are not sent again.
+func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
+	parts, main, err := s.prepare(m)
+	if err != nil {
+		return 0, fmt.Errorf("render message for chat %d: %w", m.ChatID, err)
+	}
+	done, err := s.sentParts(ctx, m.JobID)
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]int, len(parts))
+	for i, p := range parts {
+		if id, ok := done[i]; ok {
+			ids[i] = id
+			continue
+		}
+		edit := 0
+		if i == 0 {
+			edit = m.EditID
+		}
+		if ids[i], err = s.deliver(ctx, m.ChatID, edit, p); err != nil {
+			return 0, err
+		}
+		s.recordPart(ctx, m.JobID, i, ids[i])
+	}
+	return ids[main], nil
+}
+
+// prepare renders m into its parts and says which one the caller gets the id of.
+func (s *Sender) prepare(m flows.Message) ([]part, int, error) {
+	text, err := s.r.lines(m.Lang, m.Lines)
+	if err != nil {
+		return nil, 0, err
+	}
+	kb, err := s.r.keyboard(m.Lang, m.ChatID, m.Buttons, s.sg)
+	if err != nil {
+		return nil, 0, err
+	}
+	var parts []part
+	if strings.TrimSpace(text) != "" {
+		for _, t := range split(text, maxText) {
+			parts = append(parts, part{text: t})
+		}
+		parts[len(parts)-1].kb = kb
+	} else if kb != nil {
+		return nil, 0, errors.New("buttons need a text")
+	}
+	main := len(parts) - 1
+	if m.Document != nil {
+		caption, err := s.r.htmlText(m.Lang, m.Document.Caption)
+		if err != nil {
+			return nil, 0, fmt.Errorf("caption: %w", err)
+		}
+		if utf16Len(caption) > maxCaption {
+			return nil, 0, fmt.Errorf("caption is %d characters, more than %d", utf16Len(caption), maxCaption)
+		}
+		parts = append(parts, part{doc: m.Document, caption: caption})
+		if main < 0 {
+			main = 0
+		}
+	}
+	if len(parts) == 0 {
+		return nil, 0, errors.New("nothing to send")
+	}
+	return parts, main, nil
+}
+
+// deliver sends one part, or edits message edit with it.
+func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part) (int, error) {
+	if edit != 0 {
+		id, err := s.call(ctx, "edit", chatID, true, func(ctx context.Context) (int, error) {
+			return s.edit(ctx, chatID, edit, p)
+		})
+		if !errors.Is(err, errEditGone) {
+			return id, err
+		}
+		// Too old or deleted to edit: say it anew instead.
+	}
+	return s.call(ctx, "send", chatID, true, func(ctx context.Context) (int, error) {
+		if p.doc != nil {
+			msg, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
+				ChatID:    chatID,
+				Document:  &models.InputFileUpload{Filename: p.doc.Name, Data: bytes.NewReader(p.doc.Content)},
+				Caption:   p.caption,
+				ParseMode: models.ParseModeHTML,
+			})
+			return messageID(msg, err)
+		}
+		msg, err := s.api.SendMessage(ctx, &tg.SendMessageParams{
+			ChatID: chatID, Text: p.text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup(p.kb),
+		})
+		return messageID(msg, err)
+	})
+}
+
+// errEditGone means the message to edit cannot be edited any more.
+var errEditGone = errors.New("message can no longer be edited")
+
+func (s *Sender) edit(ctx context.Context, chatID int64, messageID int, p part) (int, error) {
+	if p.doc != nil {
+		return 0, errEditGone
+	}
+	_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{
+		ChatID: chatID, MessageID: messageID, Text: p.text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup(p.kb),
+	})
+	switch {
+	case err == nil, errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified"):
+		// Pressing the same button twice asks for the same text: not a failure.
+		return messageID, nil
+	case errors.Is(err, tg.ErrorBadRequest) &&
+		(strings.Contains(err.Error(), "message to edit not found") || strings.Contains(err.Error(), "can't be edited")):
+		return 0, errEditGone
+	}
+	return 0, err
+}
+
+// markup avoids sending a typed nil, which the library would encode as "null".
+func markup(kb *inlineKeyboard) models.ReplyMarkup {
+	if kb == nil {
+		return nil
+	}
+	return kb
+}
+
+func messageID(msg *models.Message, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return msg.ID, nil
+}
+
+// sentParts returns the parts of job already delivered, by index.
+func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, error) {
+	if jobID == "" {
+		return nil, nil
+	}
+	raw, err := s.rdb.HGetAll(ctx, s.k.sentJob(jobID)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read sent parts of job %s: %w", jobID, err)
+	}
+	done := make(map[int]int, len(raw))
+	for k, v := range raw {
+		i, err1 := strconv.Atoi(k)
+		id, err2 := strconv.Atoi(v)
+		if err1 == nil && err2 == nil {
+			done[i] = id
+		}
+	}
+	return done, nil
+}
+
+// recordPart remembers that a part of job went out. Failing to record is
+// logged, not returned: the message did go, and the caller must not resend it.
+func (s *Sender) recordPart(ctx context.Context, jobID string, i, messageID int) {
+	if jobID == "" {
+		return
+	}
+	key := s.k.sentJob(jobID)
+	// Recorded even when the caller gave up meanwhile: the message went.
+	ctx = context.WithoutCancel(ctx)
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, key, strconv.Itoa(i), messageID)
+		p.Expire(ctx, key, sentJobTTL)
+		return nil
+	})
+	if err != nil {
+		s.log.Warn("record sent job", "job", jobID, "error", err)
+	}
+}

@@ -1,0 +1,281 @@
+package bot
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"nido/bot/telegramtest"
+	"nido/flows"
+)
+
+// A name a person typed shows as typed, never as formatting, in text and
+// in data; the locale's own markup stays markup.
+func TestSendEscapesWhatPeopleTyped(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	name := `<b>&"Zoë"</b>`
+	_, err := s.Send(t.Context(), flows.Message{ChatID: anna.ID, Lang: "en", Lines: []flows.T{
+		{Plain: name},
+		{ID: "org.created", Data: map[string]any{"Name": name}},
+		{ID: "invite.joined", Data: map[string]any{"Name": name, "Role": flows.T{ID: "role.mother"}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.fake.Last(anna.ID)
+	want := name + "\nOrganisation " + name + " created.\n" + name + " (mother) has joined Nido."
+	if m.Plain() != want {
+		t.Errorf("person reads %q, want %q", m.Plain(), want)
+	}
+	if !strings.Contains(m.Text, "<b>Organisation") && !strings.Contains(m.Text, "Organisation <b>") {
+		t.Errorf("the locale's <b> was lost: %q", m.Text)
+	}
+}
+
+// Dates in data are written the way the person's language writes them, and
+// Count picks the plural form.
+func TestSendRendersDatesAndPlurals(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	when := time.Date(2027, 2, 25, 9, 30, 0, 0, time.UTC)
+	_, err := s.Send(t.Context(), flows.Message{ChatID: anna.ID, Lang: "it", Lines: []flows.T{
+		{ID: "invite.expires", Data: map[string]any{"Expires": when}},
+		{ID: "org.list_title", Data: map[string]any{"Count": 3}, Count: 3},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.fake.Last(anna.ID)
+	if !strings.Contains(m.Plain(), "25 febbraio 2027") || !strings.Contains(m.Plain(), "09:30") {
+		t.Errorf("date not in Italian: %q", m.Plain())
+	}
+	if !strings.Contains(m.Plain(), "3 organizzazioni") {
+		t.Errorf("plural not chosen: %q", m.Plain())
+	}
+}
+
+// A text over 4096 characters arrives as several messages cut between
+// lines; the buttons come with the last one.
+func TestSendSplitsLongText(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	var lines []flows.T
+	for range 100 {
+		lines = append(lines, flows.T{Plain: strings.Repeat("x", 49)})
+	}
+	id, err := s.Send(t.Context(), flows.Message{ChatID: anna.ID, Lines: lines,
+		Buttons: [][]flows.Button{{{Label: flows.T{Plain: "OK"}, Data: "ok"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := e.fake.Messages(anna.ID)
+	if len(msgs) != 2 {
+		t.Fatalf("%d messages, want 2", len(msgs))
+	}
+	if got := len(msgs[0].Plain()) + 1 + len(msgs[1].Plain()); got != 100*50-1 {
+		t.Errorf("the parts hold %d characters, want %d", got, 100*50-1)
+	}
+	if len(msgs[0].Buttons) != 0 || len(msgs[1].Buttons) != 1 || id != msgs[1].ID {
+		t.Errorf("buttons on %v/%v, id %d, want them on the last message %d", msgs[0].Labels(), msgs[1].Labels(), id, msgs[1].ID)
+	}
+}
+
+// A 429 is waited out and the message still goes, once.
+func TestSendWaitsOutTooManyRequests(t *testing.T) {
+	e := newEnv(t)
+	b := e.bot(e.config())
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	e.fake.InjectTooManyRequests(1, 1)
+	start := time.Now()
+	if _, err := b.Sender().Send(t.Context(), flows.Text(anna.ID, "en", "bot.error", nil)); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("sent after %v, before retry_after (1s)", waited)
+	}
+	if n := len(e.fake.Messages(anna.ID)); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+	if w := counter(t, b.m.waits); w != 1 {
+		t.Errorf("waits metric = %d, want 1", w)
+	}
+}
+
+// A person who blocked Nido: the error wraps ErrUnreachable, and the flows
+// are told once.
+func TestSendToBlockedChat(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	r := &reach{}
+	s.SetReachability(r)
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	e.fake.Block(anna.ID)
+	_, err := s.Send(t.Context(), flows.Text(anna.ID, "en", "bot.error", nil))
+	if !errors.Is(err, flows.ErrUnreachable) {
+		t.Fatalf("error %v, want ErrUnreachable", err)
+	}
+	if got := r.got(); len(got) != 1 || got[0] != anna.ID {
+		t.Errorf("Unreachable called for %v, want once for %d", got, anna.ID)
+	}
+}
+
+// A scheduled job's message retried after a crash is not sent twice.
+func TestSendJobOnce(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	m := flows.Text(anna.ID, "en", "bot.error", nil)
+	m.JobID = "remind:42:2027-02-25"
+	m.Document = &flows.Document{Name: "visita.ics", Content: []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"), Caption: flows.T{Plain: "a & b"}}
+	first, err := s.Send(t.Context(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Send(t.Context(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := e.fake.Messages(anna.ID)
+	if len(msgs) != 2 || first != again || first != msgs[0].ID {
+		t.Fatalf("%d messages, ids %d then %d, want text and document once, id %d", len(msgs), first, again, msgs[0].ID)
+	}
+	doc := msgs[1].Document
+	if doc == nil || doc.FileName != "visita.ics" || !strings.HasPrefix(string(doc.Content), "BEGIN:VCALENDAR") || msgs[1].Plain() != "a & b" {
+		t.Errorf("document = %+v, caption %q", doc, msgs[1].Plain())
+	}
+}
+
+// Editing replaces text and buttons; the same edit twice is fine; an edit
+// of a message that is gone says it anew.
+func TestSendEdits(t *testing.T) {
+	e := newEnv(t, telegramtest.Unlimited())
+	s := e.bot(unpaced(e.config())).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	id, err := s.Send(t.Context(), flows.Message{ChatID: anna.ID, Lines: []flows.T{{Plain: "menu"}},
+		Buttons: [][]flows.Button{{{Label: flows.T{Plain: "A"}, Data: "a"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := flows.Message{ChatID: anna.ID, EditID: id, Lines: []flows.T{{Plain: "chosen"}}}
+	for range 2 {
+		if got, err := s.Send(t.Context(), edit); err != nil || got != id {
+			t.Fatalf("edit = %d, %v; want %d", got, err, id)
+		}
+	}
+	msgs := e.fake.Messages(anna.ID)
+	if len(msgs) != 1 || !msgs[0].Edited || msgs[0].Plain() != "chosen" || len(msgs[0].Buttons) != 0 {
+		t.Fatalf("after edit: %+v", msgs)
+	}
+	edit.EditID = 999
+	if got, err := s.Send(t.Context(), edit); err != nil || got == 999 {
+		t.Fatalf("edit of a missing message = %d, %v; want a new message", got, err)
+	}
+	if n := len(e.fake.Messages(anna.ID)); n != 2 {
+		t.Errorf("%d messages, want 2", n)
+	}
+}
+
+// Button presses reach the flows verified; data Nido never signed arrives Forged.
+func TestCallbacks(t *testing.T) {
+	e := newEnv(t, telegramtest.Unlimited())
+	b := e.bot(unpaced(e.config()))
+	f := newEcho(b.Sender())
+	run(t, b, f)
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	e.waitCount(anna.ID, 1)
+	_, err := b.Sender().Send(t.Context(), flows.Message{ChatID: anna.ID, Lines: []flows.T{{Plain: "Confermi?"}},
+		Lang: "en", Buttons: [][]flows.Button{{{Label: flows.T{ID: "signup.accept"}, Data: "appt:yes:7"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.MustPress(t, anna, "✅ I agree")
+	e.fake.WaitText(t, anna.ID, "pressed appt:yes:7")
+	last, _ := e.fake.Last(anna.ID)
+	e.fake.PressData(anna, last.ID, "appt:yes:7")
+	e.fake.WaitText(t, anna.ID, "forged")
+	ins := f.seen()
+	if got := ins[len(ins)-1]; !got.Forged || got.Callback != "" {
+		t.Errorf("forged press reached flows as %+v", got)
+	}
+	if n := e.fake.UnansweredCallbacks(); n != 0 {
+		t.Errorf("%d presses left unanswered", n)
+	}
+}
+
+// The command menu: everyone's default in a language, or one chat's.
+func TestSetCommands(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	cmds := []flows.Command{{Name: "menu", Description: flows.T{ID: "command.menu"}}}
+	if err := s.SetCommands(t.Context(), 0, "fr", cmds); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCommands(t.Context(), anna.ID, "en", cmds); err != nil {
+		t.Fatal(err)
+	}
+	sets := e.fake.Commands()
+	if len(sets) != 2 {
+		t.Fatalf("command sets %+v, want 2", sets)
+	}
+	for _, set := range sets {
+		if len(set.Commands) != 1 || set.Commands[0].Command != "menu" || set.Commands[0].Description == "" {
+			t.Errorf("set %+v", set)
+		}
+	}
+}
+
+// Deleting twice is not an error; the second time the message is already gone.
+func TestDelete(t *testing.T) {
+	e := newEnv(t)
+	s := e.bot(e.config()).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	id, err := s.Send(t.Context(), flows.Message{ChatID: anna.ID, Lines: []flows.T{{Plain: "bye"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := s.Delete(t.Context(), anna.ID, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m := e.fake.Messages(anna.ID); len(m) != 1 || !m[0].Deleted {
+		t.Errorf("after delete: %+v", m)
+	}
+}
+
+// A panicking flow is recovered: the person is told kindly, in their app's
+// language, and the next message is handled as usual.
+func TestPanicRecovered(t *testing.T) {
+	e := newEnv(t)
+	b := e.bot(e.config())
+	f := newEcho(b.Sender())
+	f.panicOn = "boom"
+	run(t, b, f)
+	amina := telegramtest.User{ID: 103, FirstName: "Amina", LanguageCode: "ar"}
+	e.fake.SendText(amina, "boom")
+	e.fake.SendText(amina, "after")
+	msgs := e.waitCount(amina.ID, 2)
+	want, _ := e.cat.Text("ar", "bot.error", nil, nil)
+	if msgs[0].Plain() != want || msgs[1].Plain() != "after" {
+		t.Errorf("replies %q, %q; want the Arabic apology then the echo", msgs[0].Plain(), msgs[1].Plain())
+	}
+	if n := counter(t, b.m.panics); n != 1 {
+		t.Errorf("panics metric = %d, want 1", n)
+	}
+}

@@ -1,0 +1,245 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// Nido polls getUpdates itself instead of using the library's loop, which
+// advances the offset in memory before an update is handled: a crash there
+// loses the update. Here each update is stored in Redis first, and the next
+// offset comes from Redis, so Telegram forgets an update only once it is stored
+// and a restart resumes where the last process stopped.
+
+// errBadUpdate is a body that is not a Telegram update at all.
+var errBadUpdate = errors.New("not a Telegram update")
+
+const (
+	// maxBackoff caps the wait after a failing getUpdates or Redis.
+	maxBackoff = 30 * time.Second
+	// pollerTTL is how long the poller lease outlives a poller that died.
+	pollerTTL = 15 * time.Second
+)
+
+// errFatal marks a getUpdates failure that waiting will not cure.
+type errFatal struct{ err error }
+
+func (e errFatal) Error() string { return e.err.Error() }
+func (e errFatal) Unwrap() error { return e.err }
+
+// poll long-polls while this process is the poller. Telegram serves one
+// getUpdates at a time and answers 409 to the other, so the processes elect
+// one poller with a lease in Redis; every process dispatches. A process that
+// does not poll asks again every IdleWait, and takes over within pollerTTL
+// when the poller dies.
+func (b *Bot) poll(ctx context.Context) error {
+	token := b.d.process
+	defer func() {
+		if err := b.in.resign(context.WithoutCancel(ctx), token); err != nil {
+			b.log.Warn("give up polling", "error", err)
+		}
+	}()
+	for ctx.Err() == nil {
+		leading, err := b.in.lead(ctx, token, pollerTTL)
+		if err != nil && ctx.Err() == nil {
+			b.log.Warn("take the poller lease", "error", err)
+		}
+		if !leading {
+			if sleep(ctx, b.cfg.IdleWait) != nil {
+				break
+			}
+			continue
+		}
+		lctx, lost := context.WithCancel(ctx)
+		go b.keepPolling(lctx, lost, token)
+		err = b.pollWhileLeading(lctx)
+		lost()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keepPolling renews the poller lease until ctx ends, and calls lost when
+// another process has it.
+func (b *Bot) keepPolling(ctx context.Context, lost context.CancelFunc, token string) {
+	t := time.NewTicker(pollerTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ok, err := b.in.lead(ctx, token, pollerTTL)
+		if err != nil {
+			continue // Redis may come back before the lease ends
+		}
+		if !ok {
+			b.log.Warn("another process polls now")
+			lost()
+			return
+		}
+	}
+}
+
+// pollWhileLeading runs the getUpdates loop until ctx ends or Telegram
+// refuses the token.
+func (b *Bot) pollWhileLeading(ctx context.Context) error {
+	var backoff time.Duration
+	for ctx.Err() == nil {
+		if backoff > 0 && sleep(ctx, backoff) != nil {
+			break
+		}
+		wait, err := b.pollOnce(ctx)
+		switch {
+		case err == nil:
+			backoff = 0
+		case ctx.Err() != nil:
+			return nil
+		default:
+			var fatal errFatal
+			if errors.As(err, &fatal) {
+				b.log.Error("telegram refuses getUpdates; stopping", "error", fatal.err)
+				return fatal
+			}
+			backoff = max(wait, min(max(2*backoff, time.Second), maxBackoff))
+			b.log.Warn("receive updates", "error", err, "retry_in", backoff)
+		}
+	}
+	return nil
+}
+
+// pollOnce asks for the updates after the stored offset and stores them in
+// order. It returns how long Telegram asked to wait, if it did.
+func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
+	last, err := b.in.offset(ctx)
+	if err != nil {
+		return 0, err
+	}
+	updates, wait, err := b.getUpdates(ctx, last)
+	if err != nil {
+		return wait, err
+	}
+	for _, raw := range updates {
+		err := b.ingest(ctx, raw)
+		if errors.Is(err, errBadUpdate) {
+			// Without an id it cannot even be skipped; the next one moves the offset past it.
+			b.log.Warn("update without an id", "error", err)
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return 0, nil
+}
+
+// getUpdatesRequest is the JSON body of getUpdates.
+type getUpdatesRequest struct {
+	Offset         int64    `json:"offset,omitempty"`
+	Limit          int      `json:"limit"`
+	Timeout        int      `json:"timeout"`
+	AllowedUpdates []string `json:"allowed_updates"`
+}
+
+// apiReply is the envelope of every Bot API answer.
+type apiReply struct {
+	OK          bool              `json:"ok"`
+	Result      []json.RawMessage `json:"result"`
+	ErrorCode   int               `json:"error_code"`
+	Description string            `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+// getUpdates long-polls Telegram for the updates after last (all pending
+// ones when last is 0), each as its raw JSON.
+func (b *Bot) getUpdates(ctx context.Context, last int64) ([]json.RawMessage, time.Duration, error) {
+	req := getUpdatesRequest{Limit: 100, Timeout: max(int(b.cfg.PollTimeout/time.Second), 1), AllowedUpdates: allowedUpdates}
+	if last > 0 {
+		req.Offset = last + 1
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.PollTimeout+15*time.Second)
+	defer cancel()
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, b.cfg.APIURL+"/bot"+b.cfg.Token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, 0, errFatal{fmt.Errorf("getUpdates request: %w", err)}
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	resp, err := b.poller.Do(hr)
+	if err != nil {
+		// The URL holds the token: name the method only.
+		return nil, 0, fmt.Errorf("getUpdates: %w", unwrapURL(err))
+	}
+	defer resp.Body.Close()
+	var reply apiReply
+	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil {
+		return nil, 0, fmt.Errorf("getUpdates: HTTP %d, unreadable answer: %w", resp.StatusCode, err)
+	}
+	if !reply.OK {
+		err := fmt.Errorf("getUpdates: %d %s", reply.ErrorCode, reply.Description)
+		if reply.ErrorCode == http.StatusUnauthorized || reply.ErrorCode == http.StatusNotFound {
+			return nil, 0, errFatal{err}
+		}
+		return nil, time.Duration(reply.Parameters.RetryAfter) * time.Second, err
+	}
+	return reply.Result, 0, nil
+}
+
+// ingest stores one update from Telegram, by polling or webhook. Updates the
+// flows do not handle (groups, other kinds) only move the offset; an update
+// that cannot be read is skipped, since Telegram would send it the same way again.
+func (b *Bot) ingest(ctx context.Context, raw []byte) error {
+	b.m.received.Inc()
+	var u models.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		var id struct {
+			UpdateID int64 `json:"update_id"`
+		}
+		if json.Unmarshal(raw, &id) != nil || id.UpdateID == 0 {
+			return fmt.Errorf("%w: %v", errBadUpdate, err)
+		}
+		b.log.Warn("unreadable update skipped", "update_id", id.UpdateID, "error", err)
+		return b.in.skip(ctx, id.UpdateID)
+	}
+	chat, ok := chatOf(&u)
+	if !ok {
+		b.log.Info("update ignored", "update_id", u.ID, "kind", kindOf(&u))
+		return b.in.skip(ctx, u.ID)
+	}
+	stored, err := b.in.store(ctx, u.ID, chat, raw, time.Now())
+	if err != nil {
+		return err
+	}
+	if !stored {
+		b.m.duplicates.Inc()
+		b.log.Debug("duplicate update dropped", "update_id", u.ID, "chat_id", chat)
+		return nil
+	}
+	b.d.notify()
+	return nil
+}
+
+// unwrapURL drops the request URL, which carries the bot token, from an error.
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}

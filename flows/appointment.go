@@ -1,0 +1,240 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Appointments: a mother's appointments with the services that help her, so
+// that she never misses one and her social workers know how it went. This
+// file holds the record and its store; the flows are, in the order a mother
+// meets them:
+//
+//	appointment_new.go      creating one: buttons, typed dates, the /appointment shortcut
+//	appointment_steps.go    the questions of that conversation, also used to move one
+//	appointment_parse.go    the pure parts: the shortcut, kinds in typed text, day and time buttons
+//	appointment_card.go     how an appointment reads, and who is told about it
+//	appointment_jobs.go     reminders, the no-answer check and "did you go?", run by the scheduler
+//	appointment_answer.go   the buttons on a reminder and on a card: be there, change, cancel
+//	appointment_list.go     /appointments for mothers and staff
+//	appointment_digest.go   the staff's morning digest
+//	appointment_ics.go      the .ics calendar file
+
+// Appointment is one appointment of a mother.
+type Appointment struct {
+	ID     string
+	Mother int64
+	// Org is the mother's organisation when it was made: its staff follow it.
+	Org string
+	// By is who made it: the mother herself or a staff member.
+	By   int64
+	Kind string
+	// At is when it is, in the network's time zone.
+	At    time.Time
+	Place string
+	Note  string
+	// Cancelled is set when the mother or her staff cancelled it.
+	Cancelled bool
+	// Answer is the mother's answer to the reminders: "", answerYes or answerChange.
+	Answer string
+	// Reminded is when the last reminder was sent; zero before the first.
+	Reminded time.Time
+	// Told is set once staff learnt that she did not answer.
+	Told bool
+	// Outcome is her answer to "did you go?": "", outcomeWent, outcomeMissed or outcomeMoved.
+	Outcome string
+	// Seq counts the moves; it versions job ids and the .ics SEQUENCE.
+	Seq     int
+	Created time.Time
+}
+
+// Answers to a reminder and to "did you go?".
+const (
+	answerYes     = "yes"
+	answerChange  = "change"
+	outcomeWent   = "went"
+	outcomeMissed = "missed"
+	outcomeMoved  = "moved"
+)
+
+// apptRetention is how long an appointment is kept after its time, so that
+// staff see how the last months went; then Redis forgets it.
+const apptRetention = 180 * 24 * time.Hour
+
+// apptKinds lists the kinds of appointment, in the order the buttons show them.
+func apptKinds() []string {
+	return []string{"social", "paediatrician", "consultorio", "school", "jobcentre",
+		"interview", "house", "lawyer", "court", "other"}
+}
+
+func isApptKind(k string) bool {
+	for _, x := range apptKinds() {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// appointments stores appointments in Redis.
+type appointments struct {
+	rdb redis.UniversalClient
+	k   keys
+	loc *time.Location
+}
+
+// create gives a an id and stores it with its indexes.
+func (st appointments) create(ctx context.Context, a Appointment) (Appointment, error) {
+	n, err := st.rdb.Incr(ctx, st.k.apptSeq()).Result()
+	if err != nil {
+		return a, fmt.Errorf("appointment id: %w", err)
+	}
+	a.ID = strconv.FormatInt(n, 10)
+	old := strconv.FormatInt(a.Created.Add(-apptRetention).Unix(), 10)
+	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, st.k.appt(a.ID), st.fields(a))
+		p.ExpireAt(ctx, st.k.appt(a.ID), a.At.Add(apptRetention))
+		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
+			p.ZAdd(ctx, idx, redis.Z{Score: float64(a.At.Unix()), Member: a.ID})
+			p.ZRemRangeByScore(ctx, idx, "-inf", "("+old)
+		}
+		return nil
+	})
+	if err != nil {
+		return a, fmt.Errorf("save appointment: %w", err)
+	}
+	return a, nil
+}
+
+// fields is how an appointment is written in its hash.
+func (st appointments) fields(a Appointment) map[string]any {
+	return map[string]any{
+		"mother": a.Mother, "org": a.Org, "by": a.By, "kind": a.Kind, "at": a.At.Unix(),
+		"place": a.Place, "note": a.Note, "cancelled": flag(a.Cancelled), "answer": a.Answer,
+		"reminded": unixOrZero(a.Reminded), "told": flag(a.Told), "outcome": a.Outcome,
+		"seq": a.Seq, "created": a.Created.Unix(),
+	}
+}
+
+// get loads an appointment; found is false for an unknown, expired or erased one.
+func (st appointments) get(ctx context.Context, id string) (Appointment, bool, error) {
+	if id == "" || len(id) > 20 {
+		return Appointment{}, false, nil
+	}
+	h, err := st.rdb.HGetAll(ctx, st.k.appt(id)).Result()
+	if err != nil {
+		return Appointment{}, false, fmt.Errorf("load appointment %s: %w", id, err)
+	}
+	if len(h) == 0 {
+		return Appointment{}, false, nil
+	}
+	a := Appointment{
+		ID: id, Org: h["org"], Kind: h["kind"], Place: h["place"], Note: h["note"],
+		Cancelled: h["cancelled"] == "1", Answer: h["answer"], Told: h["told"] == "1", Outcome: h["outcome"],
+		At: unixTime(h["at"]).In(st.loc), Reminded: unixTime(h["reminded"]), Created: unixTime(h["created"]),
+	}
+	a.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
+	a.By, _ = strconv.ParseInt(h["by"], 10, 64)
+	a.Seq, _ = strconv.Atoi(h["seq"])
+	return a, true, nil
+}
+
+// set changes fields of an appointment that still exists: one erased
+// meanwhile must not come back as a ghost.
+func (st appointments) set(ctx context.Context, id string, fv ...any) (bool, error) {
+	// KEYS[1] appointment hash; ARGV field, value pairs. Returns 1 if it exists.
+	const script = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV)) return 1`
+	n, err := st.rdb.Eval(ctx, script, []string{st.k.appt(id)}, fv...).Int()
+	if err != nil {
+		return false, fmt.Errorf("update appointment %s: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// move puts an appointment at a new time, as a new version with no answers yet.
+func (st appointments) move(ctx context.Context, a Appointment, at time.Time) (Appointment, bool, error) {
+	a.At, a.Seq = at, a.Seq+1
+	a.Answer, a.Reminded, a.Told, a.Outcome, a.Cancelled = "", time.Time{}, false, "", false
+	ok, err := st.set(ctx, a.ID, "at", at.Unix(), "seq", a.Seq, "answer", "", "reminded", 0,
+		"told", 0, "outcome", "", "cancelled", 0)
+	if err != nil || !ok {
+		return a, ok, err
+	}
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.ExpireAt(ctx, st.k.appt(a.ID), at.Add(apptRetention))
+		// XX: an index erased meanwhile is not brought back.
+		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
+			p.ZAddXX(ctx, idx, redis.Z{Score: float64(at.Unix()), Member: a.ID})
+		}
+		return nil
+	})
+	return a, true, wrap("move appointment", err)
+}
+
+// ofMother lists a mother's appointments between from and to, soonest first.
+func (st appointments) ofMother(ctx context.Context, mother int64, from, to time.Time) ([]Appointment, error) {
+	return st.list(ctx, st.k.motherAppts(mother), from, to)
+}
+
+// ofOrg lists the appointments of an organisation's mothers between from and to.
+func (st appointments) ofOrg(ctx context.Context, org string, from, to time.Time) ([]Appointment, error) {
+	return st.list(ctx, st.k.orgAppts(org), from, to)
+}
+
+func (st appointments) list(ctx context.Context, idx string, from, to time.Time) ([]Appointment, error) {
+	ids, err := st.rdb.ZRangeByScore(ctx, idx, &redis.ZRangeBy{
+		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list appointments: %w", err)
+	}
+	out := make([]Appointment, 0, len(ids))
+	for _, id := range ids {
+		a, ok, err := st.get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// eraseMother removes every appointment of a mother and its index entries.
+func (st appointments) eraseMother(ctx context.Context, mother Person) error {
+	ids, err := st.rdb.ZRange(ctx, st.k.motherAppts(mother.ID), 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("list appointments to erase: %w", err)
+	}
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, id := range ids {
+			p.Del(ctx, st.k.appt(id))
+			if mother.OrgID != "" {
+				p.ZRem(ctx, st.k.orgAppts(mother.OrgID), id)
+			}
+		}
+		p.Del(ctx, st.k.motherAppts(mother.ID))
+		return nil
+	})
+	return wrap("erase appointments", err)
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}

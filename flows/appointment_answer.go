@@ -1,0 +1,202 @@
+package flows
+
+import (
+	"strings"
+	"time"
+)
+
+// The buttons on an appointment, "ap:<action>:<id>", from a reminder, a
+// card in a list, or "did you go?". Every press loads the appointment again
+// and checks that it is the presser's own or a mother's of the presser's
+// organisation: anything else, a forged id included, is an invalid button
+// and changes nothing.
+//
+//	yes     I'll be there          kept for staff (lists, digest)
+//	chg     I need to change it    staff are told; then the new day and time, as in making one
+//	del     Cancel it              asks to confirm: delok cancels (staff told), keep keeps
+//	went    did you go? yes        kept for staff
+//	miss    did you go? no         kept, and staff are told
+//	moved   it was moved           asks the new day and time
+//	ics     the calendar file again
+func apptAction(s *session, arg string) error {
+	action, id, _ := strings.Cut(arg, ":")
+	a, ok, err := s.e.appts().get(s.ctx, id)
+	if err != nil || !ok || !mayTouch(s, a) {
+		return orInvalid(s, err)
+	}
+	if a.Cancelled && action != "ics" {
+		return s.reply(T{ID: "appointment.already_cancelled"})
+	}
+	passed := !s.now.Before(a.At)
+	switch action {
+	case "yes", "del", "delok":
+		if passed {
+			return s.reply(T{ID: "appointment.passed"})
+		}
+	case "went", "miss", "moved":
+		if !passed {
+			return s.reply(T{ID: "appointment.not_yet"})
+		}
+	}
+	switch action {
+	case "yes":
+		return apptYes(s, a)
+	case "chg":
+		return apptChange(s, a, true)
+	case "del":
+		return s.edit(Message{Lines: append([]T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
+			Buttons: [][]Button{
+				{{Label: T{ID: "appointment.cancel_yes"}, Data: "ap:delok:" + a.ID}},
+				{{Label: T{ID: "appointment.cancel_no"}, Data: "ap:keep:" + a.ID}},
+			}})
+	case "delok":
+		return apptCancel(s, a)
+	case "keep":
+		return s.edit(Message{Lines: append([]T{{ID: "appointment.kept"}}, apptLines(a)...), Buttons: cardButtons(a)})
+	case "went", "miss":
+		return apptOutcome(s, a, action)
+	case "moved":
+		if _, err := s.e.appts().set(s.ctx, a.ID, "outcome", outcomeMoved); err != nil {
+			return err
+		}
+		return apptChange(s, a, false)
+	case "ics":
+		doc := s.e.apptDocument(a, s.lang)
+		return s.send(Message{Lines: apptLines(a), Document: &doc})
+	}
+	return s.reply(T{ID: "common.button_invalid"})
+}
+
+// mayTouch reports whether the person acting may see and change a.
+func mayTouch(s *session, a Appointment) bool {
+	switch s.person.Role {
+	case RoleMother:
+		return a.Mother == s.person.ID
+	case RoleStaff:
+		return a.Org != "" && a.Org == s.person.OrgID
+	}
+	return false
+}
+
+func apptYes(s *session, a Appointment) error {
+	if _, err := s.e.appts().set(s.ctx, a.ID, "answer", answerYes); err != nil {
+		return err
+	}
+	return s.edit(Message{Lines: append([]T{{ID: "appointment.confirmed"}}, apptLines(a)...), Buttons: cardButtons(a)})
+}
+
+// apptChange starts moving a: asked before it (she needs to change it) or
+// after (it was moved). When she asks, her staff learn it at once, so that
+// someone can help her arrange it.
+func apptChange(s *session, a Appointment, before bool) error {
+	intro := "appointment.moved_intro"
+	if before {
+		intro = "appointment.move_intro"
+	}
+	if s.person.Role == RoleMother && before {
+		if _, err := s.e.appts().set(s.ctx, a.ID, "answer", answerChange); err != nil {
+			return err
+		}
+		err := s.e.tellStaff(s.ctx, a, s.person.ID, "", T{ID: "appointment.staff_change_asked",
+			Data: map[string]any{"Name": s.person.Name, "What": apptWhat(a), "When": a.At}})
+		if err != nil {
+			return err
+		}
+	}
+	return apptAskDay(s, draft{Mother: a.Mother, Move: a.ID}, intro)
+}
+
+// apptMoveDone puts the appointment at the draft's day and time, plans its
+// reminders again and tells the mother and her staff.
+func apptMoveDone(s *session, d draft) error {
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	a, ok, err := s.e.appts().get(s.ctx, d.Move)
+	if err != nil || !ok || !mayTouch(s, a) || a.Cancelled {
+		return orInvalid(s, err)
+	}
+	mother, ok, err := s.e.people.Get(s.ctx, a.Mother)
+	if err != nil || !ok {
+		return orInvalid(s, err)
+	}
+	old := a.At
+	newAt, _ := at(d.Day, d.Time, s.e.cfg.Location)
+	if a, ok, err = s.e.appts().move(s.ctx, a, newAt); err != nil || !ok {
+		return orInvalid(s, err)
+	}
+	s.e.log.Info("appointment moved", "user_id", s.person.ID, "appointment", a.ID)
+	reminders, err := s.e.planAppointment(s.ctx, a)
+	if err != nil {
+		return err
+	}
+	if err := apptTellOthers(s, a, mother, "appointment.moved_for_you", reminders, T{ID: "appointment.staff_moved",
+		Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "From": old, "To": a.At}}); err != nil {
+		return err
+	}
+	if s.person.ID == mother.ID {
+		return s.send(s.e.apptNews(a, mother, "appointment.moved", reminders))
+	}
+	return s.reply(append([]T{{ID: "appointment.moved_staff", Data: map[string]any{"Name": mother.Name}}},
+		apptLines(a)...)...)
+}
+
+// apptCancel cancels a and its reminders, and tells the others.
+func apptCancel(s *session, a Appointment) error {
+	if _, err := s.e.appts().set(s.ctx, a.ID, "cancelled", 1); err != nil {
+		return err
+	}
+	a.Cancelled = true
+	if err := s.e.dropAppointmentJobs(s.ctx, a, nil); err != nil {
+		return err
+	}
+	s.e.log.Info("appointment cancelled", "user_id", s.person.ID, "appointment", a.ID)
+	mother, ok, err := s.e.people.Get(s.ctx, a.Mother)
+	if err != nil {
+		return err
+	}
+	if ok {
+		err = apptTellOthers(s, a, mother, "appointment.cancelled_for_you", nil, T{ID: "appointment.staff_cancelled",
+			Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "When": a.At}})
+		if err != nil {
+			return err
+		}
+	}
+	return s.edit(Message{Lines: append([]T{{ID: "appointment.cancelled"}}, apptLines(a)...)})
+}
+
+// apptTellOthers tells the staff who follow the mother (but the one acting)
+// with staffLine, and the mother, when staff acted, with her own news: the
+// card with the calendar file for a move, the card alone for a cancellation.
+func apptTellOthers(s *session, a Appointment, mother Person, motherTitle string, reminders []time.Time, staffLine T) error {
+	if err := s.e.tellStaff(s.ctx, a, s.person.ID, "", staffLine); err != nil {
+		return err
+	}
+	if s.person.ID == mother.ID {
+		return nil
+	}
+	m := Message{Lines: append([]T{{ID: motherTitle}}, apptLines(a)...)}
+	if !a.Cancelled {
+		m = s.e.apptNews(a, mother, motherTitle, reminders)
+	}
+	return s.e.tellMessage(s.ctx, mother, "", m)
+}
+
+// apptOutcome keeps her answer to "did you go?"; staff learn when she did not.
+func apptOutcome(s *session, a Appointment, action string) error {
+	outcome, reply := outcomeWent, "appointment.after_went"
+	if action == "miss" {
+		outcome, reply = outcomeMissed, "appointment.after_missed"
+	}
+	if _, err := s.e.appts().set(s.ctx, a.ID, "outcome", outcome); err != nil {
+		return err
+	}
+	if outcome == outcomeMissed && s.person.Role == RoleMother {
+		err := s.e.tellStaff(s.ctx, a, s.person.ID, "", T{ID: "appointment.staff_missed",
+			Data: map[string]any{"Name": s.person.Name, "What": apptWhat(a), "When": a.At}})
+		if err != nil {
+			return err
+		}
+	}
+	return s.edit(Message{Lines: []T{{ID: reply}}})
+}

@@ -1,0 +1,111 @@
+package flows
+
+import (
+	"context"
+	"net/url"
+	"time"
+)
+
+// How an appointment reads wherever it is shown (a new one, a reminder, a
+// list, a notice to staff), and who is told about it.
+
+// apptWhat names the appointment: its kind, or what she wrote for "other".
+func apptWhat(a Appointment) T {
+	if a.Kind == "other" && a.Note != "" {
+		return T{Plain: a.Note}
+	}
+	return T{ID: "appointment.kind_" + a.Kind}
+}
+
+// apptLines are the card of an appointment: what, when, where, the note.
+func apptLines(a Appointment) []T {
+	lines := []T{
+		{ID: "appointment.card_what", Data: map[string]any{"What": apptWhat(a)}},
+		{ID: "appointment.card_when", Data: map[string]any{"When": a.At}},
+	}
+	if a.Place != "" {
+		lines = append(lines, T{ID: "appointment.card_where", Data: map[string]any{"Place": a.Place}})
+	}
+	if a.Note != "" && a.Kind != "other" {
+		lines = append(lines, T{ID: "appointment.card_note", Data: map[string]any{"Note": a.Note}})
+	}
+	return lines
+}
+
+// mapsURL opens the place in a maps app.
+func mapsURL(place string) string {
+	return "https://www.google.com/maps/search/?api=1&query=" + url.QueryEscape(place)
+}
+
+// mapRow is the map button, when there is a place.
+func mapRow(a Appointment) [][]Button {
+	if a.Place == "" {
+		return nil
+	}
+	return [][]Button{{{Label: T{ID: "appointment.map"}, URL: mapsURL(a.Place)}}}
+}
+
+// reminderButtons are the answers to a reminder.
+func reminderButtons(a Appointment) [][]Button {
+	return append([][]Button{
+		{{Label: T{ID: "appointment.yes"}, Data: "ap:yes:" + a.ID}},
+		{{Label: T{ID: "appointment.change"}, Data: "ap:chg:" + a.ID}},
+		{{Label: T{ID: "appointment.cancel"}, Data: "ap:del:" + a.ID}},
+	}, mapRow(a)...)
+}
+
+// cardButtons are the actions on an appointment shown in a list or just made.
+func cardButtons(a Appointment) [][]Button {
+	return append([][]Button{
+		{{Label: T{ID: "appointment.change"}, Data: "ap:chg:" + a.ID}, {Label: T{ID: "appointment.cancel"}, Data: "ap:del:" + a.ID}},
+		{{Label: T{ID: "appointment.calendar"}, Data: "ap:ics:" + a.ID}},
+	}, mapRow(a)...)
+}
+
+// apptNews is a new or moved appointment for the mother: the card, when
+// the reminders will come, and the calendar file.
+func (e *Engine) apptNews(a Appointment, mother Person, title string, reminders []time.Time) Message {
+	lines := append([]T{{ID: title}}, apptLines(a)...)
+	for _, r := range reminders {
+		lines = append(lines, T{ID: "appointment.reminder_at", Data: map[string]any{"When": r.In(e.cfg.Location)}})
+	}
+	doc := e.apptDocument(a, mother.Lang)
+	return Message{Lines: lines, Buttons: cardButtons(a), Document: &doc}
+}
+
+// tellStaff tells the staff who follow a's mother, the staff of her
+// organisation (her creator among them), except the one acting.
+func (e *Engine) tellStaff(ctx context.Context, a Appointment, except int64, jobID string, lines ...T) error {
+	staff, err := e.people.Members(ctx, a.Org, RoleStaff)
+	if err != nil {
+		return err
+	}
+	for _, st := range staff {
+		if st.ID == except || st.Unreachable {
+			continue
+		}
+		if err := e.tellMessage(ctx, st, jobID, Message{Lines: lines}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appts is the appointment store.
+func (e *Engine) appts() appointments {
+	return appointments{rdb: e.cfg.Redis, k: e.k, loc: e.cfg.Location}
+}
+
+// eraseAppointments removes a person's appointments and every job the
+// scheduler holds for them; it is one of Erase's erasers.
+func (e *Engine) eraseAppointments(ctx context.Context, p Person) error {
+	if e.cfg.Scheduler != nil {
+		if _, err := e.cfg.Scheduler.CancelOwner(ctx, id64(p.ID)); err != nil {
+			return err
+		}
+	}
+	if p.Role != RoleMother {
+		return nil
+	}
+	return e.appts().eraseMother(ctx, p)
+}

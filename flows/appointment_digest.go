@@ -1,0 +1,67 @@
+package flows
+
+import (
+	"context"
+
+	"nido/scheduler"
+)
+
+// The staff's morning digest: each working morning at 08:30 (network time),
+// every staff member whose organisation's mothers have appointments that day
+// gets one short message: each appointment, who confirmed, who asked to
+// change, who did not answer. A recurring scheduler rule makes one job a
+// day; the job writes to every organisation's staff.
+
+const (
+	jobDigest = "appointment.digest"
+	// digestRuleID names the rule; adding it again changes nothing.
+	digestRuleID = "appointment-digest"
+	// digestSpec is "08:30, Monday to Friday" in the network's time zone.
+	digestSpec = "30 8 * * 1-5"
+	// digestOwner owns the rule: it is about no one person.
+	digestOwner = "network"
+)
+
+// EnsureDigest makes sure the morning digest is scheduled; main calls it at
+// start, and calling it again changes nothing.
+func (e *Engine) EnsureDigest(ctx context.Context) error {
+	if e.cfg.Scheduler == nil {
+		return nil
+	}
+	return wrap("ensure digest", e.cfg.Scheduler.AddRule(ctx, scheduler.Rule{
+		ID: digestRuleID, Spec: digestSpec, Kind: jobDigest, Owner: digestOwner,
+	}))
+}
+
+// digest sends the day's digest to every organisation's staff. A retry
+// after a partial failure does not repeat what was sent: each recipient's
+// message has its own JobID.
+func (e *Engine) digest(ctx context.Context, j scheduler.Job) error {
+	day := midnight(j.Due.In(e.cfg.Location))
+	orgs, err := e.people.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		lines, err := e.dayLines(ctx, o.ID, day, "digest.title")
+		if err != nil {
+			return err
+		}
+		if len(lines) == 1 {
+			continue // nothing today: no message
+		}
+		staff, err := e.people.Members(ctx, o.ID, RoleStaff)
+		if err != nil {
+			return err
+		}
+		for _, st := range staff {
+			if st.Unreachable {
+				continue
+			}
+			if err := e.tellMessage(ctx, st, j.ID, Message{Lines: lines}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"nido/scheduler"
+)
+
+// The scheduler's jobs around one appointment. They carry ids only (the
+// appointment and its version); each loads the appointment when due and does
+// nothing when it was cancelled, moved (the new version has its own jobs) or
+// erased. Their owner is the mother, so erasing her erases them.
+//
+//	appointment.reminder  at each offset before it (NIDO_REMINDER_OFFSETS): what, when, where, three buttons
+//	appointment.noanswer  a while after the last reminder, if she did not answer: her staff learn it, once
+//	appointment.after     3 hours after it: "did you go?"
+const (
+	jobReminder = "appointment.reminder"
+	jobNoAnswer = "appointment.noanswer"
+	jobAfter    = "appointment.after"
+)
+
+// How long after the appointment "did you go?" comes, and how long staff
+// wait for her answer to the last reminder (less when the appointment is near).
+const (
+	afterDelay   = 3 * time.Hour
+	noAnswerWait = time.Hour
+)
+
+// DefaultReminderOffsets are the reminders' times before an appointment
+// when Config.ReminderOffsets is empty.
+func DefaultReminderOffsets() []time.Duration { return []time.Duration{24 * time.Hour, 2 * time.Hour} }
+
+func (e *Engine) reminderOffsets() []time.Duration {
+	if len(e.cfg.ReminderOffsets) == 0 {
+		return DefaultReminderOffsets()
+	}
+	return e.cfg.ReminderOffsets
+}
+
+// apptJobPrefix starts the id of every job of one appointment.
+func apptJobPrefix(id string) string { return "appt:" + id + ":" }
+
+// apptJobID names one job of one version of an appointment,
+// "appt:42:v3:remind-24h": planning a version again replaces its jobs, and a
+// moved appointment's reminders are new messages, not repeats of sent ones.
+func apptJobID(a Appointment, what string) string {
+	return apptJobPrefix(a.ID) + "v" + strconv.Itoa(a.Seq) + ":" + what
+}
+
+// offsetName writes an offset briefly: 24h, 2h, 1h30m, 45m.
+func offsetName(d time.Duration) string {
+	var b strings.Builder
+	if h := d / time.Hour; h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if m := d % time.Hour / time.Minute; m > 0 {
+		fmt.Fprintf(&b, "%dm", m)
+	}
+	if s := d % time.Minute / time.Second; s > 0 || b.Len() == 0 {
+		fmt.Fprintf(&b, "%ds", s)
+	}
+	return b.String()
+}
+
+// apptArgs are the ids a job of a carries.
+func apptArgs(a Appointment) map[string]string {
+	return map[string]string{"appt": a.ID, "v": strconv.Itoa(a.Seq)}
+}
+
+// apptJobs are the jobs of an appointment as planned at now: a reminder at
+// each offset still ahead, the last one marked, and "did you go?" after it.
+func apptJobs(a Appointment, offsets []time.Duration, now time.Time) []scheduler.Job {
+	offs := slices.Clone(offsets)
+	slices.Sort(offs)
+	slices.Reverse(offs) // the earliest reminder first
+	owner := id64(a.Mother)
+	var jobs []scheduler.Job
+	for _, off := range offs {
+		due := reminderDue(a.At, off)
+		if !due.After(now) {
+			continue
+		}
+		jobs = append(jobs, scheduler.Job{ID: apptJobID(a, "remind-"+offsetName(off)), Kind: jobReminder,
+			Owner: owner, Due: due, Event: a.At, Args: apptArgs(a)})
+	}
+	if n := len(jobs); n > 0 {
+		jobs[n-1].Args["last"] = "1"
+	}
+	return append(jobs, scheduler.Job{ID: apptJobID(a, "after"), Kind: jobAfter, Owner: owner,
+		Due: a.At.Add(afterDelay), Args: apptArgs(a)})
+}
+
+// reminderDue is when the reminder off before at comes. Whole days count on
+// the clock, so "24h before 09:00" is 09:00 the day before even when that
+// day had 23 or 25 hours (the clocks changed); the rest is real time.
+func reminderDue(at time.Time, off time.Duration) time.Time {
+	days := int(off / (24 * time.Hour))
+	return at.AddDate(0, 0, -days).Add(-(off % (24 * time.Hour)))
+}
+
+// planAppointment schedules a's jobs, cancels those of its earlier versions,
+// and returns when the reminders will really come (quiet hours move them).
+func (e *Engine) planAppointment(ctx context.Context, a Appointment) ([]time.Time, error) {
+	if e.cfg.Scheduler == nil {
+		return nil, fmt.Errorf("plan appointment %s: no scheduler", a.ID)
+	}
+	jobs := apptJobs(a, e.reminderOffsets(), e.now())
+	keep := map[string]bool{}
+	for _, j := range jobs {
+		keep[j.ID] = true
+	}
+	if err := e.dropAppointmentJobs(ctx, a, keep); err != nil {
+		return nil, err
+	}
+	var reminders []time.Time
+	for _, j := range jobs {
+		if err := e.cfg.Scheduler.Schedule(ctx, j); err != nil {
+			return nil, err
+		}
+		if j.Kind == jobReminder {
+			reminders = append(reminders, e.cfg.Scheduler.AdjustForQuiet(j.Due, j.Event))
+		}
+	}
+	return reminders, nil
+}
+
+// dropAppointmentJobs cancels a's jobs whose ids are not in keep.
+func (e *Engine) dropAppointmentJobs(ctx context.Context, a Appointment, keep map[string]bool) error {
+	if e.cfg.Scheduler == nil {
+		return nil
+	}
+	jobs, err := e.cfg.Scheduler.ListOwner(ctx, id64(a.Mother))
+	if err != nil {
+		return wrap("list appointment jobs", err)
+	}
+	for _, j := range jobs {
+		if strings.HasPrefix(j.ID, apptJobPrefix(a.ID)) && !keep[j.ID] {
+			if err := e.cfg.Scheduler.Cancel(ctx, j.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jobAppointment loads what a job is about; ok is false when there is
+// nothing left to do: the appointment was cancelled, moved or erased, or the
+// mother is gone.
+func (e *Engine) jobAppointment(ctx context.Context, j scheduler.Job) (Appointment, Person, bool, error) {
+	a, found, err := e.appts().get(ctx, j.Args["appt"])
+	if err != nil || !found || a.Cancelled || strconv.Itoa(a.Seq) != j.Args["v"] {
+		return a, Person{}, false, err
+	}
+	m, found, err := e.people.Get(ctx, a.Mother)
+	return a, m, found && err == nil, err
+}
+
+// remind sends one reminder, and after the last one waits for her answer.
+func (e *Engine) remind(ctx context.Context, j scheduler.Job) error {
+	a, m, ok, err := e.jobAppointment(ctx, j)
+	if err != nil || !ok {
+		return err
+	}
+	lines := append([]T{{ID: "appointment.reminder_title"}}, apptLines(a)...)
+	lines = append(lines, T{ID: "appointment.reminder_ask"})
+	if err := e.deliver(ctx, m, j.ID, Message{Lines: lines, Buttons: reminderButtons(a)}); err != nil {
+		return err
+	}
+	now := e.now()
+	if _, err := e.appts().set(ctx, a.ID, "reminded", now.Unix()); err != nil {
+		return err
+	}
+	if j.Args["last"] != "1" || a.Answer != "" {
+		return nil
+	}
+	wait := min(noAnswerWait, a.At.Sub(now)/2)
+	return e.cfg.Scheduler.Schedule(ctx, scheduler.Job{ID: apptJobID(a, "noanswer"), Kind: jobNoAnswer,
+		Owner: id64(a.Mother), Due: now.Add(wait), Event: a.At, Args: apptArgs(a)})
+}
+
+// noAnswer tells her staff, once, that she did not answer the last reminder.
+func (e *Engine) noAnswer(ctx context.Context, j scheduler.Job) error {
+	a, m, ok, err := e.jobAppointment(ctx, j)
+	if err != nil || !ok || a.Answer != "" || a.Told {
+		return err
+	}
+	err = e.tellStaff(ctx, a, 0, j.ID, T{ID: "appointment.staff_no_answer", Data: map[string]any{
+		"Name": m.Name, "What": apptWhat(a), "When": a.At,
+	}})
+	if err != nil {
+		return err
+	}
+	_, err = e.appts().set(ctx, a.ID, "told", 1)
+	return err
+}
+
+// askAfter asks her whether she went; her answer is kept for her staff.
+func (e *Engine) askAfter(ctx context.Context, j scheduler.Job) error {
+	a, m, ok, err := e.jobAppointment(ctx, j)
+	if err != nil || !ok || a.Outcome != "" {
+		return err
+	}
+	return e.deliver(ctx, m, j.ID, Message{
+		Lines: []T{{ID: "appointment.after_ask", Data: map[string]any{"What": apptWhat(a), "When": a.At}}},
+		Buttons: [][]Button{
+			{{Label: T{ID: "appointment.went"}, Data: "ap:went:" + a.ID}},
+			{{Label: T{ID: "appointment.missed"}, Data: "ap:miss:" + a.ID}},
+			{{Label: T{ID: "appointment.was_moved"}, Data: "ap:moved:" + a.ID}},
+		},
+	})
+}

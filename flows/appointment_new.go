@@ -1,0 +1,247 @@
+package flows
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Making an appointment: a mother for herself, or staff for a mother of their
+// organisation. It ends with the appointment saved, its reminders planned
+// and a calendar file sent to the mother; or with /cancel, which keeps nothing.
+//
+//  1. /appointment [shortcut]  or the menu's "New appointment" button
+//  2. mother                   staff only: buttons with the organisation's mothers
+//  3. kind                     buttons (social services, paediatrician...) or typed
+//  4. day                      buttons for the next 14 days, or typed ("lunedì", "25/02")
+//  5. time                     buttons for the usual slots, or typed ("9:30")
+//  6. place                    typed, or Skip
+//  7. note                     typed, or Skip
+//  8. the appointment          its card, when the reminders will come, the .ics file
+//
+// The shortcut "/appointment 25/02/2027 09:30 Pediatra" (staff: the mother's
+// name first, as in their list) answers 2 to 7 at once; what it lacks is asked.
+// Each step asks the first question the draft has no answer to, so a typed
+// date with a time skips the time buttons.
+func appointmentRoutes() []route {
+	ms := []string{RoleMother, RoleStaff}
+	staff := []string{RoleStaff}
+	return []route{
+		// This file: starting, and the end of the conversation.
+		{command: "/appointment", roles: ms, run: apptStart},
+		{button: "apn", roles: ms, run: apptStartButton},
+		// appointment_steps.go: one question each, button or typed.
+		{button: "apm", roles: staff, run: apptMotherButton},
+		{step: "appt.mother", roles: staff, run: apptMotherTyped},
+		{button: "apk", roles: ms, run: apptKindButton},
+		{step: "appt.kind", roles: ms, run: apptKindTyped},
+		{button: "apd", roles: ms, run: apptDayButton},
+		{step: "appt.day", roles: ms, run: apptDayTyped},
+		{button: "apt", roles: ms, run: apptTimeButton},
+		{step: "appt.time", roles: ms, run: apptTimeTyped},
+		{step: "appt.place", roles: ms, run: apptPlaceTyped},
+		{step: "appt.note", roles: ms, run: apptNoteTyped},
+		{button: "aps", roles: ms, run: apptSkip},
+		// appointment_answer.go: the buttons on a reminder or a card.
+		{button: "ap", roles: ms, run: apptAction},
+		// appointment_list.go.
+		{command: "/appointments", roles: ms, run: apptList},
+		{button: "apl", roles: staff, run: apptListButton},
+	}
+}
+
+// draft is an appointment being made or moved, kept in the conversation.
+type draft struct {
+	Mother int64
+	Kind   string
+	Day    string // dayCode
+	Time   string // "0930"
+	Place  string
+	Note   string
+	// PlaceAsked and NoteAsked are set once the question was answered or skipped.
+	PlaceAsked, NoteAsked bool
+	// Move is the id of the appointment being moved; empty when making one.
+	Move string
+}
+
+// draftOf reads the draft of the conversation; ok is false when there is none.
+func draftOf(c conv) (draft, bool) {
+	d := c.Data
+	if d["f"] != "appt" {
+		return draft{}, false
+	}
+	m, _ := strconv.ParseInt(d["m"], 10, 64)
+	return draft{Mother: m, Kind: d["k"], Day: d["d"], Time: d["t"], Place: d["p"], Note: d["n"],
+		PlaceAsked: d["pa"] == "1", NoteAsked: d["na"] == "1", Move: d["mv"]}, true
+}
+
+func (d draft) data() map[string]string {
+	out := map[string]string{"f": "appt"}
+	put := func(k, v string) {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if d.Mother != 0 {
+		put("m", id64(d.Mother))
+	}
+	put("k", d.Kind)
+	put("d", d.Day)
+	put("t", d.Time)
+	put("p", d.Place)
+	put("n", d.Note)
+	put("mv", d.Move)
+	if d.PlaceAsked {
+		put("pa", "1")
+	}
+	if d.NoteAsked {
+		put("na", "1")
+	}
+	return out
+}
+
+// apptStart answers /appointment, with or without a shortcut.
+func apptStart(s *session, arg string) error {
+	d := draft{}
+	if s.person.Role == RoleMother {
+		d.Mother = s.person.ID
+	}
+	if arg == "" {
+		return apptNext(s, d)
+	}
+	return apptShortcut(s, d, arg)
+}
+
+func apptStartButton(s *session, _ string) error { return apptStart(s, "") }
+
+// apptShortcut fills the draft from "[mother name] <date> <time> <what>".
+func apptShortcut(s *session, d draft, arg string) error {
+	if s.person.Role == RoleStaff {
+		mothers, err := s.e.people.Members(s.ctx, s.person.OrgID, RoleMother)
+		if err != nil {
+			return err
+		}
+		m, rest, ok := matchMother(mothers, arg)
+		if !ok {
+			return apptAskMother(s, d, "appointment.mother_unknown")
+		}
+		d.Mother, arg = m.ID, rest
+	}
+	sc, err := parseShortcut(arg, s.lang, s.now)
+	if err != nil {
+		return apptAskDay(s, d, whenError(err))
+	}
+	d.Day = dayCode(time.Date(sc.Date.Year, sc.Date.Month, sc.Date.Day, 0, 0, 0, 0, s.e.cfg.Location))
+	if sc.Date.HasTime {
+		d.Time = clockOf(sc.Date.Hour, sc.Date.Minute)
+	}
+	if sc.Kind != "" {
+		// Written in one line: the place and the note are not asked.
+		d.Kind, d.Note, d.PlaceAsked, d.NoteAsked = sc.Kind, sc.Note, true, true
+	}
+	if problem := dayProblem(d.Day, s.now); problem != "" {
+		d.Day, d.Time = "", ""
+		return apptAskDay(s, d, problem)
+	}
+	return apptNext(s, d)
+}
+
+// apptNext asks the first question the draft has no answer to, or ends the conversation.
+func apptNext(s *session, d draft) error {
+	loc := s.e.cfg.Location
+	switch {
+	case d.Mother == 0:
+		return apptAskMother(s, d, "")
+	case d.Move == "" && d.Kind == "":
+		return apptAskKind(s, d, "")
+	case d.Day == "":
+		return apptAskDay(s, d, "")
+	case d.Time == "":
+		return apptAskTime(s, d, "")
+	}
+	if t, ok := at(d.Day, d.Time, loc); !ok || !t.After(s.now) {
+		d.Time = ""
+		return apptAskTime(s, d, "appointment.time_past")
+	}
+	switch {
+	case d.Move != "":
+		return apptMoveDone(s, d)
+	case !d.PlaceAsked:
+		return apptAskPlace(s, d)
+	case !d.NoteAsked:
+		return apptAskNote(s, d)
+	}
+	return apptCreate(s, d)
+}
+
+// apptCreate saves the appointment, plans its reminders and shows it.
+func apptCreate(s *session, d draft) error {
+	mother, ok, err := s.e.apptMother(s, d.Mother)
+	if err != nil || !ok {
+		if err == nil {
+			err = s.endConv()
+		}
+		if err == nil {
+			err = s.reply(T{ID: "appointment.mother_gone"})
+		}
+		return err
+	}
+	when, _ := at(d.Day, d.Time, s.e.cfg.Location)
+	a, err := s.e.appts().create(s.ctx, Appointment{
+		Mother: mother.ID, Org: mother.OrgID, By: s.person.ID, Kind: d.Kind, At: when,
+		Place: d.Place, Note: d.Note, Created: s.now,
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	s.e.log.Info("appointment created", "user_id", s.person.ID, "appointment", a.ID, "org", a.Org)
+	reminders, err := s.e.planAppointment(s.ctx, a)
+	if err != nil {
+		return err
+	}
+	if mother.ID == s.person.ID {
+		return s.send(s.e.apptNews(a, mother, "appointment.created", reminders))
+	}
+	// Staff made it: the mother gets it with her calendar file, staff a copy.
+	if err := s.e.tellMessage(s.ctx, mother, "", s.e.apptNews(a, mother, "appointment.created_for_you", reminders)); err != nil {
+		return err
+	}
+	return s.reply(append([]T{{ID: "appointment.created_staff", Data: map[string]any{"Name": mother.Name}}},
+		apptLines(a)...)...)
+}
+
+// apptMother loads the mother a draft is for and checks the one acting may
+// make appointments for her: herself, or a mother of the staff's organisation.
+func (e *Engine) apptMother(s *session, id int64) (Person, bool, error) {
+	if id == s.person.ID && s.person.Role == RoleMother {
+		return s.person, true, nil
+	}
+	if s.person.Role != RoleStaff {
+		return Person{}, false, nil
+	}
+	m, ok, err := e.people.Get(s.ctx, id)
+	if err != nil || !ok {
+		return Person{}, false, err
+	}
+	return m, m.Role == RoleMother && m.OrgID != "" && m.OrgID == s.person.OrgID, nil
+}
+
+// dayProblem says what is wrong with a day code at now, "" if nothing.
+func dayProblem(day string, now time.Time) string {
+	d, ok := parseDay(day, now.Location())
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	switch {
+	case !ok:
+		return "appointment.day_not_understood"
+	case d.Before(today):
+		return "appointment.day_past"
+	case d.Sub(today) > maxAhead:
+		return "appointment.day_far"
+	}
+	return ""
+}
+
+func clockOf(h, m int) string { return fmt.Sprintf("%02d%02d", h, m) }

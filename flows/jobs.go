@@ -1,0 +1,61 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"nido/scheduler"
+)
+
+// Jobs is the scheduler's Handler: it runs the jobs the flows scheduled
+// (reminders, questions, digests) when they are due. Give it to
+// scheduler.New, then the scheduler to SetScheduler.
+func (e *Engine) Jobs() scheduler.Handler { return scheduler.HandlerFunc(e.runJob) }
+
+// SetScheduler gives the engine the scheduler that runs its jobs; the
+// scheduler needs Jobs first, so main sets it after building both.
+func (e *Engine) SetScheduler(s *scheduler.Scheduler) { e.cfg.Scheduler = s }
+
+// runJob does one due job. A job about someone or something that no longer
+// exists does nothing; a person who blocked Nido fails the job for good, as
+// the Telegram layer has already alerted their staff.
+func (e *Engine) runJob(ctx context.Context, j scheduler.Job) error {
+	switch j.Kind {
+	case jobReminder:
+		return e.remind(ctx, j)
+	case jobNoAnswer:
+		return e.noAnswer(ctx, j)
+	case jobAfter:
+		return e.askAfter(ctx, j)
+	case jobDigest:
+		return e.digest(ctx, j)
+	}
+	return scheduler.Permanent(fmt.Errorf("unknown job kind %q", j.Kind))
+}
+
+// deliver sends a job's message to one person. JobID lets the Telegram layer
+// refuse to send it twice when the job runs again after a crash.
+func (e *Engine) deliver(ctx context.Context, to Person, jobID string, m Message) error {
+	m.ChatID, m.Lang, m.JobID = to.ID, to.Lang, jobID
+	_, err := e.cfg.Sender.Send(ctx, m)
+	if errors.Is(err, ErrUnreachable) {
+		return scheduler.Permanent(err)
+	}
+	return wrap("deliver "+jobID, err)
+}
+
+// tellMessage sends a message to someone other than the person acting, in
+// their language; a person who blocked Nido is skipped. jobID, when set,
+// names the job delivering it, made unique per recipient.
+func (e *Engine) tellMessage(ctx context.Context, to Person, jobID string, m Message) error {
+	m.ChatID, m.Lang = to.ID, to.Lang
+	if jobID != "" {
+		m.JobID = jobID + "/" + id64(to.ID)
+	}
+	_, err := e.cfg.Sender.Send(ctx, m)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return wrap("tell", err)
+}

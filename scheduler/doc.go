@@ -1,0 +1,43 @@
+// Package scheduler runs Nido's reminders, tips, check-ins and broadcasts at
+// their time, from a durable queue in Redis shared by every Nido process.
+//
+// It speaks in ids: a Job names its kind, its owner and the ids its Handler
+// needs, never message text. The Handler, given by the Telegram layer, turns
+// a job into a message.
+//
+// # Guarantee
+//
+// A scheduled job runs at least once, at or after its due time, unless it is
+// cancelled, its Event passes first (it is then dropped as stale), or its
+// Handler fails MaxAttempts times or returns a Permanent error (it then moves
+// to the dead set, listed by Dead). Precisely:
+//
+//   - Schedule returns nil only once Redis has stored the job; with Redis
+//     persistence on (AOF, fsync every write) it survives a crash of Redis.
+//   - A job is handed to at most one Handler at a time across all processes
+//     sharing one Redis, as long as no Handler runs longer than its context
+//     allows (nine tenths of Config.Lease) and the processes' clocks agree
+//     within the rest. (A replica promoted after a Redis failover may miss
+//     the latest leases, and so may let a job run twice.)
+//   - A job is forgotten only after its Handler returned nil. If the process
+//     dies, or Redis is unreachable, between the Handler's return and that
+//     acknowledgment, the lease expires and the job runs again: a Handler can
+//     see the same Job.ID twice and must make its effect idempotent (the
+//     Telegram layer records the ids it sent). Job.ID with Job.Due identifies
+//     one scheduled run: scheduling an id again after it ran is a new run.
+//   - Scheduling an id that exists replaces the job (a reschedule); the queue
+//     holds at most one job per id. If that job is running, the new schedule
+//     runs once the running one ends.
+//   - Recurring rules are planned ahead into the queue (Config.PlanAhead) and
+//     each occurrence is queued once, however many processes plan. See Rule
+//     for daylight saving time.
+//
+// Quiet hours (Config.QuietHours) hold back non-urgent jobs, at scheduling
+// and again at dispatch, as AdjustForQuiet describes.
+//
+// # Redis
+//
+// Keys are listed in keys.go. Every script's keys share the {sched} hash
+// tag, so the scheduler works on Redis Cluster, within one slot. Scripts may
+// be replayed by the client after a lost reply without harm.
+package scheduler

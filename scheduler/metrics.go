@@ -1,0 +1,114 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are the scheduler's Prometheus series, all named nido_scheduler_*.
+// Counters carry the job kind, a small set fixed by the code.
+type metrics struct {
+	scheduled   *prometheus.CounterVec
+	dispatched  *prometheus.CounterVec
+	succeeded   *prometheus.CounterVec
+	retried     *prometheus.CounterVec
+	failed      *prometheus.CounterVec
+	stale       *prometheus.CounterVec
+	deferred    *prometheus.CounterVec
+	cancelled   prometheus.Counter
+	redisErrors prometheus.Counter
+	lateness    prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer, depth func(context.Context) (queueDepth, error)) (*metrics, error) {
+	counter := func(name, help string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "nido", Subsystem: "scheduler", Name: name, Help: help,
+		}, []string{"kind"})
+	}
+	m := &metrics{
+		scheduled:  counter("jobs_scheduled_total", "Jobs scheduled or rescheduled, rule occurrences excluded."),
+		dispatched: counter("jobs_dispatched_total", "Runs handed to the handler."),
+		succeeded:  counter("jobs_succeeded_total", "Runs the handler completed (for messages: sent)."),
+		retried:    counter("jobs_retried_total", "Failed runs put back in the queue for a retry."),
+		failed:     counter("jobs_failed_total", "Jobs moved to the dead set after their last attempt or a permanent error."),
+		stale:      counter("jobs_stale_total", "Jobs dropped because the event they remind of had passed."),
+		deferred:   counter("jobs_deferred_total", "Jobs that came due in quiet hours and were moved to their end."),
+		cancelled: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "nido", Subsystem: "scheduler", Name: "jobs_cancelled_total",
+			Help: "Jobs removed by Cancel or CancelOwner.",
+		}),
+		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "nido", Subsystem: "scheduler", Name: "redis_errors_total",
+			Help: "Failed Redis calls of the dispatch loop and of recording outcomes (each is retried).",
+		}),
+		lateness: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "nido", Subsystem: "scheduler", Name: "lateness_seconds",
+			Help:    "Time from a job's due time to its first run.",
+			Buckets: []float64{0.1, 0.5, 1, 2, 5, 15, 60, 300, 900, 3600, 4 * 3600, 86400},
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	for _, c := range []prometheus.Collector{
+		m.scheduled, m.dispatched, m.succeeded, m.retried, m.failed, m.stale, m.deferred,
+		m.cancelled, m.redisErrors, m.lateness, depthCollector{depth: depth},
+	} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// queueDepth is how many jobs are in each state.
+type queueDepth struct {
+	dueNow, scheduled, inflight, dead int64
+}
+
+// depthCollector reads the queue's size from Redis at each scrape, so the
+// gauges are right whichever process changed the queue.
+type depthCollector struct {
+	depth func(context.Context) (queueDepth, error)
+}
+
+var depthDesc = prometheus.NewDesc("nido_scheduler_queue_jobs",
+	"Jobs by state: due_now (waiting and due), scheduled (all waiting), inflight (running), dead (failed for good).",
+	[]string{"state"}, nil)
+
+// Describe sends the one descriptor of the queue gauges.
+func (d depthCollector) Describe(ch chan<- *prometheus.Desc) { ch <- depthDesc }
+
+// Collect reads the queue's size. On a Redis error it reports nothing: zeros
+// would look like an empty queue, and an invalid metric would fail the whole
+// scrape, hiding the other series exactly when they matter.
+func (d depthCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	q, err := d.depth(ctx)
+	if err != nil {
+		return
+	}
+	for state, n := range map[string]int64{
+		"due_now": q.dueNow, "scheduled": q.scheduled, "inflight": q.inflight, "dead": q.dead,
+	} {
+		ch <- prometheus.MustNewConstMetric(depthDesc, prometheus.GaugeValue, float64(n), state)
+	}
+}
+
+// depth counts the jobs in each state in one round trip.
+func (s *Scheduler) depth(ctx context.Context) (queueDepth, error) {
+	now := s.clock.Now().UnixMilli()
+	pipe := s.rdb.Pipeline()
+	dueNow := pipe.ZCount(ctx, s.keys.due(), "-inf", itoa(now))
+	scheduled := pipe.ZCard(ctx, s.keys.due())
+	inflight := pipe.ZCard(ctx, s.keys.inflight())
+	dead := pipe.ZCard(ctx, s.keys.dead())
+	if _, err := pipe.Exec(ctx); err != nil {
+		return queueDepth{}, err
+	}
+	return queueDepth{dueNow.Val(), scheduled.Val(), inflight.Val(), dead.Val()}, nil
+}
