@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -30,6 +31,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"nido/bot"
+	"nido/bot/demo"
+	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/locales"
 	"nido/scheduler"
@@ -86,8 +89,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, configError{"TELEGRAM_API_URL", "an http(s) URL such as https://api.telegram.org"}
 	}
-	if !regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`).MatchString(c.Prefix) {
-		return c, configError{"NIDO_REDIS_PREFIX", "1 to 64 letters, digits, '_' or '-'"}
+	// Braces are allowed for a Redis Cluster hash tag such as {nido}.
+	if !regexp.MustCompile(`^[A-Za-z0-9_{}-]{1,64}$`).MatchString(c.Prefix) {
+		return c, configError{"NIDO_REDIS_PREFIX", "1 to 64 letters, digits, '_', '-', '{' or '}'"}
 	}
 	if !locales.IsSupported(c.DefaultLang) {
 		return c, configError{"NIDO_DEFAULT_LANGUAGE", "one of " + strings.Join(locales.Codes(), ", ")}
@@ -225,6 +229,9 @@ func redisOptions(raw string) (*redis.UniversalOptions, error) {
 // unset. The embedded one keeps nothing across a restart; its TTLs move with
 // the wall clock through a ticker, since it has no clock of its own.
 func openRedis(ctx context.Context, cfg Config, log *slog.Logger) (redis.UniversalClient, func(), error) {
+	// go-redis prints every failed dial; the scheduler and the bot already log
+	// an outage once, so its own lines go to debug.
+	redis.SetLogger(redisLogger{log})
 	if cfg.RedisURL != "" {
 		opts, err := redisOptions(cfg.RedisURL)
 		if err != nil {
@@ -251,6 +258,13 @@ func openRedis(ctx context.Context, cfg Config, log *slog.Logger) (redis.Univers
 	}()
 	rdb := redis.NewClient(&redis.Options{Addr: m.Addr()})
 	return rdb, func() { tick.Stop(); rdb.Close(); m.Close() }, nil
+}
+
+// redisLogger sends go-redis's own messages to slog at debug level.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, "redis client", "detail", fmt.Sprintf(format, v...))
 }
 
 // app is Nido wired: the Telegram layer, the flows and the scheduler.
@@ -345,7 +359,86 @@ func runBot(ctx context.Context, getenv func(string) string) error {
 	return err
 }
 
-// runDemo is `go run . demo`.
+// runDemo is `go run . demo`: all of Nido in a browser, on a fake Telegram,
+// an embedded Redis and a clock the page moves. It never talks to the real
+// Telegram, whatever TELEGRAM_API_URL, TELEGRAM_BOT_TOKEN or REDIS_URL say.
 func runDemo(ctx context.Context, args []string, getenv func(string) string) error {
-	return errors.New("demo: not built yet")
+	flags := flag.NewFlagSet("demo", flag.ContinueOnError)
+	listen := flags.String("listen", "", "host:port to serve the demo on (default NIDO_LISTEN, or 127.0.0.1:8080)")
+	if err := flags.Parse(args); err != nil {
+		return configError{"demo", "usage: go run . demo [-listen host:port]"}
+	}
+	cfg, err := loadConfig(demoEnv(getenv))
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		if _, _, err := net.SplitHostPort(*listen); err != nil {
+			return configError{"-listen", "host:port, such as 127.0.0.1:8080"}
+		}
+		cfg.Listen = *listen
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	rdb, closeRedis, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	clk := clock.NewManual(time.Now().In(cfg.Location).Truncate(time.Minute))
+	fake := telegramtest.NewServer(telegramtest.Unlimited(), telegramtest.WithClock(clk.Now),
+		telegramtest.WithUsername("nido_demo_bot"))
+	defer fake.Close()
+	cfg.APIURL, cfg.Token = fake.URL, "1:DEMO"
+	a, err := wire(ctx, cfg, clk, rdb, log)
+	if err != nil {
+		return err
+	}
+	cat, err := locales.New(cfg.DefaultLang)
+	if err != nil {
+		return err
+	}
+	d := demo.New(demo.Config{Telegram: fake, Clock: clk, Location: cfg.Location, Catalog: cat,
+		People: a.engine.People(), Logger: log})
+	defer d.Close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return configError{"NIDO_LISTEN", fmt.Sprintf("an address the demo can listen on (%v)", err)}
+	}
+	srv := &http.Server{Handler: d.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	ran := make(chan error, 1)
+	go func() { ran <- a.run(ctx) }()
+	go func() { _ = d.Seed(ctx) }() // failed steps are logged; the demo goes on without them
+	fmt.Println(demoURL(ln.Addr()))
+	err = <-ran
+	d.Close()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shutdown)
+	return err
+}
+
+// demoEnv is the environment for the demo: the real Telegram, an outside
+// Redis and a webhook are never used, and the demo's administrator is the
+// network's.
+func demoEnv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		switch name {
+		case "TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "REDIS_URL", "NIDO_WEBHOOK_URL", "NIDO_WEBHOOK_SECRET":
+			return ""
+		case "NIDO_ADMIN_IDS":
+			return strconv.FormatInt(demo.AdminID, 10)
+		}
+		return getenv(name)
+	}
+}
+
+// demoURL is the address to open for a listener: an unspecified host
+// (":8080", "0.0.0.0:8080") is opened as localhost.
+func demoURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }

@@ -85,6 +85,9 @@ func (d *dispatcher) run(ctx context.Context) {
 	wait := d.idle
 	for ctx.Err() == nil {
 		claimed, err := d.fill(ctx, work, slots, freed, &wg)
+		if err != nil && ctx.Err() != nil {
+			break // shutting down, not a Redis failure
+		}
 		if err != nil {
 			d.log.Warn("claim chats", "error", err)
 			wait = min(wait*2, 5*time.Second)

@@ -95,7 +95,7 @@ func runDispatcher(t *testing.T, d *dispatcher) (stop func()) {
 // in order, never by both at the same time.
 func TestTwoProcessesKeepEachChatInOrder(t *testing.T) {
 	rs := redistest.Start(t)
-	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	in := inbox{rdb: rs.Client(), k: testKeys}
 	j := newJournal()
 	runDispatcher(t, testDispatcher(in, j.handle, 5*time.Second))
 	runDispatcher(t, testDispatcher(inbox{rdb: rs.Client(), k: in.k}, j.handle, 5*time.Second))
@@ -136,7 +136,7 @@ func TestTwoProcessesKeepEachChatInOrder(t *testing.T) {
 // once the lease expires, not before.
 func TestDeadHolderLeaseExpires(t *testing.T) {
 	rs := redistest.Start(t)
-	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	in := inbox{rdb: rs.Client(), k: testKeys}
 	if _, err := in.store(t.Context(), 1, 42, []byte("hello"), time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestDeadHolderLeaseExpires(t *testing.T) {
 // rest claimable for the next process.
 func TestShutdownDrains(t *testing.T) {
 	rs := redistest.Start(t)
-	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	in := inbox{rdb: rs.Client(), k: testKeys}
 	for i := range int64(3) {
 		if _, err := in.store(t.Context(), i+1, 42, fmt.Appendf(nil, "%d", i), time.Now()); err != nil {
 			t.Fatal(err)
@@ -197,7 +197,7 @@ func TestShutdownDrains(t *testing.T) {
 // A handler that ignores the shutdown is cancelled at the drain deadline.
 func TestShutdownDeadline(t *testing.T) {
 	rs := redistest.Start(t)
-	in := inbox{rdb: rs.Client(), k: keys{prefix: "t"}}
+	in := inbox{rdb: rs.Client(), k: testKeys}
 	if _, err := in.store(t.Context(), 1, 42, []byte("x"), time.Now()); err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,9 @@ import (
 	"nido/scheduler/redistest"
 )
 
+// testKeys are the keys of bots built by env.config.
+var testKeys = keys{prefix: "t"}
+
 // waitFor bounds every wait of these tests; nothing here should take long.
 const waitFor = 10 * time.Second
 
@@ -52,7 +55,7 @@ func newEnv(t testing.TB, opts ...telegramtest.Option) *env {
 // config is a bot's configuration against the env, fast for tests.
 func (e *env) config() Config {
 	return Config{
-		Token: "7000000001:test", APIURL: e.fake.URL, Prefix: "t", Catalog: e.cat, Redis: e.rdb,
+		Token: "7000000001:test", APIURL: e.fake.URL, Prefix: testKeys.prefix, Catalog: e.cat, Redis: e.rdb,
 		SendRate: 30, Workers: 4,
 		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Registry: prometheus.NewRegistry(), LeaseTTL: 3 * time.Second, DrainTimeout: 5 * time.Second,

@@ -2,11 +2,14 @@ package bot
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"nido/bot/telegramtest"
 )
@@ -83,7 +86,7 @@ func TestRestartResumesAtStoredOffset(t *testing.T) {
 	for _, text := range []string{"one", "two", "three"} {
 		ids = append(ids, e.fake.SendText(anna, text))
 	}
-	if err := e.rdb.Set(t.Context(), "t:bot:offset", ids[1], 0).Err(); err != nil {
+	if err := e.rdb.Set(t.Context(), testKeys.offset(), ids[1], 0).Err(); err != nil {
 		t.Fatal(err)
 	}
 	b := e.bot(e.config())
@@ -122,7 +125,7 @@ func TestRestartCarriesOn(t *testing.T) {
 			t.Errorf("message %d = %q", i, m.Plain())
 		}
 	}
-	got, err := e.rdb.Get(t.Context(), "t:bot:offset").Int64()
+	got, err := e.rdb.Get(t.Context(), testKeys.offset()).Int64()
 	if err != nil || got < last+1 {
 		t.Errorf("stored offset = %d (%v), want at least %d", got, err, last+1)
 	}
@@ -153,7 +156,9 @@ func TestTwoProcessesPollInTurn(t *testing.T) {
 	var logs lockedBuffer
 	cfg := unpaced(e.config())
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-	b1, b2 := e.bot(cfg), e.bot(cfg)
+	b1 := e.bot(cfg)
+	cfg.Registry = prometheus.NewRegistry()
+	b2 := e.bot(cfg)
 	stop1 := run(t, b1, newEcho(b1.Sender()))
 	run(t, b2, newEcho(b2.Sender()))
 

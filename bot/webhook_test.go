@@ -62,7 +62,7 @@ func TestWebhookSecret(t *testing.T) {
 			if got := post(t, base+"/telegram/hook", tt.secret, webhookUpdate); got != tt.want {
 				t.Errorf("status %d, want %d", got, tt.want)
 			}
-			if n := e.rdb.Exists(t.Context(), "t:bot:seen:777", "t:bot:inbox:101", "t:bot:ready").Val(); n != 0 {
+			if n := e.rdb.Exists(t.Context(), testKeys.seen(777), testKeys.inbox(101), testKeys.ready()).Val(); n != 0 {
 				t.Errorf("%d keys written for a refused call", n)
 			}
 		})
@@ -71,7 +71,7 @@ func TestWebhookSecret(t *testing.T) {
 		if got := post(t, base+"/telegram/hook", "s3cret_-X", webhookUpdate); got != http.StatusOK {
 			t.Errorf("status %d, want 200", got)
 		}
-		if n := e.rdb.LLen(t.Context(), "t:bot:inbox:101").Val(); n != 1 {
+		if n := e.rdb.LLen(t.Context(), testKeys.inbox(101)).Val(); n != 1 {
 			t.Errorf("inbox holds %d updates, want 1", n)
 		}
 	})

@@ -15,7 +15,8 @@ import (
 // meets them:
 //
 //	appointment_new.go      creating one: buttons, typed dates, the /appointment shortcut
-//	appointment_steps.go    the questions of that conversation, also used to move one
+//	appointment_steps.go    the questions of that conversation: mother, kind, place, note
+//	appointment_daytime.go  the day and the time, also asked to move one
 //	appointment_parse.go    the pure parts: the shortcut, kinds in typed text, day and time buttons
 //	appointment_card.go     how an appointment reads, and who is told about it
 //	appointment_jobs.go     reminders, the no-answer check and "did you go?", run by the scheduler
@@ -95,7 +96,9 @@ func (st appointments) create(ctx context.Context, a Appointment) (Appointment, 
 	}
 	a.ID = strconv.FormatInt(n, 10)
 	old := strconv.FormatInt(a.Created.Add(-apptRetention).Unix(), 10)
-	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	// One round trip, not a transaction: the keys may live on different
+	// Cluster slots, and an index entry without its hash is skipped by list.
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, st.k.appt(a.ID), st.fields(a))
 		p.ExpireAt(ctx, st.k.appt(a.ID), a.At.Add(apptRetention))
 		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {

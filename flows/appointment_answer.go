@@ -1,30 +1,33 @@
 package flows
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
 
-// The buttons on an appointment, "ap:<action>:<id>", from a reminder, a
-// card in a list, or "did you go?". Every press loads the appointment again
-// and checks that it is the presser's own or a mother's of the presser's
-// organisation: anything else, a forged id included, is an invalid button
-// and changes nothing.
+// The buttons on an appointment, "ap:<action>:<id>:<version>", from a
+// reminder, a card in a list, or "did you go?". Every press loads the
+// appointment again and checks that it is the presser's own or a mother's of
+// the presser's organisation, and that it was not moved since the button was
+// made: anything else, a forged id included, is an invalid button and
+// changes nothing.
 //
 //	yes     I'll be there          kept for staff (lists, digest)
-//	chg     I need to change it    staff are told; then the new day and time, as in making one
+//	chg     I need to change it    staff are told (if it is still ahead); then the new day and time
 //	del     Cancel it              asks to confirm: delok cancels (staff told), keep keeps
 //	went    did you go? yes        kept for staff
 //	miss    did you go? no         kept, and staff are told
 //	moved   it was moved           asks the new day and time
 //	ics     the calendar file again
 func apptAction(s *session, arg string) error {
-	action, id, _ := strings.Cut(arg, ":")
+	action, ref, _ := strings.Cut(arg, ":")
+	id, version, _ := strings.Cut(ref, ":")
 	a, ok, err := s.e.appts().get(s.ctx, id)
-	if err != nil || !ok || !mayTouch(s, a) {
+	if err != nil || !ok || !mayTouch(s, a) || version != strconv.Itoa(a.Seq) {
 		return orInvalid(s, err)
 	}
-	if a.Cancelled && action != "ics" {
+	if a.Cancelled {
 		return s.reply(T{ID: "appointment.already_cancelled"})
 	}
 	passed := !s.now.Before(a.At)
@@ -42,12 +45,12 @@ func apptAction(s *session, arg string) error {
 	case "yes":
 		return apptYes(s, a)
 	case "chg":
-		return apptChange(s, a, true)
+		return apptChange(s, a, !passed)
 	case "del":
 		return s.edit(Message{Lines: append([]T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
 			Buttons: [][]Button{
-				{{Label: T{ID: "appointment.cancel_yes"}, Data: "ap:delok:" + a.ID}},
-				{{Label: T{ID: "appointment.cancel_no"}, Data: "ap:keep:" + a.ID}},
+				{{Label: T{ID: "appointment.cancel_yes"}, Data: apButton("delok", a)}},
+				{{Label: T{ID: "appointment.cancel_no"}, Data: apButton("keep", a)}},
 			}})
 	case "delok":
 		return apptCancel(s, a)

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -45,20 +46,26 @@ func mapRow(a Appointment) [][]Button {
 	return [][]Button{{{Label: T{ID: "appointment.map"}, URL: mapsURL(a.Place)}}}
 }
 
+// apButton is the data of a button acting on this version of a, so that a
+// button from before a move cannot answer for the new time.
+func apButton(action string, a Appointment) string {
+	return "ap:" + action + ":" + a.ID + ":" + strconv.Itoa(a.Seq)
+}
+
 // reminderButtons are the answers to a reminder.
 func reminderButtons(a Appointment) [][]Button {
 	return append([][]Button{
-		{{Label: T{ID: "appointment.yes"}, Data: "ap:yes:" + a.ID}},
-		{{Label: T{ID: "appointment.change"}, Data: "ap:chg:" + a.ID}},
-		{{Label: T{ID: "appointment.cancel"}, Data: "ap:del:" + a.ID}},
+		{{Label: T{ID: "appointment.yes"}, Data: apButton("yes", a)}},
+		{{Label: T{ID: "appointment.change"}, Data: apButton("chg", a)}},
+		{{Label: T{ID: "appointment.cancel"}, Data: apButton("del", a)}},
 	}, mapRow(a)...)
 }
 
 // cardButtons are the actions on an appointment shown in a list or just made.
 func cardButtons(a Appointment) [][]Button {
 	return append([][]Button{
-		{{Label: T{ID: "appointment.change"}, Data: "ap:chg:" + a.ID}, {Label: T{ID: "appointment.cancel"}, Data: "ap:del:" + a.ID}},
-		{{Label: T{ID: "appointment.calendar"}, Data: "ap:ics:" + a.ID}},
+		{{Label: T{ID: "appointment.change"}, Data: apButton("chg", a)}, {Label: T{ID: "appointment.cancel"}, Data: apButton("del", a)}},
+		{{Label: T{ID: "appointment.calendar"}, Data: apButton("ics", a)}},
 	}, mapRow(a)...)
 }
 

@@ -62,7 +62,7 @@ func TestICSRoundTripAcrossDST(t *testing.T) {
 				ics.ComponentPropertyDescription: "Portare la tessera\nhttps://example.org/?a=1&b=2",
 			} {
 				p := ev.GetProperty(prop)
-				if p == nil || ics.FromText(p.Value) != want {
+				if p == nil || p.Value != want {
 					t.Errorf("%s = %v, want %q", prop, p, want)
 				}
 			}

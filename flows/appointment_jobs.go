@@ -209,9 +209,9 @@ func (e *Engine) askAfter(ctx context.Context, j scheduler.Job) error {
 	return e.deliver(ctx, m, j.ID, Message{
 		Lines: []T{{ID: "appointment.after_ask", Data: map[string]any{"What": apptWhat(a), "When": a.At}}},
 		Buttons: [][]Button{
-			{{Label: T{ID: "appointment.went"}, Data: "ap:went:" + a.ID}},
-			{{Label: T{ID: "appointment.missed"}, Data: "ap:miss:" + a.ID}},
-			{{Label: T{ID: "appointment.was_moved"}, Data: "ap:moved:" + a.ID}},
+			{{Label: T{ID: "appointment.went"}, Data: apButton("went", a)}},
+			{{Label: T{ID: "appointment.missed"}, Data: apButton("miss", a)}},
+			{{Label: T{ID: "appointment.was_moved"}, Data: apButton("moved", a)}},
 		},
 	})
 }

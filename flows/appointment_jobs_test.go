@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,7 +34,7 @@ func TestApptJobID(t *testing.T) {
 		t.Errorf("prefix %q, want %q", got, want)
 	}
 	// One appointment's prefix must not be another's: 4 and 42.
-	if id := apptJobID(Appointment{ID: "42"}, "after"); len(id) >= len(apptJobPrefix("4")) && id[:len(apptJobPrefix("4"))] == apptJobPrefix("4") {
+	if id := apptJobID(Appointment{ID: "42"}, "after"); strings.HasPrefix(id, apptJobPrefix("4")) {
 		t.Errorf("%q starts with the prefix of appointment 4", id)
 	}
 }

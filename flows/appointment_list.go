@@ -93,7 +93,7 @@ func apptStaffMenu(s *session) error {
 		{Label: T{ID: "appointment.list_tomorrow"}, Data: "apl:d:" + dayCode(today.AddDate(0, 0, 1))},
 	}}
 	var bs []Button
-	for _, m := range mothers {
+	for _, m := range mothers[:min(len(mothers), maxMotherButtons)] {
 		bs = append(bs, Button{Label: T{Plain: m.Name}, Data: "apl:m:" + id64(m.ID)})
 	}
 	rows = append(rows, grid(bs, 2)...)

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -30,7 +31,7 @@ func appointmentRoutes() []route {
 		// This file: starting, and the end of the conversation.
 		{command: "/appointment", roles: ms, run: apptStart},
 		{button: "apn", roles: ms, run: apptStartButton},
-		// appointment_steps.go: one question each, button or typed.
+		// appointment_steps.go and appointment_daytime.go: one question each, button or typed.
 		{button: "apm", roles: staff, run: apptMotherButton},
 		{step: "appt.mother", roles: staff, run: apptMotherTyped},
 		{button: "apk", roles: ms, run: apptKindButton},
@@ -177,14 +178,15 @@ func apptNext(s *session, d draft) error {
 // apptCreate saves the appointment, plans its reminders and shows it.
 func apptCreate(s *session, d draft) error {
 	mother, ok, err := s.e.apptMother(s, d.Mother)
-	if err != nil || !ok {
-		if err == nil {
-			err = s.endConv()
-		}
-		if err == nil {
-			err = s.reply(T{ID: "appointment.mother_gone"})
-		}
+	if err != nil {
 		return err
+	}
+	if !ok {
+		// She left, or changed organisation, while the questions were asked.
+		if err := s.endConv(); err != nil {
+			return err
+		}
+		return s.reply(T{ID: "appointment.mother_gone"})
 	}
 	when, _ := at(d.Day, d.Time, s.e.cfg.Location)
 	a, err := s.e.appts().create(s.ctx, Appointment{
@@ -211,6 +213,27 @@ func apptCreate(s *session, d draft) error {
 	}
 	return s.reply(append([]T{{ID: "appointment.created_staff", Data: map[string]any{"Name": mother.Name}}},
 		apptLines(a)...)...)
+}
+
+// AddAppointment saves an appointment made outside a conversation (an
+// import, the demo's network) and plans its reminders; nobody is told.
+func (e *Engine) AddAppointment(ctx context.Context, a Appointment) (Appointment, error) {
+	m, ok, err := e.people.Get(ctx, a.Mother)
+	if err != nil {
+		return a, err
+	}
+	if !ok || m.Role != RoleMother || !isApptKind(a.Kind) || a.At.IsZero() {
+		return a, fmt.Errorf("add appointment: not a mother's appointment of a known kind")
+	}
+	a.Org = m.OrgID
+	if a.Created.IsZero() {
+		a.Created = e.now()
+	}
+	if a, err = e.appts().create(ctx, a); err != nil {
+		return a, err
+	}
+	_, err = e.planAppointment(ctx, a)
+	return a, err
 }
 
 // apptMother loads the mother a draft is for and checks the one acting may

@@ -55,8 +55,13 @@ func (p *People) Get(ctx context.Context, id int64) (Person, bool, error) {
 	if err != nil {
 		return Person{}, false, fmt.Errorf("load person: %w", err)
 	}
+	per, ok := personFrom(id, h)
+	return per, ok, nil
+}
+
+func personFrom(id int64, h map[string]string) (Person, bool) {
 	if len(h) == 0 {
-		return Person{}, false, nil
+		return Person{}, false
 	}
 	per := Person{
 		ID: id, Role: h["role"], OrgID: h["org"], Lang: h["lang"], Name: h["name"],
@@ -65,7 +70,7 @@ func (p *People) Get(ctx context.Context, id int64) (Person, bool, error) {
 	per.InvitedBy, _ = strconv.ParseInt(h["invited_by"], 10, 64)
 	per.Consent = unixTime(h["consent"])
 	per.Joined = unixTime(h["joined"])
-	return per, true, nil
+	return per, true
 }
 
 // Save writes a person and their membership of their organisation.
@@ -123,14 +128,21 @@ func (p *People) Members(ctx context.Context, orgID, role string) ([]Person, err
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	out := make([]Person, 0, len(ids))
-	for _, s := range ids {
-		id, _ := strconv.ParseInt(s, 10, 64)
-		per, ok, err := p.Get(ctx, id)
-		if err != nil {
-			return nil, err
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = p.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for i, s := range ids {
+			id, _ := strconv.ParseInt(s, 10, 64)
+			cmds[i] = pipe.HGetAll(ctx, p.k.person(id))
 		}
-		if ok {
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load members: %w", err)
+	}
+	out := make([]Person, 0, len(ids))
+	for i, s := range ids {
+		id, _ := strconv.ParseInt(s, 10, 64)
+		if per, ok := personFrom(id, cmds[i].Val()); ok {
 			out = append(out, per)
 		}
 	}

@@ -26,8 +26,13 @@ type claimed struct {
 
 // claim leases up to n due jobs, putting expired leases back in the queue first.
 func (s *Scheduler) claim(ctx context.Context, n int) ([]claimed, error) {
+	return s.claimWith(ctx, n, rand.Text())
+}
+
+// claimWith is claim with a given token; a second call with the same token
+// returns the same jobs, as when the client replays the script.
+func (s *Scheduler) claimWith(ctx context.Context, n int, token string) ([]claimed, error) {
 	now := s.clock.Now()
-	token := rand.Text()
 	res, err := claimScript.Run(ctx, s.rdb,
 		[]string{s.keys.due(), s.keys.inflight(), s.keys.leases(), s.keys.jobs(), s.keys.claim(token)},
 		now.UnixMilli(), now.Add(s.cfg.Lease).UnixMilli(), min(n, maxClaim), token, maxReap, claimTTL.Milliseconds(),

@@ -8,8 +8,9 @@ import (
 )
 
 // Run dispatches due jobs and plans recurring rules until ctx is done, then
-// waits for the handlers still running. It keeps going through Redis
-// outages. With a manual clock it wakes as soon as the clock moves.
+// waits for the handlers still running and returns nil. It keeps going
+// through Redis outages. With a manual clock it wakes as soon as the clock
+// moves.
 func (s *Scheduler) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()

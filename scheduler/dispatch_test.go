@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -224,5 +225,31 @@ func TestRunDrainsHandlersOnShutdown(t *testing.T) {
 	<-done
 	if _, found, _ := s.Get(context.Background(), "tip"); found {
 		t.Error("the drained job was not acknowledged")
+	}
+}
+
+// TestReplayedClaimReturnsTheSameJobs is what happens when the client loses
+// the reply of a claim and sends it again: the jobs are not stranded.
+func TestReplayedClaimReturnsTheSameJobs(t *testing.T) {
+	e := newEnv(t, Config{})
+	ctx := context.Background()
+	for i := range 3 {
+		e.schedule(t, Job{ID: fmt.Sprint("tip:", i), Kind: "tip", Owner: "m:1", Due: at(t, "2026-05-12 10:00")})
+	}
+	first, err := e.s.claimWith(ctx, 10, "T1")
+	if err != nil || len(first) != 3 {
+		t.Fatalf("claim = %d jobs, %v", len(first), err)
+	}
+	again, err := e.s.claimWith(ctx, 10, "T1")
+	if err != nil || len(again) != 3 {
+		t.Fatalf("replayed claim = %d jobs, %v; want the same 3", len(again), err)
+	}
+	for i := range first {
+		if first[i].job.ID != again[i].job.ID {
+			t.Errorf("replay returned %s for %s", again[i].job.ID, first[i].job.ID)
+		}
+	}
+	if other, _ := e.s.claimWith(ctx, 10, "T2"); len(other) != 0 {
+		t.Errorf("a new claim took %d jobs already leased", len(other))
 	}
 }

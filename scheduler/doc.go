@@ -19,12 +19,12 @@
 //     allows (nine tenths of Config.Lease) and the processes' clocks agree
 //     within the rest. (A replica promoted after a Redis failover may miss
 //     the latest leases, and so may let a job run twice.)
-//   - A job is forgotten only after its Handler returned nil. If the process
+//   - A run is acknowledged only after its Handler returned nil. If the process
 //     dies, or Redis is unreachable, between the Handler's return and that
 //     acknowledgment, the lease expires and the job runs again: a Handler can
-//     see the same Job.ID twice and must make its effect idempotent (the
-//     Telegram layer records the ids it sent). Job.ID with Job.Due identifies
-//     one scheduled run: scheduling an id again after it ran is a new run.
+//     see the same job twice and must make its effect idempotent: the
+//     Telegram layer records Job.RunKey once sent. Scheduling an id again
+//     after it ran is a new run (with a new RunKey if the time changed).
 //   - Scheduling an id that exists replaces the job (a reschedule); the queue
 //     holds at most one job per id. If that job is running, the new schedule
 //     runs once the running one ends.

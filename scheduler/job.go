@@ -16,7 +16,9 @@ import (
 // queue holds no personal data beyond who it is for.
 type Job struct {
 	// ID names the job; scheduling the same ID again replaces the job, so
-	// callers derive it from what it is about ("appt:42:remind-24h").
+	// callers derive it from what it is about ("appt:42:remind-24h"). IDs,
+	// kinds, owners and args have no control characters; IDs and owners
+	// have at most 200 bytes.
 	ID string
 	// Kind tells the handler what to do ("appointment.reminder").
 	Kind string
@@ -34,6 +36,14 @@ type Job struct {
 	Args map[string]string
 	// Attempt counts the earlier runs of this job that failed.
 	Attempt int
+}
+
+// RunKey names one scheduled run of the job: it stays the same across
+// retries and across a second run after a crash, and changes when the job
+// is rescheduled to another time. The Telegram layer records it once the
+// message is sent, so that a run repeated after a crash does not send twice.
+func (j Job) RunKey() string {
+	return j.ID + "@" + strconv.FormatInt(j.Due.UnixMilli(), 36)
 }
 
 // Handler performs jobs. It returns nil only once the job's effect is done
@@ -168,6 +178,16 @@ func decodeJob(id, body string) (Job, error) {
 		j.Args[f[i]] = f[i+1]
 	}
 	return j, nil
+}
+
+// ownerOf reads the owner of an encoded job ("" for none), as the Lua
+// function of the same name does.
+func ownerOf(body string) string {
+	f := strings.SplitN(body, sep, 3)
+	if len(f) < 3 {
+		return ""
+	}
+	return f[1]
 }
 
 // hasControl reports whether s holds a control character, which ids and

@@ -29,7 +29,7 @@ func newMetrics(reg prometheus.Registerer, depth func(context.Context) (queueDep
 		}, []string{"kind"})
 	}
 	m := &metrics{
-		scheduled:  counter("jobs_scheduled_total", "Jobs scheduled or rescheduled, rule occurrences excluded."),
+		scheduled:  counter("jobs_scheduled_total", "Jobs scheduled or rescheduled, rule occurrences included."),
 		dispatched: counter("jobs_dispatched_total", "Runs handed to the handler."),
 		succeeded:  counter("jobs_succeeded_total", "Runs the handler completed (for messages: sent)."),
 		retried:    counter("jobs_retried_total", "Failed runs put back in the queue for a retry."),

@@ -21,7 +21,7 @@ func (s *Scheduler) finish(ctx context.Context, c claimed, script *redis.Script,
 		if err == nil {
 			s.outage.ok()
 			if res == 0 {
-				s.log.Warn("lease lost before the outcome was recorded; the job was cancelled or taken over",
+				s.log.Info("lease lost before the outcome was recorded; the job was cancelled or taken over",
 					"job", c.job.ID)
 			}
 			return

@@ -82,13 +82,17 @@ func (s *Scheduler) planRule(ctx context.Context, id, cur string, now time.Time)
 			j := s.occurrenceJob(id, r, o, now)
 			argv = append(argv, j.ID, encodeJob(j), j.Due.UnixMilli())
 		}
-		won, err := planScript.Run(ctx, s.rdb, []string{
+		added, err := planScript.Run(ctx, s.rdb, []string{
 			k.rules(), k.ruleNext(), k.ownerRules(r.Owner), k.jobs(), k.due(), k.owner(r.Owner),
 		}, argv...).Int()
 		if err != nil {
 			return fmt.Errorf("plan rule %s: %w", id, err)
 		}
-		if won == 0 || ended || len(occ) < maxPlanBatch {
+		if added < 0 {
+			return nil // another process planned it
+		}
+		s.metrics.scheduled.WithLabelValues(r.Kind).Add(float64(added))
+		if ended || len(occ) < maxPlanBatch {
 			return nil
 		}
 		cur = rec
@@ -112,26 +116,25 @@ func planOccurrences(r *ruleRecord, sched cron.Schedule, now, horizon time.Time,
 		at := fromWall(w, loc)
 		return occurrence{w, at}, r.End == 0 || !at.After(time.UnixMilli(r.End))
 	}
+	// Occurrences already past: keep only the latest.
 	var occ []occurrence
-	var missed *occurrence
 	for {
 		o, ok := peek()
 		if !ok {
-			return appendMissed(occ, missed, r), time.Time{}, true
+			return occ, time.Time{}, true
 		}
 		if !o.at.Before(now) {
 			break
 		}
 		wall = o.wall
 		if o.at.After(last) {
-			missed, last = &o, o.at
+			occ, last = []occurrence{o}, o.at
 		}
 	}
-	occ = appendMissed(occ, missed, r)
+	// Then those up to the horizon.
 	for len(occ) < maxPlanBatch {
 		o, ok := peek()
 		if !ok {
-			r.Wall, r.Last = wall.UnixMilli(), last.UnixMilli()
 			return occ, time.Time{}, true
 		}
 		if o.at.After(horizon) {
@@ -145,14 +148,6 @@ func planOccurrences(r *ruleRecord, sched cron.Schedule, now, horizon time.Time,
 	r.Wall, r.Last = wall.UnixMilli(), last.UnixMilli()
 	o, ok := peek()
 	return occ, o.at, !ok
-}
-
-func appendMissed(occ []occurrence, missed *occurrence, r *ruleRecord) []occurrence {
-	if missed == nil {
-		return occ
-	}
-	r.Wall, r.Last = missed.wall.UnixMilli(), missed.at.UnixMilli()
-	return append(occ, *missed)
 }
 
 // occurrenceJob is the one-off job for one occurrence of a rule.

@@ -61,14 +61,11 @@ func (s *Scheduler) AdjustForQuiet(due, event time.Time) time.Time {
 // not an error.
 func (s *Scheduler) Cancel(ctx context.Context, id string) error {
 	for range 5 {
-		j, found, err := s.Get(ctx, id)
-		if err != nil {
-			return err
+		body, err := s.rdb.HGet(ctx, s.keys.jobs(), id).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return fmt.Errorf("cancel %s: %w", id, err)
 		}
-		owner := ""
-		if found {
-			owner = j.Owner
-		}
+		owner := ownerOf(body)
 		n, err := cancelScript.Run(ctx, s.rdb,
 			[]string{s.keys.jobs(), s.keys.due(), s.keys.inflight(), s.keys.leases(), s.keys.owner(owner)},
 			id, owner).Int()
@@ -150,7 +147,7 @@ type DeadJob struct {
 	Job
 	// Failed is when the last attempt failed.
 	Failed time.Time
-	// Error is the last error, cut to maxErrorLen bytes.
+	// Error is the last error, cut to 300 bytes.
 	Error string
 }
 

@@ -36,7 +36,8 @@ type Rule struct {
 	Urgent bool
 	// EventAfter, when positive, sets each job's Event to the occurrence plus
 	// EventAfter: a rule at 18:00 reminding of a visit at 10:00 the next day
-	// has EventAfter 16h.
+	// has EventAfter 16h. It is a duration, so across a DST change the event
+	// is an hour off its wall time; it only decides staleness and quiet hours.
 	EventAfter time.Duration
 	// End, when set, is the last moment an occurrence may fall on.
 	End time.Time
@@ -107,14 +108,15 @@ func (s *Scheduler) AddRule(ctx context.Context, r Rule) error {
 		if cur != "" && old.sameDefinition(rec) {
 			return nil
 		}
-		ok, err := s.setRule(ctx, r.ID, r.Owner, cur, rec.encode(), now)
+		enc := rec.encode()
+		ok, err := s.setRule(ctx, r.ID, r.Owner, cur, enc, now)
 		if err != nil {
 			return fmt.Errorf("add rule %s: %w", r.ID, err)
 		}
 		if !ok {
 			continue // changed by another process meanwhile: read it again
 		}
-		if err := s.planRule(ctx, r.ID, rec.encode(), now); err != nil {
+		if err := s.planRule(ctx, r.ID, enc, now); err != nil {
 			return fmt.Errorf("plan rule %s: %w", r.ID, err)
 		}
 		s.signal()

@@ -5,10 +5,10 @@ import "github.com/redis/go-redis/v9"
 // The queue's Lua scripts. Each one declares every key it touches (all under
 // the {sched} hash tag, so they work on Redis Cluster) and is safe to run
 // twice with the same arguments, because the client retries a command whose
-// reply it lost even when the command had already run. ownerOf reads the
+// reply it lost even when the command had already run. luaOwnerOf reads the
 // owner, the second field of an encoded job (see encodeJob).
 
-const ownerOf = `local function ownerOf(body)
+const luaOwnerOf = `local function ownerOf(body)
   return string.match(body, '^[^\31]*\31([^\31]*)')
 end
 `
@@ -18,7 +18,7 @@ end
 // ARGV[1] job id, ARGV[2] encoded job, ARGV[3] due unix ms, ARGV[4] owner.
 // Returns 1 for a new job, 0 for a replaced one; an error starting with
 // OWNER when the id belongs to another owner.
-var scheduleScript = redis.NewScript(ownerOf + `
+var scheduleScript = redis.NewScript(luaOwnerOf + `
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old and ownerOf(old) ~= ARGV[4] then
   return redis.error_reply('OWNER job id belongs to another owner')
@@ -35,7 +35,7 @@ return 1
 // ARGV[1] job id, ARGV[2] the owner read before the call ("" if none).
 // Returns 1 if a job was removed, 0 if there was none, -1 if the job now has
 // another owner than the one read (the caller reads again).
-var cancelScript = redis.NewScript(ownerOf + `
+var cancelScript = redis.NewScript(luaOwnerOf + `
 local body = redis.call('HGET', KEYS[1], ARGV[1])
 if body and ownerOf(body) ~= ARGV[2] then return -1 end
 redis.call('HDEL', KEYS[1], ARGV[1])
@@ -55,7 +55,7 @@ return 0
 // ARGV[1] owner.
 // Returns the number of jobs and rules removed. The dead set is scanned
 // because it is trimmed (Config.MaxDead) and erasure is rare.
-var cancelOwnerScript = redis.NewScript(ownerOf + `
+var cancelOwnerScript = redis.NewScript(luaOwnerOf + `
 local n = 0
 for _, id in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
   n = n + redis.call('HDEL', KEYS[1], id)

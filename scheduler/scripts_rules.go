@@ -50,9 +50,10 @@ return 1
 // when the rule has ended and is deleted), ARGV[4] unix ms of the next
 // occurrence still to plan, then for each occurrence: job id, encoded job,
 // due unix ms.
-// Returns 1, or 0 when the record changed since it was read.
+// Returns how many occurrences it added, or -1 when the record changed
+// since it was read.
 var planScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
 if ARGV[3] == '' then
   redis.call('HDEL', KEYS[1], ARGV[1])
   redis.call('ZREM', KEYS[2], ARGV[1])
@@ -61,12 +62,14 @@ else
   redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
   redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 end
+local added = 0
 for i = 5, #ARGV, 3 do
   if redis.call('HEXISTS', KEYS[4], ARGV[i]) == 0 then
     redis.call('HSET', KEYS[4], ARGV[i], ARGV[i + 1])
     redis.call('ZADD', KEYS[5], ARGV[i + 2], ARGV[i])
     redis.call('ZADD', KEYS[6], 0, ARGV[i])
+    added = added + 1
   end
 end
-return 1
+return added
 `)

@@ -65,7 +65,7 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	// Pacing is the bot package's to test; here it would only slow conversations down.
 	w.tg = telegramtest.NewTestServer(t, append([]telegramtest.Option{telegramtest.Unlimited()}, o.tgOptions...)...)
 	w.admin = telegramtest.User{ID: 1000, FirstName: "Giulia", LanguageCode: "it"}
-	if w.cat, err = locales.New("it"); err != nil {
+	if w.cat, err = newCatalog(); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -105,6 +105,8 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return w
 }
+
+func newCatalog() (*locales.Catalog, error) { return locales.New("it") }
 
 // testWriter sends logs to the test's output, shown with -v.
 type testWriter struct{ t *testing.T }

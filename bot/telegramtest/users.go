@@ -163,3 +163,12 @@ func (s *Server) setBlocked(chatID int64, blocked bool) {
 		}}
 	})
 }
+
+// Meet makes the private chats of users known, as if each had started the
+// bot some time ago, without queuing an update: a test can then have the bot
+// write to thousands of people who did not just speak.
+func (s *Server) Meet(users ...User) {
+	for _, u := range users {
+		s.chats.meet(u.chat(), u.wire())
+	}
+}

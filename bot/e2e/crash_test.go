@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"nido/bot/telegramtest"
+	"nido/flows"
+	"nido/scheduler"
+	"nido/scheduler/clock"
+	"nido/scheduler/redistest"
+)
+
+// The worst bug Nido can have is a lost reminder; the second worst, a
+// duplicate. This kills the real nido process with SIGKILL while it is sending
+// 5,000 reminders, starts it again, and counts what Telegram received.
+func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
+	const mothers = 5000
+	bin := buildNido(t)
+	rs := redistest.Start(t)
+	rdb := rs.Client()
+	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
+	loc, _ := time.LoadLocation("Europe/Rome")
+	ctx := context.Background()
+
+	// Seed as the staff would have, ten minutes ago: one organisation, 5,000
+	// mothers, each with an appointment whose 2-hour reminder is due now.
+	real := time.Now().In(loc)
+	seedClock := clock.NewManual(real.Add(-10 * time.Minute))
+	sched, err := scheduler.New(rdb, scheduler.HandlerFunc(func(context.Context, scheduler.Job) error {
+		t.Error("the seeding scheduler must not run jobs")
+		return nil
+	}), scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Clock: seedClock, Location: loc,
+		DefaultLang: "it", Scheduler: sched, ReminderOffsets: []time.Duration{2 * time.Hour}})
+	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := real.Add(2*time.Hour - time.Minute).Truncate(time.Minute)
+	users := make([]telegramtest.User, mothers)
+	for i := range users {
+		id := int64(100_000 + i)
+		users[i] = person(id, fmt.Sprintf("M%d", i), "it")
+		p := flows.Person{ID: id, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: users[i].FirstName,
+			Consent: seedClock.Now(), Joined: seedClock.Now()}
+		if err := engine.People().Save(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := engine.AddAppointment(ctx, flows.Appointment{Mother: id, By: id, Kind: "paediatrician", At: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg.Meet(users...)
+
+	reminder := w0text(t, "appointment.reminder_title")
+	received := func() (chats, total int) {
+		for _, u := range users {
+			n := 0
+			for _, m := range tg.Messages(u.ID) {
+				if strings.Contains(m.Plain(), reminder) {
+					n++
+				}
+			}
+			if n > 0 {
+				chats++
+			}
+			total += n
+		}
+		return chats, total
+	}
+	env := []string{
+		"TELEGRAM_BOT_TOKEN=123:TEST", "TELEGRAM_API_URL=" + tg.URL, "REDIS_URL=" + rs.URL(),
+		"NIDO_SEND_RATE=1000", "NIDO_QUIET_HOURS=off", "NIDO_LISTEN=127.0.0.1:0", "NIDO_REMINDER_OFFSETS=2h",
+	}
+
+	first := startNido(t, bin, env)
+	waitFor(t, 60*time.Second, func() bool { return tg.Sent() >= mothers/5 })
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+	chats, total := received()
+	t.Logf("killed after %d of %d reminders", total, mothers)
+	if chats == mothers {
+		t.Fatal("every reminder was sent before the kill: the test proves nothing")
+	}
+
+	second := startNido(t, bin, env)
+	// Jobs in flight at the kill come back when their lease (one minute) ends.
+	waitFor(t, 3*time.Minute, func() bool { c, _ := received(); return c == mothers })
+	_ = second.Process.Signal(syscall.SIGTERM)
+	_ = second.Wait()
+
+	chats, total = received()
+	dups := total - chats
+	t.Logf("after the restart: %d mothers reminded, %d reminders, %d duplicates", chats, total, dups)
+	// At most the jobs being handled at the kill can be sent twice: one per
+	// scheduler worker (8).
+	if chats != mothers || dups > 8 {
+		t.Errorf("%d of %d mothers reminded, %d duplicates (at most 8 allowed)", chats, mothers, dups)
+	}
+}
+
+// w0text renders a message id in Italian, as the mothers read it.
+func w0text(t *testing.T, id string) string {
+	t.Helper()
+	w := &world{t: t}
+	var err error
+	if w.cat, err = newCatalog(); err != nil {
+		t.Fatal(err)
+	}
+	return w.text("it", id, nil)
+}
+
+// startNido starts the command and stops it when the test ends.
+func startNido(t *testing.T, bin string, env []string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	if testing.Verbose() {
+		cmd.Stderr = os.Stderr
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	return cmd
+}
+
+// waitFor waits for cond, checking it every few milliseconds, up to limit.
+func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not reached within %s", limit)
+		}
+		<-tick.C
+	}
+}

@@ -1,0 +1,190 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"nido/flows/when"
+)
+
+// Steps 4 and 5 of making an appointment, and the only ones of moving one:
+// the day and the time. Buttons offer the next days and the usual slots;
+// typed text is read by nido/flows/when, and what it cannot read is
+// explained in a plain word before the question comes again.
+
+// 4. Day.
+
+func apptAskDay(s *session, d draft, intro string) error {
+	q := T{ID: "appointment.ask_day"}
+	if d.Move != "" {
+		q = T{ID: "appointment.ask_new_day"}
+	}
+	var bs []Button
+	for i, day := range when.Days(s.now, bookDays) {
+		bs = append(bs, Button{Label: dayLabel(day, i), Data: "apd:" + dayCode(day)})
+	}
+	rows := append(grid(bs, 2), []Button{{Label: T{ID: "appointment.other_day"}, Data: "apd:x"}})
+	return apptAsk(s, "appt.day", d, intro, q, rows)
+}
+
+// dayLabel is a day button: "Today 20/02", "Tomorrow 21/02", "Monday 22/02".
+func dayLabel(day time.Time, i int) T {
+	date := day.Format("02/01")
+	switch i {
+	case 0:
+		return T{ID: "appointment.today", Data: map[string]any{"Date": date}}
+	case 1:
+		return T{ID: "appointment.tomorrow", Data: map[string]any{"Date": date}}
+	}
+	weekday := T{ID: fmt.Sprintf("date.weekday.%d", int(day.Weekday()))}
+	return T{ID: "appointment.day_button", Data: map[string]any{"Weekday": weekday, "Date": date}}
+}
+
+// apptDayButton is a day ("20270225"), a day and time from an ambiguous
+// reading ("20270225T1500"), or "x" to type one.
+func apptDayButton(s *session, arg string) error {
+	d, ok := draftOf(s.conv)
+	if !ok {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	if arg == "x" {
+		if err := s.setStep("appt.day", d.data()); err != nil {
+			return err
+		}
+		return s.reply(T{ID: "appointment.type_day"})
+	}
+	day, clock, _ := strings.Cut(arg, "T")
+	if problem := dayProblem(day, s.now); problem != "" {
+		return apptAskDay(s, d, problem)
+	}
+	d.Day = day
+	if _, _, ok := parseClock(clock); ok {
+		d.Time = clock
+	}
+	return apptNext(s, d)
+}
+
+func apptDayTyped(s *session, text string) error {
+	d := apptDraft(s)
+	r, err := when.Parse(text, s.lang, s.now)
+	if err != nil {
+		return apptWhenError(s, d, err, apptAskDay)
+	}
+	if r.HasTime {
+		d.Time = clockOf(r.Hour, r.Minute)
+	}
+	if !r.HasDate {
+		return apptAskDay(s, d, "")
+	}
+	return apptSetDay(s, d, r)
+}
+
+// apptSetDay takes the day of r, if it is not past or too far.
+func apptSetDay(s *session, d draft, r when.Result) error {
+	day := dayCode(time.Date(r.Year, r.Month, r.Day, 0, 0, 0, 0, s.e.cfg.Location))
+	if problem := dayProblem(day, s.now); problem != "" {
+		d.Day, d.Time = "", ""
+		return apptAskDay(s, d, problem)
+	}
+	d.Day = day
+	return apptNext(s, d)
+}
+
+// 5. Time.
+
+func apptAskTime(s *session, d draft, intro string) error {
+	day, _ := parseDay(d.Day, s.e.cfg.Location)
+	var bs []Button
+	for _, c := range slotsFor(day, s.now) {
+		bs = append(bs, Button{Label: T{Plain: clockText(c)}, Data: "apt:" + c})
+	}
+	rows := append(grid(bs, 4),
+		[]Button{{Label: T{ID: "appointment.other_time"}, Data: "apt:x"}},
+		[]Button{{Label: T{ID: "appointment.other_day_back"}, Data: "apt:day"}})
+	q := T{ID: "appointment.ask_time", Data: map[string]any{"Day": Day(day)}}
+	return apptAsk(s, "appt.time", d, intro, q, rows)
+}
+
+// apptTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the day again.
+func apptTimeButton(s *session, arg string) error {
+	d, ok := draftOf(s.conv)
+	if !ok || d.Day == "" {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	switch arg {
+	case "x":
+		if err := s.setStep("appt.time", d.data()); err != nil {
+			return err
+		}
+		return s.reply(T{ID: "appointment.type_time"})
+	case "day":
+		d.Day, d.Time = "", ""
+		return apptAskDay(s, d, "")
+	}
+	if _, _, ok := parseClock(arg); !ok {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	d.Time = arg
+	return apptNext(s, d)
+}
+
+func apptTimeTyped(s *session, text string) error {
+	d := apptDraft(s)
+	r, err := when.Parse(text, s.lang, s.now)
+	if err != nil {
+		return apptWhenError(s, d, err, apptAskTime)
+	}
+	if r.HasTime {
+		d.Time = clockOf(r.Hour, r.Minute)
+	}
+	if r.HasDate {
+		return apptSetDay(s, d, r)
+	}
+	if !r.HasTime {
+		return apptAskTime(s, d, "appointment.when_not_understood")
+	}
+	return apptNext(s, d)
+}
+
+// apptWhenError explains what when could not read, offering the readings of
+// an ambiguous text as buttons, and asks again.
+func apptWhenError(s *session, d draft, err error, again func(*session, draft, string) error) error {
+	var amb *when.AmbiguousError
+	if errors.As(err, &amb) && len(amb.Choices) > 0 {
+		var bs []Button
+		for _, c := range amb.Choices {
+			bs = append(bs, choiceButton(c, s.e.cfg.Location))
+		}
+		return apptAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, grid(bs, 1))
+	}
+	return again(s, d, whenError(err))
+}
+
+// choiceButton offers one reading of an ambiguous date or time.
+func choiceButton(r when.Result, loc *time.Location) Button {
+	clock := clockOf(r.Hour, r.Minute)
+	if !r.HasDate {
+		return Button{Label: T{Plain: clockText(clock)}, Data: "apt:" + clock}
+	}
+	day := time.Date(r.Year, r.Month, r.Day, 0, 0, 0, 0, loc)
+	if !r.HasTime {
+		return Button{Label: T{ID: "appointment.choice_day", Data: map[string]any{"Day": Day(day)}}, Data: "apd:" + dayCode(day)}
+	}
+	return Button{Label: T{ID: "appointment.choice_when", Data: map[string]any{"When": r.Time(loc)}},
+		Data: "apd:" + dayCode(day) + "T" + clock}
+}
+
+// whenError is the message for what when.Parse refused.
+func whenError(err error) string {
+	switch {
+	case errors.Is(err, when.ErrInvalidDate):
+		return "appointment.day_impossible"
+	case errors.Is(err, when.ErrInvalidTime):
+		return "appointment.time_impossible"
+	case errors.Is(err, when.ErrAmbiguous):
+		return "appointment.when_ambiguous"
+	}
+	return "appointment.when_not_understood"
+}
