@@ -61,7 +61,12 @@ type configError struct{ name, want string }
 
 func (e configError) Error() string { return e.name + ": " + e.want }
 
-var secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+// What Telegram accepts as a webhook secret, and what Nido accepts as a key
+// prefix (braces allow a Redis Cluster hash tag such as {nido}).
+var (
+	secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_{}-]{1,64}$`)
+)
 
 // loadConfig parses and validates the environment; getenv is os.Getenv in production.
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -89,8 +94,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return c, configError{"TELEGRAM_API_URL", "an http(s) URL such as https://api.telegram.org"}
 	}
-	// Braces are allowed for a Redis Cluster hash tag such as {nido}.
-	if !regexp.MustCompile(`^[A-Za-z0-9_{}-]{1,64}$`).MatchString(c.Prefix) {
+	if !prefixPattern.MatchString(c.Prefix) {
 		return c, configError{"NIDO_REDIS_PREFIX", "1 to 64 letters, digits, '_', '-', '{' or '}'"}
 	}
 	if !locales.IsSupported(c.DefaultLang) {

@@ -87,9 +87,6 @@ func New(cfg Config) *Engine {
 // People gives access to the people store, for the demo's seed and for tests.
 func (e *Engine) People() *People { return e.people }
 
-// SetBotUsername sets the name used in invite links, once Telegram has told it.
-func (e *Engine) SetBotUsername(name string) { e.cfg.BotUsername = name }
-
 // route is one way in: a command, a button verb, or a typed answer to a step.
 type route struct {
 	command string // "/invite"
@@ -145,10 +142,13 @@ func (e *Engine) dispatch(s *session) error {
 		if cmd == "/cancel" || s.conv.Step == "" {
 			return e.run(s, func(r route) bool { return r.command == cmd }, arg)
 		}
-		// A command ends whatever conversation was open: people lose their way.
-		s.conv = conv{}
-		if err := s.saveConv(); err != nil {
-			return err
+		// A command ends whatever conversation a member had open: people lose
+		// their way. A sign-up stays, so that reading /privacy does not undo it.
+		if s.known {
+			s.conv = conv{}
+			if err := s.saveConv(); err != nil {
+				return err
+			}
 		}
 		return e.run(s, func(r route) bool { return r.command == cmd }, arg)
 	case s.conv.Step != "":

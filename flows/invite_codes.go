@@ -48,14 +48,17 @@ func (e *Engine) createInvite(ctx context.Context, inv invite) (invite, error) {
 		return invite{}, err
 	}
 	inv.Code = code
-	key := e.k.invite(code)
-	err = e.cfg.Redis.HSet(ctx, key, map[string]any{
-		"role": inv.Role, "org": inv.OrgID, "by": inv.By, "label": inv.Label,
-		"expires": inv.Expires.Unix(), "used": "0",
-	}).Err()
-	if err == nil {
-		err = e.cfg.Redis.ExpireAt(ctx, key, inv.Expires.Add(inviteKeep)).Err()
-	}
+	key, by := e.k.invite(code), e.k.invitesBy(inv.By)
+	_, err = e.cfg.Redis.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
+		pipe.HSet(ctx, key, map[string]any{
+			"role": inv.Role, "org": inv.OrgID, "by": inv.By, "label": inv.Label,
+			"expires": inv.Expires.Unix(), "used": "0",
+		})
+		pipe.ExpireAt(ctx, key, inv.Expires.Add(inviteKeep))
+		pipe.SAdd(ctx, by, code)
+		pipe.ExpireAt(ctx, by, inv.Expires.Add(inviteKeep))
+		return nil
+	})
 	return inv, wrap("create invite", err)
 }
 
@@ -68,26 +71,29 @@ func (e *Engine) checkInvite(ctx context.Context, code string, now time.Time) (i
 	return inviteState(code, h, now)
 }
 
-// redeemScript marks an invite used and returns it, atomically, so that two
-// people racing with one code cannot both join.
-// KEYS[1] invite hash. ARGV[1] now unix seconds.
+// redeemScript marks an invite used by one person and returns it,
+// atomically, so that two people racing with one code cannot both join. The
+// same person redeeming again (a retried update) gets it again, so that a
+// crash before their record was saved does not lock them out.
+// KEYS[1] invite hash. ARGV[1] now unix seconds, ARGV[2] user id.
 // Returns the hash as a flat list, with "state" first.
 const redeemScript = `
 local h = redis.call('HGETALL', KEYS[1])
 if #h == 0 then return {'state', 'unknown'} end
 local used = redis.call('HGET', KEYS[1], 'used')
 local expires = tonumber(redis.call('HGET', KEYS[1], 'expires'))
-if used == '1' then return {'state', 'used'} end
-if expires <= tonumber(ARGV[1]) then return {'state', 'expired'} end
-redis.call('HSET', KEYS[1], 'used', '1')
+if used == '1' and redis.call('HGET', KEYS[1], 'used_by') ~= ARGV[2] then return {'state', 'used'} end
+if used ~= '1' and expires <= tonumber(ARGV[1]) then return {'state', 'expired'} end
+if redis.call('HEXISTS', KEYS[1], 'role') == 0 then return {'state', 'used'} end
+redis.call('HSET', KEYS[1], 'used', '1', 'used_by', ARGV[2])
 table.insert(h, 1, 'ok')
 table.insert(h, 1, 'state')
 return h
 `
 
-// redeemInvite uses the invite once.
-func (e *Engine) redeemInvite(ctx context.Context, code string, now time.Time) (invite, string, error) {
-	flat, err := e.cfg.Redis.Eval(ctx, redeemScript, []string{e.k.invite(code)}, now.Unix()).StringSlice()
+// redeemInvite uses the invite once, for userID.
+func (e *Engine) redeemInvite(ctx context.Context, code string, userID int64, now time.Time) (invite, string, error) {
+	flat, err := e.cfg.Redis.Eval(ctx, redeemScript, []string{e.k.invite(code)}, now.Unix(), userID).StringSlice()
 	if err != nil {
 		return invite{}, "", wrap("redeem invite", err)
 	}
@@ -98,8 +104,31 @@ func (e *Engine) redeemInvite(ctx context.Context, code string, now time.Time) (
 	if h["state"] != inviteOK {
 		return invite{}, h["state"], nil
 	}
-	h["used"] = "0" // judged already by the script
-	return inviteState(code, h, now)
+	by, _ := strconv.ParseInt(h["by"], 10, 64)
+	return invite{Code: code, Role: h["role"], OrgID: h["org"], By: by, Label: h["label"], Expires: unixTime(h["expires"])},
+		inviteOK, nil
+}
+
+// spendInvite keeps of a used invite only what says it was used: who it was
+// for and who made it are not needed any more.
+func (e *Engine) spendInvite(ctx context.Context, code string) error {
+	return wrap("spend invite", e.cfg.Redis.HDel(ctx, e.k.invite(code), "role", "org", "by", "label").Err())
+}
+
+// eraseInvites removes the invites a person created and the one they joined with.
+func (e *Engine) eraseInvites(ctx context.Context, p Person) error {
+	codes, err := e.cfg.Redis.SMembers(ctx, e.k.invitesBy(p.ID)).Result()
+	if err != nil {
+		return wrap("list invites", err)
+	}
+	keys := []string{e.k.invitesBy(p.ID)}
+	for _, c := range codes {
+		keys = append(keys, e.k.invite(c))
+	}
+	if p.Invite != "" {
+		keys = append(keys, e.k.invite(p.Invite))
+	}
+	return wrap("erase invites", e.cfg.Redis.Del(ctx, keys...).Err())
 }
 
 func inviteState(code string, h map[string]string, now time.Time) (invite, string, error) {
@@ -117,15 +146,17 @@ func inviteState(code string, h map[string]string, now time.Time) (invite, strin
 	return inv, inviteOK, nil
 }
 
-// countCodeTry counts one wrong code and reports whether the person is over the limit.
+// countCodeTry counts one wrong code and reports whether the person is over
+// the limit. The count and its hour are set together: a counter without an
+// expiry would lock the person out for good.
+// KEYS[1] counter. ARGV[1] window seconds.
 func (e *Engine) countCodeTry(ctx context.Context, userID int64) (bool, error) {
-	key := e.k.inviteFails(userID)
-	n, err := e.cfg.Redis.Incr(ctx, key).Result()
+	const script = `local n = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`
+	n, err := e.cfg.Redis.Eval(ctx, script, []string{e.k.inviteFails(userID)}, int(time.Hour/time.Second)).Int()
 	if err != nil {
 		return false, wrap("count code try", err)
-	}
-	if n == 1 {
-		e.cfg.Redis.Expire(ctx, key, time.Hour)
 	}
 	return n > maxCodeTries, nil
 }

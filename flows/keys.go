@@ -27,6 +27,10 @@ func (k keys) members(orgID, role string) string {
 // invite is a HASH of one pending invite (role, org, by, label); it expires with the invite.
 func (k keys) invite(code string) string { return k.prefix + ":invite:" + code }
 
+// invitesBy is a SET of the invite codes one person created, so that their
+// erasure removes the invites too; it expires with the last of them.
+func (k keys) invitesBy(userID int64) string { return k.prefix + ":invites-by:" + id64(userID) }
+
 // inviteFails is a STRING counter of wrong invite codes one user typed; it expires after an hour.
 func (k keys) inviteFails(userID int64) string { return k.prefix + ":invite-fails:" + id64(userID) }
 

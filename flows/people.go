@@ -27,8 +27,10 @@ type Person struct {
 	Lang      string
 	Name      string
 	InvitedBy int64
-	Consent   time.Time
-	Joined    time.Time
+	// Invite is the code the person joined with, erased with them.
+	Invite  string
+	Consent time.Time
+	Joined  time.Time
 	// Unreachable is set when Telegram said the person blocked Nido.
 	Unreachable bool
 }
@@ -68,6 +70,7 @@ func personFrom(id int64, h map[string]string) (Person, bool) {
 		Unreachable: h["unreachable"] == "1",
 	}
 	per.InvitedBy, _ = strconv.ParseInt(h["invited_by"], 10, 64)
+	per.Invite = h["invite"]
 	per.Consent = unixTime(h["consent"])
 	per.Joined = unixTime(h["joined"])
 	return per, true
@@ -82,7 +85,7 @@ func (p *People) Save(ctx context.Context, per Person) error {
 	_, err := p.rdb.Pipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.HSet(ctx, p.k.person(per.ID), map[string]any{
 			"role": per.Role, "org": per.OrgID, "lang": per.Lang, "name": per.Name,
-			"invited_by": per.InvitedBy, "consent": per.Consent.Unix(), "joined": per.Joined.Unix(),
+			"invited_by": per.InvitedBy, "invite": per.Invite, "consent": per.Consent.Unix(), "joined": per.Joined.Unix(),
 			"unreachable": unreachable,
 		})
 		if per.OrgID != "" {

@@ -36,7 +36,9 @@ func myData(s *session, _ string) error {
 	lines := []T{
 		{ID: "mydata.title"},
 		{ID: "mydata.name", Data: map[string]any{"Name": p.Name}},
-		{ID: "mydata.role", Data: map[string]any{"Role": T{ID: "role." + p.Role}}},
+	}
+	if p.Role != "" {
+		lines = append(lines, T{ID: "mydata.role", Data: map[string]any{"Role": T{ID: "role." + p.Role}}})
 	}
 	if p.OrgID != "" {
 		if o, err := s.e.people.Org(s.ctx, p.OrgID); err == nil {
@@ -92,12 +94,16 @@ func confirmDelete(s *session, answer string) error {
 }
 
 // Erase removes everything Nido keeps about a person and tells their
-// organisation's staff that the person left, nothing more.
+// organisation's staff that the person left, nothing more. Once the data is
+// gone, the notices are best effort: a failure is logged, not undone.
 func (e *Engine) Erase(ctx context.Context, p Person) error {
 	for _, erase := range e.erasers() {
 		if err := erase(ctx, p); err != nil {
 			return err
 		}
+	}
+	if err := e.eraseInvites(ctx, p); err != nil {
+		return err
 	}
 	if err := e.people.Erase(ctx, p); err != nil {
 		return err
@@ -112,7 +118,8 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 	}
 	staff, err := e.people.Members(ctx, p.OrgID, RoleStaff)
 	if err != nil {
-		return err
+		e.log.Warn("list staff to tell of erasure", "user_id", p.ID, "error", err)
+		return nil
 	}
 	for _, st := range staff {
 		if st.ID == p.ID {
@@ -121,7 +128,7 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 		if err := e.tell(ctx, st, T{ID: "delete.staff_notice", Data: map[string]any{
 			"Name": p.Name, "Role": T{ID: "role." + p.Role},
 		}}); err != nil {
-			return err
+			e.log.Warn("tell staff of erasure", "user_id", st.ID, "error", err)
 		}
 	}
 	return nil

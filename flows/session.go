@@ -32,6 +32,8 @@ type conv struct {
 	// Lang is the language chosen before the person exists (sign-up).
 	Lang string            `json:"l,omitempty"`
 	Data map[string]string `json:"d,omitempty"`
+	// TTL, when set, keeps this conversation longer than Config.ConversationTTL.
+	TTL time.Duration `json:"t,omitempty"`
 }
 
 func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
@@ -41,6 +43,11 @@ func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
 		return nil, err
 	}
 	s.person, s.known = per, ok
+	if ok && per.Role == RoleAdmin && !e.isAdmin(per.ID) {
+		// Removed from NIDO_ADMIN_IDS: the record stays theirs to see and
+		// erase, but it carries no rights any more.
+		s.person.Role = ""
+	}
 	raw, err := e.cfg.Redis.Get(ctx, e.k.conv(in.ChatID)).Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
@@ -117,7 +124,11 @@ func (s *session) saveConv() error {
 	if err != nil {
 		return err
 	}
-	return wrap("save conversation", s.e.cfg.Redis.Set(s.ctx, key, raw, s.e.cfg.ConversationTTL).Err())
+	ttl := s.e.cfg.ConversationTTL
+	if s.conv.TTL > 0 {
+		ttl = s.conv.TTL
+	}
+	return wrap("save conversation", s.e.cfg.Redis.Set(s.ctx, key, raw, ttl).Err())
 }
 
 // tell sends a message to someone else, in their language; a person who

@@ -1,6 +1,10 @@
 package flows
 
-import "nido/locales"
+import (
+	"time"
+
+	"nido/locales"
+)
 
 // Sign-up: a person invited by their social worker (or an admin, for staff)
 // joins the network. It ends with a welcome and the main menu, or with a
@@ -18,8 +22,12 @@ func signupRoutes() []route {
 		{command: "/start", run: start},
 		{button: "lang", run: chooseLang},
 		{button: "consent", run: consent},
+		{step: "signup", run: signupText},
 	}
 }
+
+// signupTTL is how long a started sign-up waits for its consent.
+const signupTTL = 24 * time.Hour
 
 // start answers /start, with or without an invite code.
 func start(s *session, arg string) error {
@@ -53,7 +61,8 @@ func start(s *session, arg string) error {
 		}
 		return s.reply(T{ID: "signup.code_" + state})
 	}
-	s.conv = conv{Step: "", Lang: s.lang, Data: map[string]string{"code": code}}
+	// A day to read the consent text, perhaps with someone who translates it.
+	s.conv = conv{Step: "signup", Lang: s.lang, Data: map[string]string{"code": code}, TTL: signupTTL}
 	if err := s.saveConv(); err != nil {
 		return err
 	}
@@ -117,24 +126,27 @@ func chooseLang(s *session, code string) error {
 // consent is the answer to the consent text.
 func consent(s *session, answer string) error {
 	code := s.conv.Data["code"]
-	if s.known || code == "" || (answer != "yes" && answer != "no") {
+	switch {
+	case s.known || (answer != "yes" && answer != "no"):
 		return s.reply(T{ID: "common.button_invalid"})
-	}
-	if answer == "no" {
+	case code == "":
+		// The sign-up was left for more than a day.
+		return s.reply(T{ID: "signup.start_again"})
+	case answer == "no":
 		if err := s.endConv(); err != nil {
 			return err
 		}
 		return s.edit(Message{Lines: []T{{ID: "signup.declined"}}})
 	}
 	e := s.e
-	inv, state, err := e.redeemInvite(s.ctx, code, s.now)
+	inv, state, err := e.redeemInvite(s.ctx, code, s.in.UserID, s.now)
 	if err != nil {
 		return err
 	}
-	if err := s.endConv(); err != nil {
-		return err
-	}
 	if state != inviteOK {
+		if err := s.endConv(); err != nil {
+			return err
+		}
 		return s.reply(T{ID: "signup.code_" + state})
 	}
 	name := inv.Label
@@ -143,27 +155,42 @@ func consent(s *session, answer string) error {
 	}
 	per := Person{
 		ID: s.in.UserID, Role: inv.Role, OrgID: inv.OrgID, Lang: s.lang, Name: name,
-		InvitedBy: inv.By, Consent: s.now, Joined: s.now,
+		InvitedBy: inv.By, Invite: code, Consent: s.now, Joined: s.now,
 	}
+	// Saved before the invite is spent: a crash in between leaves an invite
+	// this person can still redeem, never a spent invite and no person.
 	if err := e.people.Save(s.ctx, per); err != nil {
 		return err
 	}
 	s.person, s.known = per, true
-	e.log.Info("person joined", "user_id", per.ID, "role", per.Role, "org", per.OrgID)
-	if err := e.setCommands(s.ctx, per); err != nil {
+	if err := e.spendInvite(s.ctx, code); err != nil {
 		return err
 	}
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	e.log.Info("person joined", "user_id", per.ID, "role", per.Role, "org", per.OrgID)
 	if err := s.edit(Message{Lines: []T{{ID: "signup.accepted"}}}); err != nil {
 		return err
+	}
+	// She has joined: what follows is a courtesy, and its failure must not
+	// tell her that joining failed.
+	if err := e.setCommands(s.ctx, per); err != nil {
+		e.log.Warn("set commands after joining", "user_id", per.ID, "error", err)
 	}
 	if inviter, ok, err := e.people.Get(s.ctx, inv.By); err == nil && ok {
 		if err := e.tell(s.ctx, inviter, T{ID: "invite.joined", Data: map[string]any{
 			"Name": per.Name, "Role": T{ID: "role." + per.Role},
 		}}); err != nil {
-			return err
+			e.log.Warn("tell inviter", "user_id", inviter.ID, "error", err)
 		}
 	}
 	return showMenu(s, "signup.welcome_"+per.Role)
+}
+
+// signupText answers what a person types while signing up: the buttons are the way.
+func signupText(s *session, _ string) error {
+	return s.reply(T{ID: "signup.use_buttons"})
 }
 
 // cleanName keeps a display name short and printable.
