@@ -54,6 +54,10 @@ type Config struct {
 	SendRate      float64
 	QuietHours    scheduler.QuietHours
 	Reminders     []time.Duration
+
+	// chatRate is the messages per second to one chat; 0 keeps Telegram's
+	// pace. The demo's fake Telegram has no such limit.
+	chatRate float64
 }
 
 // configError names the variable that is wrong and what is expected.
@@ -291,7 +295,8 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	}
 	b, err := bot.New(ctx, bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
-		Prefix: cfg.Prefix, SendRate: cfg.SendRate, Logger: log, Registry: reg, Catalog: cat, Redis: rdb,
+		Prefix: cfg.Prefix, SendRate: cfg.SendRate, ChatRate: cfg.chatRate, Logger: log, Registry: reg,
+		Catalog: cat, Redis: rdb,
 	})
 	if err != nil {
 		return nil, err
@@ -383,7 +388,17 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string) err
 		cfg.Listen = *listen
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	rdb, closeRedis, err := openRedis(ctx, cfg, log)
+	var ignored []string
+	for _, name := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "REDIS_URL", "NIDO_WEBHOOK_URL", "NIDO_ADMIN_IDS"} {
+		if getenv(name) != "" {
+			ignored = append(ignored, name)
+		}
+	}
+	if len(ignored) > 0 {
+		log.Warn("demo: ignoring the real Telegram, Redis and administrators", "variables", strings.Join(ignored, ","))
+	}
+	// The embedded Redis is the demo's point, not a warning: its notice is left out.
+	rdb, closeRedis, err := openRedis(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -392,7 +407,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string) err
 	fake := telegramtest.NewServer(telegramtest.Unlimited(), telegramtest.WithClock(clk.Now),
 		telegramtest.WithUsername("nido_demo_bot"))
 	defer fake.Close()
-	cfg.APIURL, cfg.Token = fake.URL, "1:DEMO"
+	cfg.APIURL, cfg.Token, cfg.chatRate = fake.URL, "1:DEMO", 1000
 	a, err := wire(ctx, cfg, clk, rdb, log)
 	if err != nil {
 		return err
@@ -412,9 +427,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string) err
 	go func() { _ = srv.Serve(ln) }()
 	ran := make(chan error, 1)
 	go func() { ran <- a.run(ctx) }()
-	go func() { _ = d.Seed(ctx) }() // failed steps are logged; the demo goes on without them
+	seeded := make(chan struct{})
+	go func() {
+		defer close(seeded)
+		_ = d.Seed(ctx) // failed steps are logged; the demo goes on without them
+	}()
 	fmt.Println(demoURL(ln.Addr()))
 	err = <-ran
+	<-seeded // it stops with ctx; the fake Telegram must outlive it
 	d.Close()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
