@@ -136,6 +136,7 @@ func TestTwoProcessesKeepEachChatInOrder(t *testing.T) {
 // once the lease expires, not before.
 func TestDeadHolderLeaseExpires(t *testing.T) {
 	rs := redistest.Start(t)
+	rs.SkipIfEmbedded("the lease expires in real time")
 	in := inbox{rdb: rs.Client(), k: testKeys}
 	if _, err := in.store(t.Context(), 1, 42, []byte("hello"), time.Now()); err != nil {
 		t.Fatal(err)

@@ -167,3 +167,12 @@ func freePort(t testing.TB) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// SkipIfEmbedded skips a test that needs what only a real server does, such
+// as keys that expire while the test waits.
+func (s *Server) SkipIfEmbedded(why string) {
+	s.t.Helper()
+	if s.mini != nil {
+		s.t.Skip("needs a real redis-server: " + why)
+	}
+}
