@@ -15,6 +15,7 @@ import (
 // meets them:
 //
 //	appointment_new.go      creating one: buttons, typed dates, the /appointment shortcut
+//	appointment_draft.go    what was answered so far, kept in the conversation
 //	appointment_steps.go    the questions of that conversation: mother, kind, place, note
 //	appointment_daytime.go  the day and the time, also asked to move one
 //	appointment_parse.go    the pure parts: the shortcut, kinds in typed text, day and time buttons
@@ -24,6 +25,7 @@ import (
 //	appointment_list.go     /appointments for mothers and staff
 //	appointment_digest.go   the staff's morning digest
 //	appointment_ics.go      the .ics calendar file
+//	appointment_erase.go    a mother's erasure, also while her staff are writing for her
 
 // Appointment is one appointment of a mother.
 type Appointment struct {
@@ -88,17 +90,31 @@ type appointments struct {
 	loc *time.Location
 }
 
-// create gives a an id and stores it with its indexes.
-func (st appointments) create(ctx context.Context, a Appointment) (Appointment, error) {
+// newID reserves an appointment id. The flows keep it in the conversation
+// before anything is written, so that a repeated creation rewrites the same
+// appointment instead of making a second one.
+func (st appointments) newID(ctx context.Context) (string, error) {
 	n, err := st.rdb.Incr(ctx, st.k.apptSeq()).Result()
 	if err != nil {
-		return a, fmt.Errorf("appointment id: %w", err)
+		return "", fmt.Errorf("appointment id: %w", err)
 	}
-	a.ID = strconv.FormatInt(n, 10)
+	return strconv.FormatInt(n, 10), nil
+}
+
+// create stores a with its indexes, under a new id when it has none.
+// Storing the same appointment again rewrites it.
+func (st appointments) create(ctx context.Context, a Appointment) (Appointment, error) {
+	if a.ID == "" {
+		id, err := st.newID(ctx)
+		if err != nil {
+			return a, err
+		}
+		a.ID = id
+	}
 	old := strconv.FormatInt(a.Created.Add(-apptRetention).Unix(), 10)
 	// One round trip, not a transaction: the keys may live on different
 	// Cluster slots, and an index entry without its hash is skipped by list.
-	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, st.k.appt(a.ID), st.fields(a))
 		p.ExpireAt(ctx, st.k.appt(a.ID), a.At.Add(apptRetention))
 		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
@@ -111,6 +127,17 @@ func (st appointments) create(ctx context.Context, a Appointment) (Appointment, 
 		return a, fmt.Errorf("save appointment: %w", err)
 	}
 	return a, nil
+}
+
+// remove deletes an appointment and its index entries.
+func (st appointments) remove(ctx context.Context, a Appointment) error {
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, st.k.appt(a.ID))
+		p.ZRem(ctx, st.k.motherAppts(a.Mother), a.ID)
+		p.ZRem(ctx, st.k.orgAppts(a.Org), a.ID)
+		return nil
+	})
+	return wrap("remove appointment "+a.ID, err)
 }
 
 // fields is how an appointment is written in its hash.
@@ -132,8 +159,14 @@ func (st appointments) get(ctx context.Context, id string) (Appointment, bool, e
 	if err != nil {
 		return Appointment{}, false, fmt.Errorf("load appointment %s: %w", id, err)
 	}
+	a, ok := st.fromHash(id, h)
+	return a, ok, nil
+}
+
+// fromHash reads an appointment from its hash; ok is false for an empty one.
+func (st appointments) fromHash(id string, h map[string]string) (Appointment, bool) {
 	if len(h) == 0 {
-		return Appointment{}, false, nil
+		return Appointment{}, false
 	}
 	a := Appointment{
 		ID: id, Org: h["org"], Kind: h["kind"], Place: h["place"], Note: h["note"],
@@ -143,31 +176,40 @@ func (st appointments) get(ctx context.Context, id string) (Appointment, bool, e
 	a.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
 	a.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	a.Seq, _ = strconv.Atoi(h["seq"])
-	return a, true, nil
+	return a, true
 }
 
-// set changes fields of an appointment that still exists: one erased
-// meanwhile must not come back as a ghost.
-func (st appointments) set(ctx context.Context, id string, fv ...any) (bool, error) {
-	// KEYS[1] appointment hash; ARGV field, value pairs. Returns 1 if it exists.
-	const script = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV)) return 1`
-	n, err := st.rdb.Eval(ctx, script, []string{st.k.appt(id)}, fv...).Int()
+// setScript writes fields of one version of an appointment.
+// KEYS[1] appointment hash; ARGV[1] the version (seq) the caller read;
+// ARGV[2..] field, value pairs. Returns 1 if written, 0 if the appointment
+// is gone, was moved to another version, or was cancelled.
+var setScript = redis.NewScript(`local cur = redis.call('HMGET', KEYS[1], 'seq', 'cancelled')
+if not cur[1] or cur[1] ~= ARGV[1] or cur[2] == '1' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1`)
+
+// set changes fields of a, if it still is the version a holds and is not
+// cancelled: an answer given for the old time must not land on the new one,
+// a cancelled appointment must not come back, and one erased meanwhile must
+// not come back as a ghost. ok is false when nothing was written.
+func (st appointments) set(ctx context.Context, a Appointment, fv ...any) (bool, error) {
+	n, err := setScript.Run(ctx, st.rdb, []string{st.k.appt(a.ID)}, append([]any{a.Seq}, fv...)...).Int()
 	if err != nil {
-		return false, fmt.Errorf("update appointment %s: %w", id, err)
+		return false, fmt.Errorf("update appointment %s: %w", a.ID, err)
 	}
 	return n == 1, nil
 }
 
-// move puts an appointment at a new time, as a new version with no answers yet.
+// move puts a at a new time, as a new version with no answers yet; ok is
+// false when a was moved, cancelled or erased since it was read.
 func (st appointments) move(ctx context.Context, a Appointment, at time.Time) (Appointment, bool, error) {
-	a.At, a.Seq = at, a.Seq+1
-	a.Answer, a.Reminded, a.Told, a.Outcome, a.Cancelled = "", time.Time{}, false, "", false
-	ok, err := st.set(ctx, a.ID, "at", at.Unix(), "seq", a.Seq, "answer", "", "reminded", 0,
-		"told", 0, "outcome", "", "cancelled", 0)
+	ok, err := st.set(ctx, a, "at", at.Unix(), "seq", a.Seq+1, "answer", "", "reminded", 0,
+		"told", 0, "outcome", "")
 	if err != nil || !ok {
 		return a, ok, err
 	}
+	a.At, a.Seq = at, a.Seq+1
+	a.Answer, a.Reminded, a.Told, a.Outcome = "", time.Time{}, false, ""
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.ExpireAt(ctx, st.k.appt(a.ID), at.Add(apptRetention))
 		// XX: an index erased meanwhile is not brought back.
@@ -189,20 +231,28 @@ func (st appointments) ofOrg(ctx context.Context, org string, from, to time.Time
 	return st.list(ctx, st.k.orgAppts(org), from, to)
 }
 
+// list loads the appointments in idx between from and to in two round
+// trips, whatever their number.
 func (st appointments) list(ctx context.Context, idx string, from, to time.Time) ([]Appointment, error) {
 	ids, err := st.rdb.ZRangeByScore(ctx, idx, &redis.ZRangeBy{
 		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
 	}).Result()
+	if err != nil || len(ids) == 0 {
+		return nil, wrap("list appointments", err)
+	}
+	hashes := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			hashes[i] = p.HGetAll(ctx, st.k.appt(id))
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("list appointments: %w", err)
+		return nil, fmt.Errorf("load appointments: %w", err)
 	}
 	out := make([]Appointment, 0, len(ids))
-	for _, id := range ids {
-		a, ok, err := st.get(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
+	for i, id := range ids {
+		if a, ok := st.fromHash(id, hashes[i].Val()); ok {
 			out = append(out, a)
 		}
 	}

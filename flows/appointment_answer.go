@@ -59,8 +59,8 @@ func apptAction(s *session, arg string) error {
 	case "went", "miss":
 		return apptOutcome(s, a, action)
 	case "moved":
-		if _, err := s.e.appts().set(s.ctx, a.ID, "outcome", outcomeMoved); err != nil {
-			return err
+		if ok, err := s.e.appts().set(s.ctx, a, "outcome", outcomeMoved); err != nil || !ok {
+			return apptChanged(s, a.ID, err)
 		}
 		return apptChange(s, a, false)
 	case "ics":
@@ -81,9 +81,22 @@ func mayTouch(s *session, a Appointment) bool {
 	return false
 }
 
-func apptYes(s *session, a Appointment) error {
-	if _, err := s.e.appts().set(s.ctx, a.ID, "answer", answerYes); err != nil {
+// apptChanged answers a button whose appointment changed between reading
+// and writing it: cancelled, moved or erased by someone else meanwhile.
+func apptChanged(s *session, id string, err error) error {
+	if err != nil {
 		return err
+	}
+	a, ok, err := s.e.appts().get(s.ctx, id)
+	if err == nil && ok && a.Cancelled && mayTouch(s, a) {
+		return s.reply(T{ID: "appointment.already_cancelled"})
+	}
+	return orInvalid(s, err)
+}
+
+func apptYes(s *session, a Appointment) error {
+	if ok, err := s.e.appts().set(s.ctx, a, "answer", answerYes); err != nil || !ok {
+		return apptChanged(s, a.ID, err)
 	}
 	return s.edit(Message{Lines: append([]T{{ID: "appointment.confirmed"}}, apptLines(a)...), Buttons: cardButtons(a)})
 }
@@ -97,8 +110,8 @@ func apptChange(s *session, a Appointment, before bool) error {
 		intro = "appointment.move_intro"
 	}
 	if s.person.Role == RoleMother && before {
-		if _, err := s.e.appts().set(s.ctx, a.ID, "answer", answerChange); err != nil {
-			return err
+		if ok, err := s.e.appts().set(s.ctx, a, "answer", answerChange); err != nil || !ok {
+			return apptChanged(s, a.ID, err)
 		}
 		err := s.e.tellStaff(s.ctx, a, s.person.ID, "", T{ID: "appointment.staff_change_asked",
 			Data: map[string]any{"Name": s.person.Name, "What": apptWhat(a), "When": a.At}})
@@ -110,29 +123,70 @@ func apptChange(s *session, a Appointment, before bool) error {
 }
 
 // apptMoveDone puts the appointment at the draft's day and time, plans its
-// reminders again and tells the mother and her staff.
+// reminders again and tells the mother and her staff. The conversation ends
+// only once all is done, so that a repeat after an error finds the
+// appointment already at its new time and only plans and tells again.
 func apptMoveDone(s *session, d draft) error {
-	if err := s.endConv(); err != nil {
-		return err
-	}
 	a, ok, err := s.e.appts().get(s.ctx, d.Move)
 	if err != nil || !ok || !mayTouch(s, a) || a.Cancelled {
-		return orInvalid(s, err)
+		return apptMoveRefused(s, d.Move, err)
 	}
 	mother, ok, err := s.e.people.Get(s.ctx, a.Mother)
 	if err != nil || !ok {
-		return orInvalid(s, err)
+		return apptMoveRefused(s, d.Move, err)
 	}
-	old := a.At
 	newAt, _ := at(d.Day, d.Time, s.e.cfg.Location)
-	if a, ok, err = s.e.appts().move(s.ctx, a, newAt); err != nil || !ok {
-		return orInvalid(s, err)
+	if d.From == "" {
+		d.From = strconv.FormatInt(a.At.Unix(), 10)
+		if err := s.setStep(s.conv.Step, d.data()); err != nil {
+			return err
+		}
 	}
-	s.e.log.Info("appointment moved", "user_id", s.person.ID, "appointment", a.ID)
-	reminders, err := s.e.planAppointment(s.ctx, a)
+	if !a.At.Equal(newAt) {
+		// Refused when it was moved or cancelled since it was read just now.
+		if a, ok, err = s.e.appts().move(s.ctx, a, newAt); err != nil || !ok {
+			return apptMoveRefused(s, d.Move, err)
+		}
+		s.e.log.Info("appointment moved", "user_id", s.person.ID, "appointment", a.ID)
+	}
+	reminders, planErr := s.e.planAppointment(s.ctx, a)
+	if gone, err := s.e.undoIfErased(s.ctx, a); gone || err != nil {
+		return orMotherGone(s, gone, err)
+	}
+	if planErr != nil {
+		return planErr
+	}
+	if err := apptMovedNews(s, a, mother, unixTime(d.From).In(s.e.cfg.Location), reminders); err != nil {
+		return err
+	}
+	return s.endConv()
+}
+
+// apptMoveRefused ends a move that cannot be written, saying why.
+func apptMoveRefused(s *session, id string, err error) error {
 	if err != nil {
 		return err
 	}
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	return apptChanged(s, id, nil)
+}
+
+// orMotherGone ends the conversation when its mother was erased meanwhile,
+// unless err says something else went wrong.
+func orMotherGone(s *session, gone bool, err error) error {
+	if err != nil {
+		return err
+	}
+	if gone {
+		return apptMotherGone(s)
+	}
+	return nil
+}
+
+// apptMovedNews tells the others of the move, then the one who moved it.
+func apptMovedNews(s *session, a Appointment, mother Person, old time.Time, reminders []time.Time) error {
 	if err := apptTellOthers(s, a, mother, "appointment.moved_for_you", reminders, T{ID: "appointment.staff_moved",
 		Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "From": old, "To": a.At}}); err != nil {
 		return err
@@ -146,8 +200,8 @@ func apptMoveDone(s *session, d draft) error {
 
 // apptCancel cancels a and its reminders, and tells the others.
 func apptCancel(s *session, a Appointment) error {
-	if _, err := s.e.appts().set(s.ctx, a.ID, "cancelled", 1); err != nil {
-		return err
+	if ok, err := s.e.appts().set(s.ctx, a, "cancelled", 1); err != nil || !ok {
+		return apptChanged(s, a.ID, err)
 	}
 	a.Cancelled = true
 	if err := s.e.dropAppointmentJobs(s.ctx, a, nil); err != nil {
@@ -191,8 +245,8 @@ func apptOutcome(s *session, a Appointment, action string) error {
 	if action == "miss" {
 		outcome, reply = outcomeMissed, "appointment.after_missed"
 	}
-	if _, err := s.e.appts().set(s.ctx, a.ID, "outcome", outcome); err != nil {
-		return err
+	if ok, err := s.e.appts().set(s.ctx, a, "outcome", outcome); err != nil || !ok {
+		return apptChanged(s, a.ID, err)
 	}
 	if outcome == outcomeMissed && s.person.Role == RoleMother {
 		err := s.e.tellStaff(s.ctx, a, s.person.ID, "", T{ID: "appointment.staff_missed",

@@ -102,17 +102,3 @@ func (e *Engine) tellStaff(ctx context.Context, a Appointment, except int64, job
 func (e *Engine) appts() appointments {
 	return appointments{rdb: e.cfg.Redis, k: e.k, loc: e.cfg.Location}
 }
-
-// eraseAppointments removes a person's appointments and every job the
-// scheduler holds for them; it is one of Erase's erasers.
-func (e *Engine) eraseAppointments(ctx context.Context, p Person) error {
-	if e.cfg.Scheduler != nil {
-		if _, err := e.cfg.Scheduler.CancelOwner(ctx, id64(p.ID)); err != nil {
-			return err
-		}
-	}
-	if p.Role != RoleMother {
-		return nil
-	}
-	return e.appts().eraseMother(ctx, p)
-}

@@ -107,10 +107,12 @@ func apptAskTime(s *session, d draft, intro string) error {
 	return apptAsk(s, "appt.time", d, intro, q, rows)
 }
 
-// apptTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the day again.
+// apptTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the
+// day again. A time may come before the day: one reading of an ambiguous
+// "alle 3" typed at the day question; the day is asked next.
 func apptTimeButton(s *session, arg string) error {
 	d, ok := draftOf(s.conv)
-	if !ok || d.Day == "" {
+	if !ok {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
 	switch arg {

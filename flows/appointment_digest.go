@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"time"
 
 	"nido/scheduler"
 )
@@ -20,6 +21,10 @@ const (
 	digestSpec = "30 8 * * 1-5"
 	// digestOwner owns the rule: it is about no one person.
 	digestOwner = "network"
+	// digestStale is how long after 08:30 a digest is still worth sending:
+	// after an outage, yesterday's must not arrive next to today's, and one
+	// of the day's appointments is no use once the day's work is over.
+	digestStale = 10 * time.Hour
 )
 
 // EnsureDigest makes sure the morning digest is scheduled; main calls it at
@@ -29,7 +34,7 @@ func (e *Engine) EnsureDigest(ctx context.Context) error {
 		return nil
 	}
 	return wrap("ensure digest", e.cfg.Scheduler.AddRule(ctx, scheduler.Rule{
-		ID: digestRuleID, Spec: digestSpec, Kind: jobDigest, Owner: digestOwner,
+		ID: digestRuleID, Spec: digestSpec, Kind: jobDigest, Owner: digestOwner, EventAfter: digestStale,
 	}))
 }
 

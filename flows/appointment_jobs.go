@@ -173,15 +173,22 @@ func (e *Engine) remind(ctx context.Context, j scheduler.Job) error {
 		return err
 	}
 	now := e.now()
-	if _, err := e.appts().set(ctx, a.ID, "reminded", now.Unix()); err != nil {
+	// Not written when it was moved or cancelled meanwhile: this reminder
+	// was about the old version, and its buttons say so when pressed.
+	if ok, err := e.appts().set(ctx, a, "reminded", now.Unix()); err != nil || !ok {
 		return err
 	}
 	if j.Args["last"] != "1" || a.Answer != "" {
 		return nil
 	}
 	wait := min(noAnswerWait, a.At.Sub(now)/2)
-	return e.cfg.Scheduler.Schedule(ctx, scheduler.Job{ID: apptJobID(a, "noanswer"), Kind: jobNoAnswer,
+	err = e.cfg.Scheduler.Schedule(ctx, scheduler.Job{ID: apptJobID(a, "noanswer"), Kind: jobNoAnswer,
 		Owner: id64(a.Mother), Due: now.Add(wait), Event: a.At, Args: apptArgs(a)})
+	if err != nil {
+		return err
+	}
+	_, err = e.undoIfErased(ctx, a)
+	return err
 }
 
 // noAnswer tells her staff, once, that she did not answer the last reminder.
@@ -196,7 +203,7 @@ func (e *Engine) noAnswer(ctx context.Context, j scheduler.Job) error {
 	if err != nil {
 		return err
 	}
-	_, err = e.appts().set(ctx, a.ID, "told", 1)
+	_, err = e.appts().set(ctx, a, "told", 1)
 	return err
 }
 

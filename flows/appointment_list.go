@@ -149,19 +149,42 @@ func (e *Engine) dayLines(ctx context.Context, org string, day time.Time, title 
 		return nil, err
 	}
 	lines := []T{{ID: title, Count: len(list), Data: map[string]any{"Day": Day(day), "Count": len(list)}}}
-	names := map[int64]string{}
+	if len(list) == 0 {
+		return lines, nil
+	}
+	names, err := e.motherNames(ctx, org, list)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range list {
-		if _, ok := names[a.Mother]; !ok {
-			m, _, err := e.people.Get(ctx, a.Mother)
-			if err != nil {
-				return nil, err
-			}
-			names[a.Mother] = m.Name
-		}
 		lines = append(lines, T{ID: "appointment.day_item", Data: map[string]any{
 			"Time": a.At.Format("15:04"), "Name": names[a.Mother], "What": apptWhat(a), "Status": apptStatus(a)}})
 	}
 	return lines, nil
+}
+
+// motherNames names the mothers of list: the organisation's mothers in one
+// go, then one by one only those who have left it since.
+func (e *Engine) motherNames(ctx context.Context, org string, list []Appointment) (map[int64]string, error) {
+	mothers, err := e.people.Members(ctx, org, RoleMother)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(mothers))
+	for _, m := range mothers {
+		names[m.ID] = m.Name
+	}
+	for _, a := range list {
+		if _, ok := names[a.Mother]; ok {
+			continue
+		}
+		m, _, err := e.people.Get(ctx, a.Mother)
+		if err != nil {
+			return nil, err
+		}
+		names[a.Mother] = m.Name
+	}
+	return names, nil
 }
 
 // apptStatus is what staff need to know of an appointment, most telling first.

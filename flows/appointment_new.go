@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -51,56 +50,6 @@ func appointmentRoutes() []route {
 	}
 }
 
-// draft is an appointment being made or moved, kept in the conversation.
-type draft struct {
-	Mother int64
-	Kind   string
-	Day    string // dayCode
-	Time   string // "0930"
-	Place  string
-	Note   string
-	// PlaceAsked and NoteAsked are set once the question was answered or skipped.
-	PlaceAsked, NoteAsked bool
-	// Move is the id of the appointment being moved; empty when making one.
-	Move string
-}
-
-// draftOf reads the draft of the conversation; ok is false when there is none.
-func draftOf(c conv) (draft, bool) {
-	d := c.Data
-	if d["f"] != "appt" {
-		return draft{}, false
-	}
-	m, _ := strconv.ParseInt(d["m"], 10, 64)
-	return draft{Mother: m, Kind: d["k"], Day: d["d"], Time: d["t"], Place: d["p"], Note: d["n"],
-		PlaceAsked: d["pa"] == "1", NoteAsked: d["na"] == "1", Move: d["mv"]}, true
-}
-
-func (d draft) data() map[string]string {
-	out := map[string]string{"f": "appt"}
-	put := func(k, v string) {
-		if v != "" {
-			out[k] = v
-		}
-	}
-	if d.Mother != 0 {
-		put("m", id64(d.Mother))
-	}
-	put("k", d.Kind)
-	put("d", d.Day)
-	put("t", d.Time)
-	put("p", d.Place)
-	put("n", d.Note)
-	put("mv", d.Move)
-	if d.PlaceAsked {
-		put("pa", "1")
-	}
-	if d.NoteAsked {
-		put("na", "1")
-	}
-	return out
-}
-
 // apptStart answers /appointment, with or without a shortcut.
 func apptStart(s *session, arg string) error {
 	d := draft{}
@@ -144,7 +93,17 @@ func apptShortcut(s *session, d draft, arg string) error {
 		d.Day, d.Time = "", ""
 		return apptAskDay(s, d, problem)
 	}
+	if old, ok := draftOf(s.conv); ok && old.ID != "" && sameAppt(old, d) {
+		// The same line again after an error, or delivered again: the same appointment.
+		d.ID = old.ID
+	}
 	return apptNext(s, d)
+}
+
+// sameAppt reports whether two drafts describe the same appointment.
+func sameAppt(a, b draft) bool {
+	a.ID, b.ID = "", ""
+	return a == b
 }
 
 // apptNext asks the first question the draft has no answer to, or ends the conversation.
@@ -175,7 +134,11 @@ func apptNext(s *session, d draft) error {
 	return apptCreate(s, d)
 }
 
-// apptCreate saves the appointment, plans its reminders and shows it.
+// apptCreate saves the appointment, plans its reminders and shows it. Its
+// id is reserved and kept in the conversation before anything is written,
+// and the conversation ends only once everything is done: a repeat after an
+// error (the person presses again, or Telegram delivers the update again)
+// rewrites the same appointment and plans it again, and never makes a second.
 func apptCreate(s *session, d draft) error {
 	mother, ok, err := s.e.apptMother(s, d.Mother)
 	if err != nil {
@@ -183,36 +146,77 @@ func apptCreate(s *session, d draft) error {
 	}
 	if !ok {
 		// She left, or changed organisation, while the questions were asked.
-		if err := s.endConv(); err != nil {
+		// If she was erased while an earlier try was being saved, and taking
+		// it back failed, it is taken back now.
+		if d.ID != "" {
+			if _, err := s.e.undoIfErased(s.ctx, Appointment{ID: d.ID, Mother: d.Mother, Org: s.person.OrgID}); err != nil {
+				return err
+			}
+		}
+		return apptMotherGone(s)
+	}
+	if d.ID == "" {
+		if d.ID, err = s.e.appts().newID(s.ctx); err != nil {
 			return err
 		}
-		return s.reply(T{ID: "appointment.mother_gone"})
+		if err := s.setStep(s.conv.Step, d.data()); err != nil {
+			return err
+		}
 	}
 	when, _ := at(d.Day, d.Time, s.e.cfg.Location)
-	a, err := s.e.appts().create(s.ctx, Appointment{
+	a, reminders, gone, err := s.e.saveAppointment(s.ctx, Appointment{ID: d.ID,
 		Mother: mother.ID, Org: mother.OrgID, By: s.person.ID, Kind: d.Kind, At: when,
 		Place: d.Place, Note: d.Note, Created: s.now,
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.endConv(); err != nil {
-		return err
+	if gone {
+		return apptMotherGone(s)
 	}
 	s.e.log.Info("appointment created", "user_id", s.person.ID, "appointment", a.ID, "org", a.Org)
-	reminders, err := s.e.planAppointment(s.ctx, a)
+	if mother.ID == s.person.ID {
+		err = s.send(s.e.apptNews(a, mother, "appointment.created", reminders))
+	} else {
+		err = apptCreatedByStaff(s, a, mother, reminders)
+	}
 	if err != nil {
 		return err
 	}
-	if mother.ID == s.person.ID {
-		return s.send(s.e.apptNews(a, mother, "appointment.created", reminders))
-	}
-	// Staff made it: the mother gets it with her calendar file, staff a copy.
+	return s.endConv()
+}
+
+// apptCreatedByStaff tells the mother, with her calendar file, and the staff member a copy.
+func apptCreatedByStaff(s *session, a Appointment, mother Person, reminders []time.Time) error {
 	if err := s.e.tellMessage(s.ctx, mother, "", s.e.apptNews(a, mother, "appointment.created_for_you", reminders)); err != nil {
 		return err
 	}
 	return s.reply(append([]T{{ID: "appointment.created_staff", Data: map[string]any{"Name": mother.Name}}},
 		apptLines(a)...)...)
+}
+
+// apptMotherGone ends the conversation: the mother it was for is no longer
+// the one acting's to write for.
+func apptMotherGone(s *session) error {
+	if err := s.endConv(); err != nil {
+		return err
+	}
+	return s.reply(T{ID: "appointment.mother_gone"})
+}
+
+// saveAppointment stores a, plans its reminders and returns when they will
+// come. gone is true, and nothing is kept, when its mother was erased meanwhile.
+func (e *Engine) saveAppointment(ctx context.Context, a Appointment) (Appointment, []time.Time, bool, error) {
+	a, err := e.appts().create(ctx, a)
+	if err != nil {
+		return a, nil, false, err
+	}
+	reminders, planErr := e.planAppointment(ctx, a)
+	// Checked even when planning failed: part of the jobs may be written.
+	if gone, err := e.undoIfErased(ctx, a); gone || err != nil {
+		return a, nil, gone, err
+	}
+	return a, reminders, false, planErr
 }
 
 // AddAppointment saves an appointment made outside a conversation (an
@@ -225,14 +229,15 @@ func (e *Engine) AddAppointment(ctx context.Context, a Appointment) (Appointment
 	if !ok || m.Role != RoleMother || !isApptKind(a.Kind) || a.At.IsZero() {
 		return a, fmt.Errorf("add appointment: not a mother's appointment of a known kind")
 	}
-	a.Org = m.OrgID
+	// Reminders count whole days on the network's clock (see reminderDue).
+	a.At, a.Org = a.At.In(e.cfg.Location), m.OrgID
 	if a.Created.IsZero() {
 		a.Created = e.now()
 	}
-	if a, err = e.appts().create(ctx, a); err != nil {
-		return a, err
+	a, _, gone, err := e.saveAppointment(ctx, a)
+	if err == nil && gone {
+		err = fmt.Errorf("add appointment: the mother was erased meanwhile")
 	}
-	_, err = e.planAppointment(ctx, a)
 	return a, err
 }
 

@@ -69,7 +69,7 @@ func apptMotherButton(s *session, arg string) error {
 		return orInvalid(s, err)
 	}
 	d := apptDraft(s)
-	d.Mother = m.ID
+	d.Mother, d.ID = m.ID, "" // an id reserved for another mother is not hers
 	return apptNext(s, d)
 }
 
@@ -83,7 +83,7 @@ func apptMotherTyped(s *session, text string) error {
 	if !ok || rest != "" {
 		return apptAskMother(s, d, "appointment.mother_unknown")
 	}
-	d.Mother = m.ID
+	d.Mother, d.ID = m.ID, ""
 	return apptNext(s, d)
 }
 
@@ -123,9 +123,13 @@ func apptAskPlace(s *session, d draft) error {
 		[][]Button{{{Label: T{ID: "appointment.skip"}, Data: "aps:place"}}})
 }
 
+// apptPlaceTyped takes the place; a photo or a voice note (no text) gets the question again.
 func apptPlaceTyped(s *session, text string) error {
 	d := apptDraft(s)
-	if text == "" || utf8.RuneCountInString(text) > maxPlace {
+	if text == "" {
+		return apptAskPlace(s, d)
+	}
+	if utf8.RuneCountInString(text) > maxPlace {
 		return s.reply(T{ID: "appointment.too_long", Data: map[string]any{"Max": maxPlace}})
 	}
 	d.Place, d.PlaceAsked = cleanLine(text), true
@@ -137,9 +141,18 @@ func apptAskNote(s *session, d draft) error {
 		[][]Button{{{Label: T{ID: "appointment.skip"}, Data: "aps:note"}}})
 }
 
+// apptNoteTyped takes the note; a photo or a voice note gets the question
+// again. Once the note is in, the appointment is being saved: text typed
+// then (or the note delivered again) saves it again, as it is.
 func apptNoteTyped(s *session, text string) error {
 	d := apptDraft(s)
-	if text == "" || utf8.RuneCountInString(text) > maxNote {
+	switch {
+	case d.NoteAsked:
+		return apptNext(s, d)
+	case text == "":
+		return apptAskNote(s, d)
+	}
+	if utf8.RuneCountInString(text) > maxNote {
 		return s.reply(T{ID: "appointment.too_long", Data: map[string]any{"Max": maxNote}})
 	}
 	if d.Note != "" {

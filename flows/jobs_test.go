@@ -83,9 +83,9 @@ func TestReminderJob(t *testing.T) {
 	}{
 		{"moved since", map[string]string{"appt": a.ID, "v": "7"}, func() {}},
 		{"unknown", map[string]string{"appt": "999", "v": "0"}, func() {}},
-		{"cancelled", apptArgs(a), func() { _, _ = e.appts().set(ctx, a.ID, "cancelled", 1) }},
+		{"cancelled", apptArgs(a), func() { _, _ = e.appts().set(ctx, a, "cancelled", 1) }},
 		{"mother erased", apptArgs(a), func() {
-			_, _ = e.appts().set(ctx, a.ID, "cancelled", 0)
+			e.cfg.Redis.HSet(ctx, e.k.appt(a.ID), "cancelled", 0)
 			_ = e.People().Erase(ctx, mother)
 		}},
 	}
