@@ -6,9 +6,8 @@ import "strconv"
 // prefix; nothing else in Nido writes them.
 type keys struct{ prefix string }
 
-// person is a HASH of one person's record (role, org, lang, name, consent,
-// erasing while an erasure runs
-// time...), kept until the person erases it.
+// person is a HASH of one person's record (role, org, lang, name, consent
+// time..., and "erasing" while an erasure runs), kept until the person erases it.
 func (k keys) person(userID int64) string { return k.prefix + ":person:" + id64(userID) }
 
 // orgSeq is a STRING counter giving organisation ids.
