@@ -83,7 +83,7 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 		"NIDO_SEND_RATE=1000", "NIDO_QUIET_HOURS=off", "NIDO_LISTEN=127.0.0.1:0", "NIDO_REMINDER_OFFSETS=2h",
 	}
 
-	first := startNido(t, bin, env)
+	first := startNido(t, bin, env, nil, nil)
 	waitFor(t, 60*time.Second, func() bool { return tg.Sent() >= mothers/5 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 		t.Fatal("every reminder was sent before the kill: the test proves nothing")
 	}
 
-	second := startNido(t, bin, env)
+	second := startNido(t, bin, env, nil, nil)
 	// Jobs in flight at the kill come back when their lease (one minute) ends.
 	waitFor(t, 3*time.Minute, func() bool { c, _ := received(); return c == mothers })
 	_ = second.Process.Signal(syscall.SIGTERM)
@@ -122,13 +122,17 @@ func w0text(t *testing.T, id string) string {
 	return w.text("it", id, nil)
 }
 
-// startNido starts the command and stops it when the test ends.
-func startNido(t *testing.T, bin string, env []string) *exec.Cmd {
+// startNido starts the command with only env as its environment, and stops
+// it when the test ends; prepare may connect its output first.
+func startNido(t *testing.T, bin string, env []string, args []string, prepare func(*exec.Cmd)) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(bin)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
 	if testing.Verbose() {
 		cmd.Stderr = os.Stderr
+	}
+	if prepare != nil {
+		prepare(cmd)
 	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -3,8 +3,8 @@ package e2e
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -17,24 +17,16 @@ import (
 // Ctrl-C stops it cleanly, with an event stream open.
 func TestDemoCommandStartsAndStops(t *testing.T) {
 	bin := buildNido(t)
-	cmd := exec.Command(bin, "demo", "-listen", "127.0.0.1:0")
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-		// Each of these would fail or reach outside if the demo read it.
+	// Each of these would fail or reach outside if the demo read it.
+	env := []string{
 		"TELEGRAM_BOT_TOKEN=123:REAL", "TELEGRAM_API_URL=ftp://not-telegram",
 		"REDIS_URL=redis://127.0.0.1:1/0", "NIDO_ADMIN_IDS=not-a-number",
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
+	var stdout io.Reader
+	cmd := startNido(t, bin, env, []string{"demo", "-listen", "127.0.0.1:0"}, func(c *exec.Cmd) {
+		var err error
+		if stdout, err = c.StdoutPipe(); err != nil {
+			t.Fatal(err)
 		}
 	})
 	lines := bufio.NewScanner(stdout)
