@@ -34,8 +34,9 @@ func (s *Scheduler) claim(ctx context.Context, n int) ([]claimed, error) {
 func (s *Scheduler) claimWith(ctx context.Context, n int, token string) ([]claimed, error) {
 	now := s.clock.Now()
 	res, err := claimScript.Run(ctx, s.rdb,
-		[]string{s.keys.due(), s.keys.inflight(), s.keys.leases(), s.keys.jobs(), s.keys.claim(token)},
+		[]string{s.keys.next(), s.keys.inflight(), s.keys.leases(), s.keys.jobs(), s.keys.claim(token)},
 		now.UnixMilli(), now.Add(s.cfg.Lease).UnixMilli(), min(n, maxClaim), token, maxReap, claimTTL.Milliseconds(),
+		s.keys.owner(""),
 	).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("claim due jobs: %w", err)

@@ -43,8 +43,8 @@ func TestRedisRestartLosesNoJob(t *testing.T) {
 	waitFor(t, "dispatch to be under way", func() bool { return distinct() >= 300 })
 	e.redis.Restart()
 	waitFor(t, "the waiting jobs to be claimed after the restart", func() bool {
-		n, err := s.rdb.ZCard(context.Background(), s.keys.due()).Result()
-		return err == nil && n == 0
+		d, err := s.depth(context.Background())
+		return err == nil && d.scheduled == 0
 	})
 	// Jobs claimed just before the crash, whose claim reply was lost, wait
 	// for their lease to expire.

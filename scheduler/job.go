@@ -204,6 +204,13 @@ func unixMs(t time.Time) int64 {
 	return t.UnixMilli()
 }
 
+// waitScore is the score of a job waiting to run at t in its owner key: t
+// in unix ms, but at least 1, because 0 marks a running job (a time before
+// 1970 is simply due).
+func waitScore(t time.Time) int64 {
+	return max(t.UnixMilli(), 1)
+}
+
 // fromUnixMs is the inverse of unixMs.
 func fromUnixMs(ms int64) time.Time {
 	if ms == 0 {

@@ -15,13 +15,28 @@ func newKeys(prefix string) keys {
 	return keys{base: prefix + ":{sched}:"}
 }
 
-// due is a ZSET of job id by the unix ms at which it may next run: jobs
-// waiting for their time, for a retry or for the end of quiet hours. Members
-// live until claimed or cancelled.
-func (k keys) due() string { return k.base + "due" }
+// The queue has two levels of ZSETs: owner holds one person's jobs by the
+// time each may next run, and next holds every person by the time of their
+// earliest waiting job. A claim walks next from its earliest member and
+// takes each person's due jobs. One ZSET of every waiting job would cost
+// about 120 bytes per job on top of the owner index, which erasure needs
+// anyway; next costs one entry per person, and a person's own ZSET is small
+// enough for Redis to store compactly (a listpack).
+
+// next is a ZSET of owner by the unix ms of that owner's earliest waiting
+// job (the lowest positive score in their owner key). Members live while the
+// owner has a waiting job.
+func (k keys) next() string { return k.base + "next" }
+
+// legacyDue is the ZSET of job id by the unix ms at which it may next run
+// that older versions kept for every waiting job. The migration moves its
+// jobs into owner keys (see migrate) and Schedule takes out a job it
+// replaces; nothing adds to it, and it disappears once empty.
+func (k keys) legacyDue() string { return k.base + "due" }
 
 // inflight is a ZSET of job id by lease deadline in unix ms: jobs a process
-// has claimed and not yet acknowledged. An expired member is put back in due.
+// has claimed and not yet acknowledged. When a lease expires the job waits
+// again in its owner key, due at once.
 func (k keys) inflight() string { return k.base + "inflight" }
 
 // leases is a HASH of job id to the token of the claim holding it, so that a
@@ -34,10 +49,13 @@ func (k keys) leases() string { return k.base + "leases" }
 // to dead.
 func (k keys) jobs() string { return k.base + "jobs" }
 
-// owner is a ZSET of the job ids of one owner, all scored 0 (a small ZSET
-// with small scores is stored compactly, which a SET of strings is not in
-// Redis 7.0), for "show my data" and erasure. Members are removed with
-// their job; the key disappears with its last member.
+// owner is a ZSET of every job id of one owner, waiting or running: a
+// waiting job is scored by the unix ms at which it may next run (its time,
+// a retry or the end of quiet hours; always positive), a running one by 0.
+// It is the queue's lower level and the index for "show my data" and
+// erasure. Members are removed with their job; the key disappears with its
+// last member. owner("") is the prefix of every owner key, from which
+// scripts build the keys of the owners they find in next.
 func (k keys) owner(owner string) string { return k.base + "owner:" + owner }
 
 // dead is a ZSET of job id by the unix ms at which the job failed for good.
@@ -59,7 +77,7 @@ func (k keys) claim(token string) string { return k.base + "claim:" + token }
 func (k keys) rules() string { return k.base + "rules" }
 
 // ruleNext is a ZSET of rule id by the unix ms of its next occurrence not yet
-// put in due, so a planning pass reads only the rules that need it. Members
+// queued, so a planning pass reads only the rules that need it. Members
 // live as long as the rule.
 func (k keys) ruleNext() string { return k.base + "rulenext" }
 

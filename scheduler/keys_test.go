@@ -5,11 +5,13 @@ import "testing"
 func TestKeys(t *testing.T) {
 	k := newKeys("nido")
 	tests := []struct{ got, want string }{
-		{k.due(), "nido:{sched}:due"},
+		{k.next(), "nido:{sched}:next"},
+		{k.legacyDue(), "nido:{sched}:due"},
 		{k.inflight(), "nido:{sched}:inflight"},
 		{k.leases(), "nido:{sched}:leases"},
 		{k.jobs(), "nido:{sched}:jobs"},
 		{k.owner("m:42"), "nido:{sched}:owner:m:42"},
+		{k.owner(""), "nido:{sched}:owner:"},
 		{k.dead(), "nido:{sched}:dead"},
 		{k.deadJobs(), "nido:{sched}:deadjobs"},
 		{k.claim("TOKEN"), "nido:{sched}:claim:TOKEN"},

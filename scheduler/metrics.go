@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,6 +65,11 @@ func newMetrics(reg prometheus.Registerer, depth func(context.Context) (queueDep
 	return m, nil
 }
 
+// maxDepthOwners bounds how many owners with due jobs one scrape looks into,
+// so that a large backlog does not make the count block Redis: past it,
+// due_now is a lower bound.
+const maxDepthOwners = 10000
+
 // queueDepth is how many jobs are in each state.
 type queueDepth struct {
 	dueNow, scheduled, inflight, dead int64
@@ -76,7 +82,7 @@ type depthCollector struct {
 }
 
 var depthDesc = prometheus.NewDesc("nido_scheduler_queue_jobs",
-	"Jobs by state: due_now (waiting and due), scheduled (all waiting), inflight (running), dead (failed for good).",
+	"Jobs by state: due_now (waiting and due), scheduled (waiting and not running), inflight (running), dead (failed for good).",
 	[]string{"state"}, nil)
 
 // Describe sends the one descriptor of the queue gauges.
@@ -101,14 +107,14 @@ func (d depthCollector) Collect(ch chan<- prometheus.Metric) {
 
 // depth counts the jobs in each state in one round trip.
 func (s *Scheduler) depth(ctx context.Context) (queueDepth, error) {
-	now := s.clock.Now().UnixMilli()
-	pipe := s.rdb.Pipeline()
-	dueNow := pipe.ZCount(ctx, s.keys.due(), "-inf", itoa(now))
-	scheduled := pipe.ZCard(ctx, s.keys.due())
-	inflight := pipe.ZCard(ctx, s.keys.inflight())
-	dead := pipe.ZCard(ctx, s.keys.dead())
-	if _, err := pipe.Exec(ctx); err != nil {
+	k := s.keys
+	n, err := depthScript.Run(ctx, s.rdb, []string{k.next(), k.jobs(), k.inflight(), k.dead()},
+		s.clock.Now().UnixMilli(), k.owner(""), maxDepthOwners).Int64Slice()
+	if err != nil {
 		return queueDepth{}, err
 	}
-	return queueDepth{dueNow.Val(), scheduled.Val(), inflight.Val(), dead.Val()}, nil
+	if len(n) != 4 {
+		return queueDepth{}, fmt.Errorf("queue depth: %d counts, want 4", len(n))
+	}
+	return queueDepth{dueNow: n[0], scheduled: n[1], inflight: n[2], dead: n[3]}, nil
 }

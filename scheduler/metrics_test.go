@@ -86,3 +86,23 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestDepthCountsJobsByState(t *testing.T) {
+	e := newEnv(t, Config{})
+	ctx := context.Background()
+	for id, due := range map[string]string{
+		"a": "2026-05-12 09:00", "b": "2026-05-12 09:30", // m:1
+		"c": "2026-05-12 09:45", "d": "2026-05-12 12:00", // m:2
+		"e": "2026-05-12 11:00", // m:3
+	} {
+		owner := map[string]string{"a": "m:1", "b": "m:1", "c": "m:2", "d": "m:2", "e": "m:3"}[id]
+		e.schedule(t, Job{ID: id, Kind: "tip", Owner: owner, Due: at(t, due)})
+	}
+	if got, err := e.s.claim(ctx, 1); err != nil || len(got) != 1 || got[0].job.ID != "a" {
+		t.Fatalf("claim = %v, %v; want the earliest job, a", got, err)
+	}
+	got, err := e.s.depth(ctx)
+	if want := (queueDepth{dueNow: 2, scheduled: 4, inflight: 1}); err != nil || got != want {
+		t.Errorf("depth = %+v, %v; want %+v", got, err, want)
+	}
+}

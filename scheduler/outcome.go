@@ -46,7 +46,7 @@ type outcomeArgs struct {
 func (s *Scheduler) ackArgs(c claimed) outcomeArgs {
 	k := s.keys
 	return outcomeArgs{
-		keys: []string{k.inflight(), k.leases(), k.jobs(), k.due(), k.owner(c.job.Owner)},
+		keys: []string{k.inflight(), k.leases(), k.jobs(), k.owner(c.job.Owner)},
 		argv: []any{c.job.ID, c.token},
 	}
 }
@@ -54,15 +54,15 @@ func (s *Scheduler) ackArgs(c claimed) outcomeArgs {
 func (s *Scheduler) releaseArgs(c claimed, j Job, at time.Time) outcomeArgs {
 	k := s.keys
 	return outcomeArgs{
-		keys: []string{k.inflight(), k.leases(), k.jobs(), k.due()},
-		argv: []any{j.ID, c.token, encodeJob(j), at.UnixMilli()},
+		keys: []string{k.inflight(), k.leases(), k.jobs(), k.owner(j.Owner), k.next()},
+		argv: []any{j.ID, c.token, encodeJob(j), waitScore(at), j.Owner},
 	}
 }
 
 func (s *Scheduler) buryArgs(c claimed, cause error) outcomeArgs {
 	k := s.keys
 	return outcomeArgs{
-		keys: []string{k.inflight(), k.leases(), k.jobs(), k.due(), k.owner(c.job.Owner), k.dead(), k.deadJobs()},
+		keys: []string{k.inflight(), k.leases(), k.jobs(), k.owner(c.job.Owner), k.dead(), k.deadJobs()},
 		argv: []any{c.job.ID, c.token, encodeDead(c.job, cause), s.clock.Now().UnixMilli(), s.cfg.MaxDead},
 	}
 }

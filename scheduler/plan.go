@@ -29,8 +29,12 @@ type occurrence struct {
 	wall, at time.Time
 }
 
-// plan queues the occurrences of every rule that needs it.
+// plan queues the occurrences of every rule that needs it, after moving any
+// job queued by an older version (see migrate).
 func (s *Scheduler) plan(ctx context.Context) error {
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
 	now := s.clock.Now()
 	horizon := itoa(now.Add(s.cfg.PlanAhead).UnixMilli())
 	ids, err := s.rdb.ZRangeByScore(ctx, s.keys.ruleNext(), &redis.ZRangeBy{Min: "-inf", Max: horizon}).Result()
@@ -77,13 +81,13 @@ func (s *Scheduler) planRule(ctx context.Context, id, cur string, now time.Time)
 			rec = r.encode()
 		}
 		k := s.keys
-		argv := []any{id, cur, rec, next.UnixMilli()}
+		argv := []any{id, cur, rec, next.UnixMilli(), r.Owner}
 		for _, o := range occ {
 			j := s.occurrenceJob(id, r, o, now)
-			argv = append(argv, j.ID, encodeJob(j), j.Due.UnixMilli())
+			argv = append(argv, j.ID, encodeJob(j), waitScore(j.Due))
 		}
 		added, err := planScript.Run(ctx, s.rdb, []string{
-			k.rules(), k.ruleNext(), k.ownerRules(r.Owner), k.jobs(), k.due(), k.owner(r.Owner),
+			k.rules(), k.ruleNext(), k.ownerRules(r.Owner), k.jobs(), k.owner(r.Owner), k.next(),
 		}, argv...).Int()
 		if err != nil {
 			return fmt.Errorf("plan rule %s: %w", id, err)

@@ -25,9 +25,9 @@ func (s *Scheduler) Schedule(ctx context.Context, j Job) error {
 		j.Due = s.quiet.adjust(j.Due, j.Event, now, s.loc)
 	}
 	j.Attempt = 0
-	due := j.Due.UnixMilli()
+	due := waitScore(j.Due)
 	err := scheduleScript.Run(ctx, s.rdb,
-		[]string{s.keys.jobs(), s.keys.due(), s.keys.owner(j.Owner)},
+		[]string{s.keys.jobs(), s.keys.owner(j.Owner), s.keys.next(), s.keys.legacyDue()},
 		j.ID, encodeJob(j), due, j.Owner).Err()
 	if err != nil {
 		if isOwnerError(err) {
@@ -67,7 +67,7 @@ func (s *Scheduler) Cancel(ctx context.Context, id string) error {
 		}
 		owner := ownerOf(body)
 		n, err := cancelScript.Run(ctx, s.rdb,
-			[]string{s.keys.jobs(), s.keys.due(), s.keys.inflight(), s.keys.leases(), s.keys.owner(owner)},
+			[]string{s.keys.jobs(), s.keys.inflight(), s.keys.leases(), s.keys.owner(owner), s.keys.next()},
 			id, owner).Int()
 		if err != nil {
 			return fmt.Errorf("cancel %s: %w", id, err)
@@ -89,7 +89,7 @@ func (s *Scheduler) CancelOwner(ctx context.Context, owner string) (int, error) 
 	}
 	k := s.keys
 	n, err := cancelOwnerScript.Run(ctx, s.rdb, []string{
-		k.jobs(), k.due(), k.inflight(), k.leases(), k.owner(owner),
+		k.jobs(), k.inflight(), k.leases(), k.owner(owner), k.next(),
 		k.dead(), k.deadJobs(), k.rules(), k.ruleNext(), k.ownerRules(owner),
 	}, owner).Int()
 	if err != nil {

@@ -46,8 +46,8 @@ func TestScheduleSameIDKeepsOne(t *testing.T) {
 	j := Job{ID: "tip:1", Kind: "tip", Owner: "m:1", Due: at(t, "2026-05-12 11:00")}
 	e.schedule(t, j)
 	e.schedule(t, j)
-	if n := e.s.rdb.ZCard(context.Background(), e.s.keys.due()).Val(); n != 1 {
-		t.Fatalf("due holds %d entries, want 1", n)
+	if n := e.s.rdb.ZCard(context.Background(), e.s.keys.owner("m:1")).Val(); n != 1 {
+		t.Fatalf("the owner key holds %d entries, want 1", n)
 	}
 	e.clk.Set(at(t, "2026-05-12 12:00"))
 	if n := e.runDue(t); n != 1 {

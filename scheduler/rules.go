@@ -203,7 +203,7 @@ func (s *Scheduler) readRule(ctx context.Context, id string) (string, ruleRecord
 func (s *Scheduler) setRule(ctx context.Context, id, owner, cur, rec string, now time.Time) (bool, error) {
 	k := s.keys
 	n, err := setRuleScript.Run(ctx, s.rdb, []string{
-		k.rules(), k.ruleNext(), k.ownerRules(owner), k.owner(owner), k.jobs(), k.due(), k.inflight(), k.leases(),
-	}, id, cur, rec, now.UnixMilli()).Int()
+		k.rules(), k.ruleNext(), k.ownerRules(owner), k.owner(owner), k.jobs(), k.next(), k.inflight(), k.leases(),
+	}, id, cur, rec, now.UnixMilli(), owner).Int()
 	return n == 1, err
 }
