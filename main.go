@@ -101,6 +101,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if !prefixPattern.MatchString(c.Prefix) {
 		return c, configError{"NIDO_REDIS_PREFIX", "1 to 64 letters, digits, '_', '-', '{' or '}'"}
 	}
+	if o, _ := redisOptions(c.RedisURL); c.RedisURL != "" && o.IsClusterMode && !hasHashTag(c.Prefix) {
+		// Nido's scripts and transactions span keys of many kinds; on a
+		// Cluster they work only when every key hashes to one slot.
+		return c, configError{"NIDO_REDIS_PREFIX", "a hash tag such as {nido} on Redis Cluster, so that every key of Nido shares one slot"}
+	}
 	if !locales.IsSupported(c.DefaultLang) {
 		return c, configError{"NIDO_DEFAULT_LANGUAGE", "one of " + strings.Join(locales.Codes(), ", ")}
 	}
@@ -196,6 +201,17 @@ func main() {
 }
 
 var errNoToken = errors.New("no token")
+
+// hasHashTag reports whether every key under prefix hashes by the same
+// Redis Cluster hash tag: the prefix's first '{' is closed by a later '}'
+// with something between them.
+func hasHashTag(prefix string) bool {
+	open := strings.IndexByte(prefix, '{')
+	if open < 0 {
+		return false
+	}
+	return strings.IndexByte(prefix[open+1:], '}') > 0
+}
 
 // redisOptions reads REDIS_URL: one server, Sentinel (master_name=...) or
 // Cluster (several addr=...), all through go-redis's UniversalClient.

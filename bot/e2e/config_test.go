@@ -80,6 +80,8 @@ func TestWrongConfigurationStopsWithOneClearLine(t *testing.T) {
 		{"TELEGRAM_API_URL=not a url", "TELEGRAM_API_URL"},
 		{"NIDO_LISTEN=8080", "NIDO_LISTEN"},
 		{"NIDO_REDIS_PREFIX=a b", "NIDO_REDIS_PREFIX"},
+		// A Cluster needs every key of Nido in one slot: the default prefix has no hash tag.
+		{"REDIS_URL=redis://127.0.0.1:7000?addr=127.0.0.1:7001", "NIDO_REDIS_PREFIX"},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
 			code, stderr := runNido(t, bin, token, tc.env)
