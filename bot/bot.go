@@ -116,7 +116,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		cfg: cfg, log: log, api: api, username: me.Username, sg: sg, in: in, m: m,
 		sender: &Sender{
 			api: api, rdb: cfg.Redis, k: k, r: renderer{cat: cfg.Catalog}, sg: sg,
-			lim: newLimits(cfg.SendRate, cfg.ChatRate), m: m, log: log,
+			lim: newLimits(cfg.SendRate, cfg.ChatRate, cfg.Redis, k, log), m: m, log: log,
 		},
 		d:      newDispatcher(in, log, cfg.Workers, cfg.LeaseTTL, cfg.IdleWait, cfg.DrainTimeout),
 		poller: &http.Client{},

@@ -43,4 +43,9 @@ func (k keys) callbackKey() string { return k.prefix + ":bot:callback-key" }
 // scheduled job's message; it expires after sentJobTTL.
 func (k keys) sentJob(jobID string) string { return k.prefix + ":bot:sent-job:" + jobID }
 
+// sendBudget is a STRING with the time, in µs on Redis's clock, before
+// which the next message may not go out, shared by every process so that
+// NIDO_SEND_RATE holds for the whole deployment; it expires once idle.
+func (k keys) sendBudget() string { return k.prefix + ":bot:send-budget" }
+
 func id64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"nido/flows"
+)
+
+// Two processes sharing one token share Telegram's 30 messages a second:
+// each alone would pace itself at NIDO_SEND_RATE=30 and together they would
+// send twice that, which Telegram (here the fake, with its published
+// limits) answers with 429s.
+func TestProcessesShareTheOverallSendRate(t *testing.T) {
+	e := newEnv(t) // Telegram's limits: 30/s overall with a burst of 30
+	chats := meet(e.fake, 90)
+	senders := []*Sender{e.bot(e.config()).Sender(), e.bot(e.config()).Sender()}
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	for i, chat := range chats {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := flows.Message{ChatID: chat, Lines: []flows.T{{ID: "bot.error"}}}
+			if _, err := senders[i%2].Send(context.Background(), m); err != nil {
+				failed.Add(1)
+				t.Errorf("send to %d: %v", chat, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := e.fake.TooManyRequests(); n != 0 || failed.Load() != 0 {
+		t.Errorf("%d answers 429 and %d failures for %d messages from two processes, want none", n, failed.Load(), len(chats))
+	}
+	if got := e.fake.Sent(); got != len(chats) {
+		t.Errorf("Telegram got %d messages, want %d", got, len(chats))
+	}
+}
+
+// Without Redis the process still paces itself, and says once that the
+// shared budget is out of reach.
+func TestSendBudgetWithoutRedisPacesAlone(t *testing.T) {
+	var logs bytes.Buffer
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	l := newLimits(1000, 1000, rdb, testKeys, slog.New(slog.NewTextHandler(&logs, nil)))
+	for i := range 3 {
+		if err := l.wait(context.Background(), int64(i)); err != nil {
+			t.Fatalf("wait %d: %v", i, err)
+		}
+	}
+	if n := strings.Count(logs.String(), "shared send budget unreachable"); n != 1 {
+		t.Errorf("logged the outage %d times, want once:\n%s", n, logs.String())
+	}
+}
