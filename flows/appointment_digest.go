@@ -4,10 +4,14 @@ import (
 	"context"
 	"time"
 
+	"github.com/rickar/cal/v2"
+	"github.com/rickar/cal/v2/it"
+
 	"nido/scheduler"
 )
 
-// The staff's morning digest: each working morning at 08:30 (network time),
+// The staff's morning digest: each working morning at 08:30 (network time;
+// Monday to Friday, but not on Italy's national holidays),
 // every staff member whose organisation's mothers have appointments that day
 // gets one short message: each appointment, who confirmed, who asked to
 // change, who did not answer. A recurring scheduler rule makes one job a
@@ -43,6 +47,9 @@ func (e *Engine) EnsureDigest(ctx context.Context) error {
 // message has its own JobID.
 func (e *Engine) digest(ctx context.Context, j scheduler.Job) error {
 	day := midnight(j.Due.In(e.cfg.Location))
+	if !workday(day) {
+		return nil // nobody is at the office to read it
+	}
 	orgs, err := e.people.Orgs(ctx)
 	if err != nil {
 		return err
@@ -69,4 +76,12 @@ func (e *Engine) digest(ctx context.Context, j scheduler.Job) error {
 		}
 	}
 	return nil
+}
+
+// workday reports whether day is a working day in Italy: not a weekend, not
+// a national holiday (Easter Monday included). Cron knows only weekdays.
+func workday(day time.Time) bool {
+	c := cal.NewBusinessCalendar()
+	c.AddHoliday(it.Holidays...)
+	return c.IsWorkday(day)
 }

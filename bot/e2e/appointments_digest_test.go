@@ -31,3 +31,29 @@ func TestDigestOfAPastDayIsNotSentLate(t *testing.T) {
 		t.Errorf("Tuesday's digest sent on Wednesday (%d)", n)
 	}
 }
+
+// No digest on a national holiday, even on a weekday with appointments: the
+// staff are not at work. The next working morning brings that day's.
+func TestNoDigestOnAHoliday(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima := aurora(w)
+	if err := w.engine.EnsureDigest(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.say(anna, "/appointment Fatima 08/12/2026 10:00 Pediatra") // Tuesday, Immacolata
+	w.say(anna, "/appointment Fatima 09/12/2026 10:00 Avvocato")
+	title := func(d int) string {
+		s, err := w.cat.Text("it", "digest.title", map[string]any{"Day": w.cat.Date("it", rome(2026, 12, d, 0, 0)), "Count": 1}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return plain(s)
+	}
+
+	w.advance(rome(2026, 12, 8, 9, 0), idOf(fatima), "network")
+	if n := w.count(anna, title(8)); n != 0 {
+		t.Errorf("a digest on the 8th of December, a holiday (%d)", n)
+	}
+	w.advance(rome(2026, 12, 9, 9, 0), idOf(fatima), "network")
+	w.waitCount(anna, title(9), 1)
+}
