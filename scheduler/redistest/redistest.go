@@ -24,6 +24,8 @@ type Options struct {
 	// AOF turns on the append-only file with fsync on every write, for tests
 	// that restart Redis and expect nothing to be lost.
 	AOF bool
+	// args are more redis-server arguments, such as a cluster node's.
+	args []string
 }
 
 // Server is one Redis for one test.
@@ -130,6 +132,7 @@ func (s *Server) start() {
 	} else {
 		args = append(args, "--appendonly", "no")
 	}
+	args = append(args, s.opts.args...)
 	cmd := exec.Command("redis-server", args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
