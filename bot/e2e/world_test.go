@@ -41,13 +41,21 @@ type world struct {
 	sched   *scheduler.Scheduler
 	handled *tracker
 	admin   telegramtest.User
+	// prefix is Nido's key prefix in this world's Redis.
+	prefix string
 }
 
 // options change the world a test gets.
 type options struct {
 	start     time.Time
 	tgOptions []telegramtest.Option
+	cluster   bool
 }
+
+// onCluster makes a world on a Redis Cluster of three primaries, with the
+// key prefix in a hash tag as a Cluster needs it. Tests in such a world
+// reach Redis only through Nido: w.redis is nil.
+func onCluster(o *options) { o.cluster = true }
 
 const prefix = "nido"
 
@@ -61,9 +69,15 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	for _, f := range opts {
 		f(&o)
 	}
-	w := &world{t: t, loc: loc, clock: clock.NewManual(o.start)}
-	w.redis = redistest.Start(t)
-	w.rdb = w.redis.Client()
+	w := &world{t: t, loc: loc, clock: clock.NewManual(o.start), prefix: prefix}
+	if o.cluster {
+		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: redistest.StartCluster(t, 3)})
+		t.Cleanup(func() { _ = rdb.Close() })
+		w.rdb, w.prefix = rdb, "{"+prefix+"}"
+	} else {
+		w.redis = redistest.Start(t)
+		w.rdb = w.redis.Client()
+	}
 	// Pacing is the bot package's to test; here it would only slow conversations down.
 	w.tg = telegramtest.NewTestServer(t, append([]telegramtest.Option{telegramtest.Unlimited()}, o.tgOptions...)...)
 	w.admin = telegramtest.User{ID: 1000, FirstName: "Giulia", LanguageCode: "it"}
@@ -76,7 +90,7 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b, err := bot.New(ctx, bot.Config{
-		Token: "123:TEST", APIURL: w.tg.URL, Prefix: prefix, SendRate: math.Inf(1), ChatRate: 1000,
+		Token: "123:TEST", APIURL: w.tg.URL, Prefix: w.prefix, SendRate: math.Inf(1), ChatRate: 1000,
 		Logger: log, Catalog: w.cat, Redis: w.rdb, PollTimeout: 2 * time.Second,
 		IdleWait: 20 * time.Millisecond, DrainTimeout: 5 * time.Second,
 	})
@@ -85,13 +99,13 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		t.Fatal(err)
 	}
 	engine := flows.New(flows.Config{
-		Redis: w.rdb, Prefix: prefix, Sender: b.Sender(), Clock: w.clock, Location: loc,
+		Redis: w.rdb, Prefix: w.prefix, Sender: b.Sender(), Clock: w.clock, Location: loc,
 		DefaultLang: "it", AdminIDs: []int64{w.admin.ID}, BotUsername: b.Username(), Logger: log,
 		ReminderOffsets: []time.Duration{24 * time.Hour, 2 * time.Hour},
 	})
 	w.engine = engine
 	w.sched, err = scheduler.New(w.rdb, engine.Jobs(), scheduler.Config{
-		Prefix: prefix, Location: loc, Clock: w.clock, Logger: log, PollInterval: 50 * time.Millisecond,
+		Prefix: w.prefix, Location: loc, Clock: w.clock, Logger: log, PollInterval: 50 * time.Millisecond,
 	})
 	if err != nil {
 		cancel()
