@@ -12,7 +12,9 @@ import (
 // Steps 4 and 5 of making an appointment, and the only ones of moving one:
 // the day and the time. Buttons offer the next days and the usual slots;
 // typed text is read by nido/flows/when, and what it cannot read is
-// explained in a plain word before the question comes again.
+// explained in a plain word before the question comes again. The buttons
+// and the reading of a pressed day (dayRows, timeRows, dayAnswer,
+// choiceRows) also ask when a group meeting is (group_meeting.go).
 
 // 4. Day.
 
@@ -21,12 +23,17 @@ func apptAskDay(s *session, d draft, intro string) error {
 	if d.Move != "" {
 		q = T{ID: "appointment.ask_new_day"}
 	}
+	return apptAsk(s, "appt.day", d, intro, q, dayRows(s.now, "apd"))
+}
+
+// dayRows are the day buttons, the next bookDays days then "another
+// date", pressing verb: shared by appointments and group meetings.
+func dayRows(now time.Time, verb string) [][]Button {
 	var bs []Button
-	for i, day := range when.Days(s.now, bookDays) {
-		bs = append(bs, Button{Label: dayLabel(day, i), Data: "apd:" + dayCode(day)})
+	for i, day := range when.Days(now, bookDays) {
+		bs = append(bs, Button{Label: dayLabel(day, i), Data: verb + ":" + dayCode(day)})
 	}
-	rows := append(grid(bs, 2), []Button{{Label: T{ID: "appointment.other_day"}, Data: "apd:x"}})
-	return apptAsk(s, "appt.day", d, intro, q, rows)
+	return append(grid(bs, 2), []Button{{Label: T{ID: "appointment.other_day"}, Data: verb + ":x"}})
 }
 
 // dayLabel is a day button: "Today 20/02", "Tomorrow 21/02", "Monday 22/02".
@@ -55,15 +62,26 @@ func apptDayButton(s *session, arg string) error {
 		}
 		return s.reply(T{ID: "appointment.type_day"})
 	}
-	day, clock, _ := strings.Cut(arg, "T")
-	if problem := dayProblem(day, s.now); problem != "" {
+	day, clock, problem := dayAnswer(arg, s.now)
+	if problem != "" {
 		return apptAskDay(s, d, problem)
 	}
 	d.Day = day
-	if _, _, ok := parseClock(clock); ok {
+	if clock != "" {
 		d.Time = clock
 	}
 	return apptNext(s, d)
+}
+
+// dayAnswer reads a day button's argument, "20270225" or "20270225T1500":
+// the day, the time when it carries a valid one, and what is wrong with the
+// day ("" if nothing).
+func dayAnswer(arg string, now time.Time) (day, clock, problem string) {
+	day, clock, _ = strings.Cut(arg, "T")
+	if _, _, ok := parseClock(clock); !ok {
+		clock = ""
+	}
+	return day, clock, dayProblem(day, now)
 }
 
 func apptDayTyped(s *session, text string) error {
@@ -96,15 +114,21 @@ func apptSetDay(s *session, d draft, r when.Result) error {
 
 func apptAskTime(s *session, d draft, intro string) error {
 	day, _ := parseDay(d.Day, s.e.cfg.Location)
-	var bs []Button
-	for _, c := range slotsFor(day, s.now) {
-		bs = append(bs, Button{Label: T{Plain: clockText(c)}, Data: "apt:" + c})
-	}
-	rows := append(grid(bs, 4),
-		[]Button{{Label: T{ID: "appointment.other_time"}, Data: "apt:x"}},
-		[]Button{{Label: T{ID: "appointment.other_day_back"}, Data: "apt:day"}})
 	q := T{ID: "appointment.ask_time", Data: map[string]any{"Day": Day(day)}}
-	return apptAsk(s, "appt.time", d, intro, q, rows)
+	return apptAsk(s, "appt.time", d, intro, q, timeRows(day, s.now, "apt"))
+}
+
+// timeRows are the time buttons of day, the usual slots still ahead then
+// "another time" and "another day", pressing verb: shared by appointments
+// and group meetings.
+func timeRows(day, now time.Time, verb string) [][]Button {
+	var bs []Button
+	for _, c := range slotsFor(day, now) {
+		bs = append(bs, Button{Label: T{Plain: clockText(c)}, Data: verb + ":" + c})
+	}
+	return append(grid(bs, 4),
+		[]Button{{Label: T{ID: "appointment.other_time"}, Data: verb + ":x"}},
+		[]Button{{Label: T{ID: "appointment.other_day_back"}, Data: verb + ":day"}})
 }
 
 // apptTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the
@@ -153,29 +177,38 @@ func apptTimeTyped(s *session, text string) error {
 // apptWhenError explains what when could not read, offering the readings of
 // an ambiguous text as buttons, and asks again.
 func apptWhenError(s *session, d draft, err error, again func(*session, draft, string) error) error {
-	var amb *when.AmbiguousError
-	if errors.As(err, &amb) && len(amb.Choices) > 0 {
-		var bs []Button
-		for _, c := range amb.Choices {
-			bs = append(bs, choiceButton(c, s.e.cfg.Location))
-		}
-		return apptAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, grid(bs, 1))
+	if rows := choiceRows(err, s.e.cfg.Location, "apd", "apt"); rows != nil {
+		return apptAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, rows)
 	}
 	return again(s, d, whenError(err))
 }
 
+// choiceRows offer the readings of an ambiguous date or time as buttons
+// pressing dayVerb or timeVerb; nil when err is not about an ambiguity.
+func choiceRows(err error, loc *time.Location, dayVerb, timeVerb string) [][]Button {
+	var amb *when.AmbiguousError
+	if !errors.As(err, &amb) || len(amb.Choices) == 0 {
+		return nil
+	}
+	var bs []Button
+	for _, c := range amb.Choices {
+		bs = append(bs, choiceButton(c, loc, dayVerb, timeVerb))
+	}
+	return grid(bs, 1)
+}
+
 // choiceButton offers one reading of an ambiguous date or time.
-func choiceButton(r when.Result, loc *time.Location) Button {
+func choiceButton(r when.Result, loc *time.Location, dayVerb, timeVerb string) Button {
 	clock := clockOf(r.Hour, r.Minute)
 	if !r.HasDate {
-		return Button{Label: T{Plain: clockText(clock)}, Data: "apt:" + clock}
+		return Button{Label: T{Plain: clockText(clock)}, Data: timeVerb + ":" + clock}
 	}
 	day := time.Date(r.Year, r.Month, r.Day, 0, 0, 0, 0, loc)
 	if !r.HasTime {
-		return Button{Label: T{ID: "appointment.choice_day", Data: map[string]any{"Day": Day(day)}}, Data: "apd:" + dayCode(day)}
+		return Button{Label: T{ID: "appointment.choice_day", Data: map[string]any{"Day": Day(day)}}, Data: dayVerb + ":" + dayCode(day)}
 	}
 	return Button{Label: T{ID: "appointment.choice_when", Data: map[string]any{"When": r.Time(loc)}},
-		Data: "apd:" + dayCode(day) + "T" + clock}
+		Data: dayVerb + ":" + dayCode(day) + "T" + clock}
 }
 
 // whenError is the message for what when.Parse refused.

@@ -109,6 +109,7 @@ func (e *Engine) allRoutes() []route {
 	rs = append(rs, orgRoutes()...)
 	rs = append(rs, privacyRoutes()...)
 	rs = append(rs, appointmentRoutes()...)
+	rs = append(rs, groupRoutes()...)
 	return rs
 }
 

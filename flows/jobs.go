@@ -30,6 +30,8 @@ func (e *Engine) runJob(ctx context.Context, j scheduler.Job) error {
 		return e.askAfter(ctx, j)
 	case jobDigest:
 		return e.digest(ctx, j)
+	case jobMeetingReminder:
+		return e.remindMeeting(ctx, j)
 	}
 	return scheduler.Permanent(fmt.Errorf("unknown job kind %q", j.Kind))
 }

@@ -29,9 +29,11 @@ func menuFor(role string) []menuItem {
 	case RoleAdmin:
 		own = []menuItem{{"menu.orgs", "/orgs"}, {"menu.invite_staff", "/invite"}}
 	case RoleStaff:
-		own = []menuItem{{"appointment.menu_staff", "/appointments"}, {"menu.invite", "/invite"}, {"menu.people", "/people"}}
+		own = []menuItem{{"appointment.menu_staff", "/appointments"}, {"group.menu_staff", "/groups"},
+			{"menu.invite", "/invite"}, {"menu.people", "/people"}}
 	case RoleMother:
-		own = []menuItem{{"appointment.menu_mine", "/appointments"}, {"appointment.menu_new", "/appointment"}}
+		own = []menuItem{{"appointment.menu_mine", "/appointments"}, {"appointment.menu_new", "/appointment"},
+			{"group.menu_mine", "/group"}}
 	case RoleFamily:
 	}
 	return append(own, common...)

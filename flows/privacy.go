@@ -60,6 +60,11 @@ func myData(s *session, _ string) error {
 		return err
 	}
 	lines = append(lines, appts...)
+	groups, err := s.e.groupData(s.ctx, p)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, groups...)
 	lines = append(lines, T{ID: "mydata.footer"})
 	return s.reply(lines...)
 }
@@ -135,7 +140,8 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 }
 
 // erasers are the other stores that keep something about a person: their
-// reminders and appointments. Each removes all of it.
+// reminders and appointments, then their groups. Each removes all of it;
+// eraseAppointments comes first, as it marks a mother as being erased.
 func (e *Engine) erasers() []func(context.Context, Person) error {
-	return []func(context.Context, Person) error{e.eraseAppointments}
+	return []func(context.Context, Person) error{e.eraseAppointments, e.eraseGroups}
 }

@@ -16,13 +16,17 @@ import (
 //  3. Chiara invites Amina, Olena and the Bianchi family; Marco invites Maria
 //     and the Martin family; each signs up in their own language
 //  4. appointments: Chiara makes Amina's and Olena's, Maria makes her own
+//  5. Chiara makes a mutual-aid group of Amina and Olena and plans its first
+//     meeting
 //
-// Ioana stays out: the visitor invites her. Mutual-aid groups are not in
-// Nido yet, so there are none. A step that fails is logged and skips what
-// depends on it; the demo runs with the rest.
+// Ioana stays out: the visitor invites her. A step that fails is logged and
+// skips what depends on it; the demo runs with the rest.
 
 // OrgName is the organisation of the demo's network.
 const OrgName = "Casa Aurora"
+
+// GroupName is the demo's mutual-aid group, of Amina and Olena.
+const GroupName = "Mamme in cerchio"
 
 // Seed builds the network. It returns the steps that failed, joined; the
 // page says how many did.
@@ -64,6 +68,7 @@ func (d *Demo) Seed(ctx context.Context) error {
 	}
 	wg.Wait()
 	fail("appointments", d.seedAppointments(ctx, chiara))
+	fail("group", d.seedGroup(ctx, chiara, d.cast(aminaID), d.cast(olenaID)))
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -142,4 +147,43 @@ func (d *Demo) seedAppointments(ctx context.Context, staff Person) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// seedGroup makes the mutual-aid group of members through staff's buttons
+// and plans its first meeting, five days ahead at 17:00, by typing the date.
+func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) error {
+	if !d.signedUp(ctx, staff) {
+		return errors.New("the group's social worker is not signed up")
+	}
+	l := staff.Lang
+	if _, err := d.say(ctx, staff, "/groups", hasButton(d.label(l, "group.new"))); err != nil {
+		return err
+	}
+	if _, err := d.press(ctx, staff, d.label(l, "group.new"), anyAnswer()); err != nil {
+		return err
+	}
+	if _, err := d.say(ctx, staff, GroupName, hasText(d.phrase(l, "group.created"))); err != nil {
+		return err
+	}
+	for _, m := range members {
+		if !d.signedUp(ctx, m) {
+			continue
+		}
+		if _, err := d.press(ctx, staff, d.label(l, "group.add"), hasButton(m.Name())); err != nil {
+			return err
+		}
+		if _, err := d.press(ctx, staff, m.Name(),
+			hasText(d.phraseWith(l, "group.added", map[string]any{"Name": m.Name()}))); err != nil {
+			return err
+		}
+	}
+	if _, err := d.press(ctx, staff, d.label(l, "group.plan"), anyAnswer()); err != nil {
+		return err
+	}
+	day := d.cfg.Clock.Now().In(d.cfg.Location).AddDate(0, 0, 5).Format("02/01/2006")
+	if _, err := d.say(ctx, staff, day+" 17:00", hasText(d.phrase(l, "group.ask_place"))); err != nil {
+		return err
+	}
+	_, err := d.say(ctx, staff, OrgName+", sala comune", hasText(d.phrase(l, "group.planned")))
+	return err
 }

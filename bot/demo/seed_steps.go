@@ -118,6 +118,10 @@ func hasText(s string) match {
 	return func(m telegramtest.Message) bool { return s != "" && strings.Contains(m.Plain(), s) }
 }
 
+// anyAnswer matches any new message: the step's answer has nothing fixed to
+// recognise it by.
+func anyAnswer() match { return func(telegramtest.Message) bool { return true } }
+
 // hasButton matches a message with an inline button labelled label.
 func hasButton(label string) match {
 	return func(m telegramtest.Message) bool {

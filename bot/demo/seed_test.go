@@ -61,6 +61,33 @@ func TestSeedBuildsTheNetworkThroughNido(t *testing.T) {
 	}
 }
 
+// The mutual-aid group: its two mothers were told of it and of its first
+// meeting, in their languages; the third mother was not.
+func TestSeedMakesTheMutualAidGroup(t *testing.T) {
+	s := newStack(t)
+	f := s.listen()
+	s.seed()
+	f.next("seed", func(data string) bool { return data == `{"done":true,"failed":0}` })
+	told := func(id int64) bool {
+		p := s.demo.cast(id)
+		want := s.demo.phraseWith(p.Lang, "group.meeting_new", map[string]any{"Group": GroupName})
+		for _, m := range s.tg.Messages(id) {
+			if strings.Contains(m.Plain(), want) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, id := range []int64{aminaID, olenaID} {
+		if !told(id) {
+			t.Errorf("mother %d was not told of the group's meeting", id)
+		}
+	}
+	if told(mariaID) {
+		t.Error("Maria, not in the group, was told of its meeting")
+	}
+}
+
 func TestSeedGoesOnWhenAStepFails(t *testing.T) {
 	// A failing step waits this long for an answer that never comes.
 	s := newStack(t, func(c *Config) { c.StepTimeout = 2 * time.Second })
