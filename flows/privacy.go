@@ -140,8 +140,9 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 }
 
 // erasers are the other stores that keep something about a person: their
-// reminders and appointments, then their groups. Each removes all of it;
-// eraseAppointments comes first, as it marks a mother as being erased.
+// reminders and appointments, then their groups, then what other people's
+// records say of them. Each removes all of it; eraseAppointments comes
+// first, as it marks a mother as being erased.
 func (e *Engine) erasers() []func(context.Context, Person) error {
-	return []func(context.Context, Person) error{e.eraseAppointments, e.eraseGroups}
+	return []func(context.Context, Person) error{e.eraseAppointments, e.eraseGroups, e.eraseReferences}
 }
