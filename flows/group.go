@@ -21,6 +21,7 @@ import (
 //  4. gra:<group>[:<mother>]           add a mother: buttons of the organisation's mothers not in it
 //  5. grr:<group>[:<mother>]           remove a mother: buttons of its members
 //  6. grm, grc, grx                    plan and cancel a meeting (group_meeting.go, group_cancel.go)
+//  7. grd, gre                         end the group (group_end.go)
 //
 // A mother's side is group_mine.go; the reminder group_jobs.go.
 func groupRoutes() []route {
@@ -35,6 +36,9 @@ func groupRoutes() []route {
 		{button: "grp", roles: staff, run: groupPageButton},
 		{button: "gra", roles: staff, run: groupAdd},
 		{button: "grr", roles: staff, run: groupRemove},
+		// group_end.go: ending a group.
+		{button: "grd", roles: staff, run: groupAskEnd},
+		{button: "gre", roles: staff, run: groupEnd},
 		// group_meeting.go and group_cancel.go: planning and cancelling a meeting.
 		{button: "grm", roles: staff, run: meetStart},
 		{button: "gmd", roles: staff, run: meetDayButton},
@@ -170,7 +174,7 @@ func groupPage(s *session, g Group, intro T) error {
 	return s.send(Message{Lines: lines, Buttons: [][]Button{
 		{{Label: T{ID: "group.add"}, Data: "gra:" + g.ID}, {Label: T{ID: "group.remove"}, Data: "grr:" + g.ID}},
 		{{Label: T{ID: "group.plan"}, Data: "grm:" + g.ID}, {Label: T{ID: "group.cancel"}, Data: "grc:" + g.ID}},
-		{{Label: T{ID: "group.back"}, Data: "grl"}},
+		{{Label: T{ID: "group.end"}, Data: "grd:" + g.ID}, {Label: T{ID: "group.back"}, Data: "grl"}},
 	}})
 }
 

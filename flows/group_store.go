@@ -351,3 +351,28 @@ func isID(s string) bool {
 	}
 	return true
 }
+
+// removeGroup deletes g with its members, its meetings and their answers.
+// Meeting reminders are the caller's to drop first.
+func (st groups) removeGroup(ctx context.Context, g Group) error {
+	members, err := st.members(ctx, g)
+	if err != nil {
+		return err
+	}
+	meetings, err := st.rdb.ZRange(ctx, st.k.groupMeetings(g.ID), 0, -1).Result()
+	if err != nil {
+		return wrap("list meetings of a group", err)
+	}
+	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID))
+		for _, id := range meetings {
+			p.Del(ctx, st.k.meeting(id))
+		}
+		for _, m := range members {
+			p.SRem(ctx, st.k.motherGroups(m), g.ID)
+		}
+		p.ZRem(ctx, st.k.orgGroups(g.Org), g.ID)
+		return nil
+	})
+	return wrap("remove group "+g.ID, err)
+}
