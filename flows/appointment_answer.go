@@ -219,19 +219,16 @@ func apptCancel(s *session, a Appointment) error {
 			return err
 		}
 	}
-	if err := s.edit(Message{Lines: append([]T{{ID: "appointment.cancelled"}}, apptLines(a)...)}); err != nil {
-		return err
+	lines := append([]T{{ID: "appointment.cancelled"}}, apptLines(a)...)
+	if s.person.ID == a.Mother {
+		lines = append(lines, T{ID: "appointment.calendar_delete"})
 	}
-	if s.person.ID != a.Mother {
-		return nil // the mother got her calendar's cancellation with the news
-	}
-	doc := s.e.apptDocument(a, s.lang)
-	return s.send(Message{Document: &doc})
+	return s.edit(Message{Lines: lines})
 }
 
 // apptTellOthers tells the staff who follow the mother (but the one acting)
 // with staffLine, and the mother, when staff acted, with her own news: the
-// card with the calendar file for a move, or with the file's cancellation.
+// card with the calendar file for a move, the card alone for a cancellation.
 func apptTellOthers(s *session, a Appointment, mother Person, motherTitle string, reminders []time.Time, staffLine T) error {
 	if err := s.e.tellStaff(s.ctx, a, s.person.ID, "", staffLine); err != nil {
 		return err
@@ -239,11 +236,12 @@ func apptTellOthers(s *session, a Appointment, mother Person, motherTitle string
 	if s.person.ID == mother.ID {
 		return nil
 	}
+	// A calendar file cannot take an entry off a phone's calendar reliably
+	// (many phones will not open a cancellation), so she is told to.
+	m := Message{Lines: append(append([]T{{ID: motherTitle}}, apptLines(a)...), T{ID: "appointment.calendar_delete"})}
 	if !a.Cancelled {
-		return s.e.tellMessage(s.ctx, mother, "", s.e.apptNews(a, mother, motherTitle, reminders))
+		m = s.e.apptNews(a, mother, motherTitle, reminders)
 	}
-	doc := s.e.apptDocument(a, mother.Lang)
-	m := Message{Lines: append([]T{{ID: motherTitle}}, apptLines(a)...), Document: &doc}
 	return s.e.tellMessage(s.ctx, mother, "", m)
 }
 

@@ -11,9 +11,7 @@ import (
 // her phone reminds her too. Times are written in UTC, which every calendar
 // reads without a time-zone definition and shows in the phone's own zone;
 // the UID stays the same across moves and SEQUENCE grows, so a calendar that
-// imports the new file replaces the old entry. A cancelled appointment comes
-// with a last file, a cancellation of the same UID, which takes the entry
-// (and its alarm) off a calendar that imported it.
+// imports the new file replaces the old entry.
 
 // icsAlarm is how long before the appointment the phone's own alarm rings.
 const icsAlarm = time.Hour
@@ -29,8 +27,6 @@ type icsEvent struct {
 	Description string
 	Stamp       time.Time
 	Alarm       time.Duration
-	// Cancelled makes the file a cancellation of the event (METHOD:CANCEL).
-	Cancelled bool
 }
 
 // icsFile writes ev as an iCalendar file with CRLF line ends (RFC 5545).
@@ -38,9 +34,6 @@ func icsFile(ev icsEvent) []byte {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//Nido//Appointments//EN")
 	cal.SetMethod(ics.MethodPublish)
-	if ev.Cancelled {
-		cal.SetMethod(ics.MethodCancel)
-	}
 	e := cal.AddEvent(ev.UID)
 	e.SetDtStampTime(ev.Stamp)
 	e.SetSequence(ev.Seq)
@@ -53,10 +46,7 @@ func icsFile(ev icsEvent) []byte {
 	if ev.Description != "" {
 		e.SetDescription(ev.Description)
 	}
-	if ev.Cancelled {
-		e.SetStatus(ics.ObjectStatusCancelled)
-	}
-	if ev.Alarm > 0 && !ev.Cancelled {
+	if ev.Alarm > 0 {
 		al := e.AddAlarm()
 		al.SetAction(ics.ActionDisplay)
 		al.SetTrigger(fmt.Sprintf("-PT%dM", int(ev.Alarm/time.Minute)))
@@ -65,8 +55,7 @@ func icsFile(ev icsEvent) []byte {
 	return []byte(cal.Serialize(ics.WithNewLineWindows))
 }
 
-// apptDocument is a's calendar file, its texts in lang; for a cancelled
-// appointment, the cancellation, one SEQUENCE past the last version sent.
+// apptDocument is a's calendar file, its texts in lang.
 func (e *Engine) apptDocument(a Appointment, lang string) Document {
 	summary := a.Note
 	if a.Kind != "other" || a.Note == "" {
@@ -84,14 +73,10 @@ func (e *Engine) apptDocument(a Appointment, lang string) Document {
 		}
 		desc += mapsURL(a.Place)
 	}
-	ev := icsEvent{
+	content := icsFile(icsEvent{
 		UID: "appt-" + a.ID + "." + e.cfg.Prefix + "@nido", Seq: a.Seq, Start: a.At, Duration: time.Hour,
 		Summary: summary, Location: a.Place, Description: desc, Stamp: e.now(), Alarm: icsAlarm,
-	}
-	name, caption := "appointment-"+a.At.Format("2006-01-02")+".ics", "ics.caption"
-	if a.Cancelled {
-		ev.Seq, ev.Cancelled = a.Seq+1, true
-		name, caption = "appointment-"+a.At.Format("2006-01-02")+"-cancelled.ics", "ics.caption_cancelled"
-	}
-	return Document{Name: name, Content: icsFile(ev), Caption: T{ID: caption}}
+	})
+	return Document{Name: "appointment-" + a.At.Format("2006-01-02") + ".ics", Content: content,
+		Caption: T{ID: "ics.caption"}}
 }

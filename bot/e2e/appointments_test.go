@@ -142,35 +142,3 @@ func calendarIn(t *testing.T, msgs []telegramtest.Message) (time.Time, *ics.VEve
 	t.Fatalf("no calendar file among %d messages", len(msgs))
 	return time.Time{}, nil
 }
-
-// calendarUID is the UID of the last calendar file among msgs.
-func calendarUID(t *testing.T, msgs []telegramtest.Message) string {
-	t.Helper()
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Document != nil && strings.HasSuffix(msgs[i].Document.FileName, ".ics") {
-			_, ev := calendarIn(t, msgs[i:i+1])
-			return ev.Id()
-		}
-	}
-	t.Fatalf("no calendar file among %d messages", len(msgs))
-	return ""
-}
-
-// wantCancellation checks that msgs bring a calendar file cancelling the
-// event uid, so that a phone that imported it takes it off, alarm included.
-func wantCancellation(t *testing.T, msgs []telegramtest.Message, uid string) {
-	t.Helper()
-	for _, m := range msgs {
-		if m.Document == nil || !strings.HasSuffix(m.Document.FileName, ".ics") {
-			continue
-		}
-		raw := string(m.Document.Content)
-		_, ev := calendarIn(t, []telegramtest.Message{m})
-		if ev.Id() != uid || !strings.Contains(raw, "METHOD:CANCEL\r\n") || !strings.Contains(raw, "STATUS:CANCELLED\r\n") ||
-			strings.Contains(raw, "BEGIN:VALARM") {
-			t.Errorf("calendar file %s is not a cancellation of %s:\n%s", m.Document.FileName, uid, raw)
-		}
-		return
-	}
-	t.Errorf("no calendar file cancelling %s among %d messages", uid, len(msgs))
-}
