@@ -241,10 +241,11 @@ func groupAdd(s *session, arg string) error {
 	if err != nil {
 		return err
 	}
-	if already {
-		return groupPage(s, g, T{ID: "group.already_in", Data: map[string]any{"Name": m.Name}})
-	}
-	if err := st.addMember(s.ctx, g, m.ID, s.now); err != nil {
+	// Adding her again is harmless, and finishes an add that failed half-way
+	// (the press repeated after an error, or delivered twice): she still
+	// gets her welcome, once, as its id names when she joined.
+	since, err := st.addMember(s.ctx, g, m.ID, s.now)
+	if err != nil {
 		return err
 	}
 	// She may have erased her data while she was being added: then what was
@@ -256,12 +257,16 @@ func groupAdd(s *session, arg string) error {
 		return orMotherGone(s, gone, err)
 	}
 	s.e.log.Info("group member added", "user_id", s.person.ID, "group", g.ID, "member", m.ID)
-	err = s.e.tellMessage(s.ctx, m, "", Message{
+	welcome := "group:" + g.ID + ":added:" + strconv.FormatInt(since, 10)
+	err = s.e.tellMessage(s.ctx, m, welcome, Message{
 		Lines:   []T{{ID: "group.welcome", Data: map[string]any{"Group": g.Name}}},
 		Buttons: [][]Button{{{Label: T{ID: "group.menu_mine"}, Data: "menu:group"}}},
 	})
 	if err != nil {
 		return err
+	}
+	if already {
+		return groupPage(s, g, T{ID: "group.already_in", Data: map[string]any{"Name": m.Name}})
 	}
 	return groupPage(s, g, T{ID: "group.added", Data: map[string]any{"Name": m.Name}})
 }

@@ -37,6 +37,9 @@ func meetAskCancel(s *session, arg string) error {
 	if err != nil || !ok || m.Group != g.ID {
 		return orInvalid(s, err)
 	}
+	if !s.now.Before(m.At) {
+		return s.reply(T{ID: "group.meeting_passed"})
+	}
 	return s.edit(Message{Lines: append([]T{{ID: "group.cancel_confirm"}}, meetLines(g, m, "")...), Buttons: [][]Button{
 		{{Label: T{ID: "group.cancel_yes"}, Data: "grx:" + m.ID}},
 		{{Label: T{ID: "group.cancel_no"}, Data: "grp:" + g.ID}},
@@ -54,10 +57,14 @@ func meetCancel(s *session, mid string) error {
 	if err != nil || !ok {
 		return orInvalid(s, err)
 	}
-	if ok, err := st.cancelMeeting(s.ctx, m); err != nil {
+	if !s.now.Before(m.At) {
+		return s.reply(T{ID: "group.meeting_passed"})
+	}
+	// A meeting already cancelled goes on to the end: this very press may
+	// have cancelled it before an error, and what follows is harmless to
+	// repeat (the mothers' messages name the meeting, so none comes twice).
+	if _, err := st.cancelMeeting(s.ctx, m); err != nil {
 		return err
-	} else if !ok {
-		return s.reply(T{ID: "group.meeting_cancelled"})
 	}
 	if err := s.e.dropMeetingJobs(s.ctx, m); err != nil {
 		return err

@@ -278,8 +278,16 @@ func meetSave(s *session, d meetDraft) error {
 	when, _ := at(d.Day, d.Time, s.e.cfg.Location)
 	m := Meeting{ID: d.ID, Group: g.ID, Org: g.Org, At: when, Place: d.Place, Status: meetingPlanned,
 		By: s.person.ID, Created: s.now}
-	if err := st.saveMeeting(s.ctx, m); err != nil {
+	saved, err := st.saveMeeting(s.ctx, m)
+	if err != nil {
 		return err
+	}
+	if !saved {
+		// A colleague cancelled it while this save was being repeated.
+		if err := s.endConv(); err != nil {
+			return err
+		}
+		return s.reply(T{ID: "group.meeting_cancelled"})
 	}
 	if err := s.e.planMeeting(s.ctx, m); err != nil {
 		return err

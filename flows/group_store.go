@@ -184,14 +184,21 @@ func (st groups) isMember(ctx context.Context, g Group, mother int64) (bool, err
 	return err == nil, wrap("check group member", err)
 }
 
-// addMember puts a mother in g; adding her again changes nothing.
-func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.Time) error {
-	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+// addMember puts a mother in g, both in its members and in her own list of
+// groups, at once; adding her again changes nothing. since is when she was
+// first added, in unix seconds: it tells one time she joined from another.
+func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.Time) (since int64, err error) {
+	var score *redis.FloatCmd
+	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.ZAddNX(ctx, st.k.groupMembers(g.ID), redis.Z{Score: float64(now.Unix()), Member: mother})
 		p.SAdd(ctx, st.k.motherGroups(mother), g.ID)
+		score = p.ZScore(ctx, st.k.groupMembers(g.ID), id64(mother))
 		return nil
 	})
-	return wrap("add group member", err)
+	if err != nil {
+		return 0, wrap("add group member", err)
+	}
+	return int64(score.Val()), nil
 }
 
 // removeMember takes a mother out of g, with her answers to its meetings.
@@ -225,20 +232,30 @@ func (st groups) eraseMother(ctx context.Context, mother int64) error {
 	return wrap("erase groups", st.rdb.Del(ctx, st.k.motherGroups(mother)).Err())
 }
 
+// saveMeetingScript writes a meeting unless it was cancelled meanwhile.
+// KEYS[1] meeting, KEYS[2] the group's meetings.
+// ARGV[1] expiry unix s, ARGV[2] time unix s, ARGV[3] id, ARGV[4] oldest time
+// kept unix s, then field, value pairs.
+// Returns 1, or 0 when the meeting is cancelled.
+var saveMeetingScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'status') == 'cancelled' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('EXPIREAT', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
+return 1
+`)
+
 // saveMeeting stores m and lists it in its group; storing it again rewrites
-// it, keeping the answers already given.
-func (st groups) saveMeeting(ctx context.Context, m Meeting) error {
-	old := strconv.FormatInt(m.Created.Add(-meetingRetention).Unix(), 10)
-	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, st.k.meeting(m.ID), "group", m.Group, "org", m.Org, "at", m.At.Unix(), "place", m.Place,
-			"status", m.Status, "by", m.By, "created", m.Created.Unix())
-		p.ExpireAt(ctx, st.k.meeting(m.ID), m.At.Add(meetingRetention))
-		idx := st.k.groupMeetings(m.Group)
-		p.ZAdd(ctx, idx, redis.Z{Score: float64(m.At.Unix()), Member: m.ID})
-		p.ZRemRangeByScore(ctx, idx, "-inf", "("+old)
-		return nil
-	})
-	return wrap("save meeting "+m.ID, err)
+// it, keeping the answers already given. A meeting cancelled meanwhile (a
+// colleague cancelled it while this save was being repeated after an
+// error) stays cancelled: saved is false.
+func (st groups) saveMeeting(ctx context.Context, m Meeting) (saved bool, err error) {
+	n, err := saveMeetingScript.Run(ctx, st.rdb, []string{st.k.meeting(m.ID), st.k.groupMeetings(m.Group)},
+		m.At.Add(meetingRetention).Unix(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(),
+		"group", m.Group, "org", m.Org, "at", m.At.Unix(), "place", m.Place,
+		"status", m.Status, "by", m.By, "created", m.Created.Unix()).Int()
+	return n == 1, wrap("save meeting "+m.ID, err)
 }
 
 // meeting loads a meeting; found is false for an unknown or expired one.

@@ -44,13 +44,13 @@ func groupWorld(t *testing.T) (*apptWorld, Person, Group, Meeting) {
 		t.Fatal(err)
 	}
 	for _, m := range []Person{w.mother, olena} {
-		if err := st.addMember(w.ctx, g, m.ID, now); err != nil {
+		if _, err := st.addMember(w.ctx, g, m.ID, now); err != nil {
 			t.Fatal(err)
 		}
 	}
 	m := Meeting{ID: "1", Group: g.ID, Org: g.Org, At: time.Date(2026, 11, 25, 17, 0, 0, 0, w.loc),
 		Place: "Via Roma 1", Status: meetingPlanned, By: w.staff.ID, Created: now}
-	if err := st.saveMeeting(w.ctx, m); err != nil {
+	if _, err := st.saveMeeting(w.ctx, m); err != nil {
 		t.Fatal(err)
 	}
 	return w, olena, g, m
@@ -222,5 +222,31 @@ func TestGroupButtonsCheckTheOrganisation(t *testing.T) {
 	ids, _ := w.e.groupStore().members(w.ctx, g)
 	if len(ids) != 2 {
 		t.Errorf("members changed: %v", ids)
+	}
+}
+
+// Saving a meeting again (a step repeated after an error) keeps the answers,
+// and does not bring back a meeting a colleague cancelled meanwhile.
+func TestSavingAMeetingAgain(t *testing.T) {
+	w, _, _, m := groupWorld(t)
+	st := w.e.groupStore()
+	if ok, err := st.answer(w.ctx, m, w.mother.ID, answerComing); err != nil || !ok {
+		t.Fatalf("answer: %v, %v", ok, err)
+	}
+	if saved, err := st.saveMeeting(w.ctx, m); err != nil || !saved {
+		t.Fatalf("saved again: %v, %v", saved, err)
+	}
+	got, _, _ := st.meeting(w.ctx, m.ID)
+	if got.Answers[w.mother.ID] != answerComing {
+		t.Errorf("her answer is gone after saving again: %+v", got)
+	}
+	if ok, err := st.cancelMeeting(w.ctx, m); err != nil || !ok {
+		t.Fatalf("cancel: %v, %v", ok, err)
+	}
+	if saved, err := st.saveMeeting(w.ctx, m); err != nil || saved {
+		t.Errorf("a cancelled meeting saved again: %v, %v", saved, err)
+	}
+	if got, _, _ := st.meeting(w.ctx, m.ID); got.Status != meetingCancelled {
+		t.Errorf("status %q after saving a cancelled meeting, want it cancelled", got.Status)
 	}
 }
