@@ -117,7 +117,14 @@ type budget struct {
 	log   *slog.Logger
 	// down is set while Redis cannot be reached, so the outage is logged once.
 	down atomic.Bool
+	// retryAt is when, in unix ns, to ask Redis again after it failed: until
+	// then messages go at the process's own pace without waiting on a
+	// Redis that may take its whole timeout to fail each time.
+	retryAt atomic.Int64
 }
+
+// budgetRetry is how long the shared budget is left alone after Redis failed.
+const budgetRetry = 5 * time.Second
 
 // budgetScript takes one message from the budget, or says how long to wait.
 // The key holds the theoretical arrival time of the next message in µs on
@@ -143,11 +150,15 @@ return 0
 func (b *budget) wait(ctx context.Context) error {
 	every := strconv.FormatInt(max(b.every.Microseconds(), 1), 10)
 	for {
+		if time.Now().UnixNano() < b.retryAt.Load() {
+			return nil
+		}
 		us, err := budgetScript.Run(ctx, b.rdb, []string{b.key}, every).Int64()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			b.retryAt.Store(time.Now().Add(budgetRetry).UnixNano())
 			if !b.down.Swap(true) {
 				b.log.Warn("shared send budget unreachable; pacing this process alone", "error", err)
 			}

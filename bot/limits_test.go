@@ -44,12 +44,14 @@ func TestProcessesShareTheOverallSendRate(t *testing.T) {
 	}
 }
 
-// Without Redis the process still paces itself, and says once that the
-// shared budget is out of reach.
+// Without Redis the process still paces itself, says once that the shared
+// budget is out of reach, and does not ask Redis again for every message.
 func TestSendBudgetWithoutRedisPacesAlone(t *testing.T) {
 	var logs bytes.Buffer
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
+	var calls atomic.Int64
+	rdb.AddHook(countHook{&calls})
 	l := newLimits(1000, 1000, rdb, testKeys, slog.New(slog.NewTextHandler(&logs, nil)))
 	for i := range 3 {
 		if err := l.wait(context.Background(), int64(i)); err != nil {
@@ -59,4 +61,23 @@ func TestSendBudgetWithoutRedisPacesAlone(t *testing.T) {
 	if n := strings.Count(logs.String(), "shared send budget unreachable"); n != 1 {
 		t.Errorf("logged the outage %d times, want once:\n%s", n, logs.String())
 	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("asked the unreachable Redis %d times for 3 messages, want once", n)
+	}
+}
+
+// countHook counts the commands and scripts a client is asked to run.
+type countHook struct{ n *atomic.Int64 }
+
+func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
 }
