@@ -43,6 +43,12 @@ func (k keys) callbackKey() string { return k.prefix + ":bot:callback-key" }
 // scheduled job's message; it expires after sentJobTTL.
 func (k keys) sentJob(jobID string) string { return k.prefix + ":bot:sent-job:" + jobID }
 
+// sentJobsOf is a SET of the sentJob keys recorded for messages to one chat,
+// so that erasing a person removes them although their names hold the
+// person's id; each add refreshes its expiry to sentJobTTL, so it outlives
+// every key it lists.
+func (k keys) sentJobsOf(chatID int64) string { return k.prefix + ":bot:sent-jobs-of:" + id64(chatID) }
+
 // sendBudget is a STRING with the time, in µs on Redis's clock, before
 // which the next message may not go out, shared by every process so that
 // NIDO_SEND_RATE holds for the whole deployment; it expires once idle.

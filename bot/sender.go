@@ -86,7 +86,7 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 		if ids[i], err = s.deliver(ctx, m.ChatID, edit, p); err != nil {
 			return 0, err
 		}
-		s.recordPart(ctx, m.JobID, i, ids[i])
+		s.recordPart(ctx, m.ChatID, m.JobID, i, ids[i])
 	}
 	return ids[main], nil
 }
@@ -214,21 +214,53 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 	return done, nil
 }
 
-// recordPart remembers that a part of job went out. Failing to record is
+// recordPart remembers that a part of job went out to chatID, and lists
+// the record under the chat so that Forget can find it. Failing to record is
 // logged, not returned: the message did go, and the caller must not resend it.
-func (s *Sender) recordPart(ctx context.Context, jobID string, i, messageID int) {
+func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int) {
 	if jobID == "" {
 		return
 	}
-	key := s.k.sentJob(jobID)
+	key, of := s.k.sentJob(jobID), s.k.sentJobsOf(chatID)
 	// Recorded even when the caller gave up meanwhile: the message went.
 	ctx = context.WithoutCancel(ctx)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, strconv.Itoa(i), messageID)
 		p.Expire(ctx, key, sentJobTTL)
+		p.SAdd(ctx, of, key)
+		p.Expire(ctx, of, sentJobTTL)
 		return nil
 	})
 	if err != nil {
 		s.log.Warn("record sent job", "job", jobID, "error", err)
 	}
+}
+
+// Forget deletes what the Sender keeps about the job messages it sent to a
+// chat, whose job ids may name the person; erasure calls it. A message
+// recorded while Forget runs stays listed, so a later Forget removes it.
+func (s *Sender) Forget(ctx context.Context, chatID int64) error {
+	of := s.k.sentJobsOf(chatID)
+	sent, err := s.rdb.SMembers(ctx, of).Result()
+	if err != nil {
+		return fmt.Errorf("list sent jobs of chat %d: %w", chatID, err)
+	}
+	if len(sent) == 0 {
+		return nil
+	}
+	members := make([]any, len(sent))
+	for i, k := range sent {
+		members[i] = k
+	}
+	// SREM rather than DEL of the set: a key added meanwhile stays listed
+	// instead of being left behind unlisted. Redis drops the emptied set.
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, sent...)
+		p.SRem(ctx, of, members...)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("forget sent jobs of chat %d: %w", chatID, err)
+	}
+	return nil
 }

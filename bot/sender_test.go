@@ -156,6 +156,81 @@ func TestSendJobOnce(t *testing.T) {
 	}
 }
 
+// Forget removes every record of the job messages sent to one chat, and
+// the list of them, and leaves other chats' records alone: a job that
+// runs again for them still does not send twice.
+func TestForgetSentJobsOfOneChat(t *testing.T) {
+	e := newEnv(t, telegramtest.Unlimited())
+	s := e.bot(unpaced(e.config())).Sender()
+	ctx := t.Context()
+	anna, bea := user(101), user(102)
+	jobs := map[int64][]string{
+		anna.ID: {"meet:1:planned/101", "remind:42:2027-02-25"},
+		bea.ID:  {"meet:1:planned/102", "meet:1:remind-24h/102"},
+	}
+	for _, u := range []telegramtest.User{anna, bea} {
+		e.fake.SendText(u, "hi")
+		for _, id := range jobs[u.ID] {
+			m := flows.Text(u.ID, "en", "bot.error", nil)
+			m.JobID = id
+			if _, err := s.Send(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	exists := func(k string) bool {
+		t.Helper()
+		n, err := e.rdb.Exists(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n == 1
+	}
+	for _, u := range []telegramtest.User{anna, bea} {
+		for _, id := range jobs[u.ID] {
+			if !exists(testKeys.sentJob(id)) {
+				t.Fatalf("job %s not recorded", id)
+			}
+		}
+		if ttl := e.rdb.TTL(ctx, testKeys.sentJobsOf(u.ID)).Val(); ttl < sentJobTTL-time.Minute {
+			t.Errorf("chat %d's list expires in %v, want %v like its records", u.ID, ttl, sentJobTTL)
+		}
+	}
+
+	if err := s.Forget(ctx, anna.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range jobs[anna.ID] {
+		if exists(testKeys.sentJob(id)) {
+			t.Errorf("job %s still recorded after Forget", id)
+		}
+	}
+	if exists(testKeys.sentJobsOf(anna.ID)) {
+		t.Error("the forgotten chat's list of sent jobs is still there")
+	}
+	for _, id := range jobs[bea.ID] {
+		if !exists(testKeys.sentJob(id)) {
+			t.Errorf("job %s of the other chat was forgotten too", id)
+		}
+	}
+	if got := e.rdb.SCard(ctx, testKeys.sentJobsOf(bea.ID)).Val(); got != int64(len(jobs[bea.ID])) {
+		t.Errorf("other chat lists %d sent jobs, want %d", got, len(jobs[bea.ID]))
+	}
+	before := len(e.fake.Messages(bea.ID))
+	m := flows.Text(bea.ID, "en", "bot.error", nil)
+	m.JobID = jobs[bea.ID][0]
+	if _, err := s.Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.fake.Messages(bea.ID)); n != before {
+		t.Errorf("the other chat's job was sent again after Forget: %d messages, want %d", n, before)
+	}
+	// Nothing left to forget is not an error.
+	if err := s.Forget(ctx, anna.ID); err != nil {
+		t.Errorf("second Forget: %v", err)
+	}
+}
+
 // Editing replaces text and buttons; the same edit twice is fine; an edit
 // of a message that is gone says it anew.
 func TestSendEdits(t *testing.T) {

@@ -34,6 +34,7 @@ func (r *jobsSender) Send(_ context.Context, m Message) (int, error) {
 
 func (r *jobsSender) SetCommands(context.Context, int64, string, []Command) error { return nil }
 func (r *jobsSender) Delete(context.Context, int64, int) error                    { return nil }
+func (r *jobsSender) Forget(context.Context, int64) error                         { return nil }
 
 func (r *jobsSender) count() int {
 	r.mu.Lock()

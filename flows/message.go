@@ -105,6 +105,9 @@ type Sender interface {
 	SetCommands(ctx context.Context, chatID int64, lang string, cmds []Command) error
 	// Delete removes one of Nido's messages from a chat (quick exit, stale menus).
 	Delete(ctx context.Context, chatID int64, messageID int) error
+	// Forget drops what the Telegram layer keeps about the messages it sent
+	// to a chat (which job sent which), for erasure: job ids name people.
+	Forget(ctx context.Context, chatID int64) error
 }
 
 // ErrUnreachable means Telegram will not deliver to that chat any more.

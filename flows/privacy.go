@@ -141,8 +141,17 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 
 // erasers are the other stores that keep something about a person: their
 // reminders and appointments, then their groups, then what other people's
-// records say of them. Each removes all of it; eraseAppointments comes
-// first, as it marks a mother as being erased.
+// records say of them, then the Telegram layer's record of the messages
+// sent to them. Each removes all of it; eraseAppointments comes first, as it
+// marks a mother as being erased, and eraseSent last, once nothing is left
+// that would message her.
 func (e *Engine) erasers() []func(context.Context, Person) error {
-	return []func(context.Context, Person) error{e.eraseAppointments, e.eraseGroups, e.eraseReferences}
+	return []func(context.Context, Person) error{e.eraseAppointments, e.eraseGroups, e.eraseReferences, e.eraseSent}
+}
+
+// eraseSent has the Telegram layer forget which jobs sent the person
+// messages: those records are named by job ids that end in the person's id
+// and name their group or appointment. A person's private chat has their id.
+func (e *Engine) eraseSent(ctx context.Context, p Person) error {
+	return wrap("forget messages sent", e.cfg.Sender.Forget(ctx, p.ID))
 }

@@ -1,0 +1,67 @@
+package e2e
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"nido/bot/telegramtest"
+)
+
+// A mother who leaves leaves no key behind, the Telegram layer's included:
+// its record of which job sent her which message is named by job ids that
+// end in her Telegram id and name her group or appointment. The other
+// mother's records stay, so her jobs still do not send twice.
+func TestErasedMotherLeavesNoKeyNamingHer(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima, olena := tuesdayGroup(w)
+	for _, m := range []telegramtest.User{fatima, olena} {
+		w.waitCount(m, w.text(m.LanguageCode, "group.meeting_new", map[string]any{"Group": "Mamme del martedì"}), 1)
+	}
+	// And a reminder of an appointment, sent by a scheduled job.
+	w.say(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
+	w.advance(rome(2026, 11, 24, 10, 0), idOf(fatima))
+	w.waitCount(fatima, w.text("it", "appointment.reminder_title", nil), 1)
+
+	her, other := named(fatima), named(olena)
+	if len(w.keysMatching(her, ":bot:sent-job")) == 0 || len(w.keysMatching(other, ":bot:sent-job")) == 0 {
+		t.Fatalf("no sent-job record names the mothers before erasure: the test checks nothing; keys: %v", w.keys("*"))
+	}
+
+	w.say(fatima, "/delete")
+	w.press(fatima, w.label("it", "delete.yes"))
+	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "delete.done", nil)
+
+	// Her chat's lease may outlive the handled update by a moment: wait
+	// for it, not for the records, which would stay for days.
+	deadline := time.Now().Add(5 * time.Second)
+	for left := w.keysMatching(her, ""); len(left) > 0; left = w.keysMatching(her, "") {
+		if time.Now().After(deadline) {
+			t.Fatalf("keys still name her after erasure: %v", left)
+		}
+		<-time.After(5 * time.Millisecond)
+	}
+	if len(w.keysMatching(other, ":bot:sent-job")) == 0 {
+		t.Error("the other mother's sent-job records went with hers")
+	}
+}
+
+// named matches a key naming u's Telegram id as a whole number.
+func named(u telegramtest.User) *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^0-9])` + idOf(u) + `([^0-9]|$)`)
+}
+
+// keysMatching lists the keys that re matches and that contain part, sorted.
+func (w *world) keysMatching(re *regexp.Regexp, part string) []string {
+	w.t.Helper()
+	var out []string
+	for _, k := range w.keys("*") {
+		if re.MatchString(k) && strings.Contains(k, part) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
