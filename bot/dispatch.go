@@ -28,6 +28,8 @@ import (
 //     lease expires and another process claims the chat and handles the head
 //     again: an update is handled at least once, and a crash in the middle of
 //     one can repeat it. A panic does not: it is recovered and the update acked.
+//     An update whose handling ended the process maxTries times is given up
+//     (abandon), so that it cannot stop its chat for good.
 //  5. After a few updates the holder releases the chat, so a chatty person
 //     cannot starve the others; any worker may then claim it again.
 //
@@ -36,8 +38,10 @@ import (
 
 // dispatcher runs a bounded pool of workers over the chats in the inbox.
 type dispatcher struct {
-	in       inbox
-	handle   func(ctx context.Context, chatID int64, raw []byte)
+	in     inbox
+	handle func(ctx context.Context, chatID int64, raw []byte)
+	// abandon, when set, is told of an update given up after maxTries.
+	abandon  func(ctx context.Context, chatID int64, raw []byte)
 	log      *slog.Logger
 	workers  int
 	leaseTTL time.Duration
@@ -182,7 +186,7 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 			return
 		default:
 		}
-		raw, err := d.in.head(work, chatID)
+		raw, tries, err := d.in.head(work, chatID)
 		if err != nil {
 			d.log.Warn("read inbox", "chat_id", chatID, "error", err)
 			break
@@ -190,7 +194,14 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 		if raw == nil {
 			break
 		}
-		d.handle(work, chatID, raw)
+		if tries > maxTries {
+			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", tries-1)
+			if d.abandon != nil {
+				d.abandon(work, chatID, raw)
+			}
+		} else {
+			d.handle(work, chatID, raw)
+		}
 		ok, err := d.in.ack(work, chatID, token, raw)
 		if err != nil {
 			d.log.Warn("ack update", "chat_id", chatID, "error", err)

@@ -216,3 +216,74 @@ func TestShutdownDeadline(t *testing.T) {
 		t.Errorf("shutdown took %v with a 100ms drain", took)
 	}
 }
+
+// An update whose handling ended the process maxTries times (read, never
+// acked) is given up, once; the chat goes on with its next update. One
+// read fewer, and it is still handled.
+func TestAnUpdateThatEndsItsProcessIsGivenUp(t *testing.T) {
+	rs := redistest.Start(t)
+	in := inbox{rdb: rs.Client(), k: testKeys}
+	ctx := t.Context()
+	for i, u := range []struct {
+		chat int64
+		raw  string
+	}{{42, "deadly"}, {42, "next"}, {43, "unlucky"}} {
+		if _, err := in.store(ctx, int64(i+1), u.chat, []byte(u.raw), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Processes that each read the head and died before the ack.
+	for range maxTries {
+		if raw, _, err := in.head(ctx, 42); err != nil || string(raw) != "deadly" {
+			t.Fatalf("head = %q, %v", raw, err)
+		}
+	}
+	for range maxTries - 1 {
+		if _, _, err := in.head(ctx, 43); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	var abandoned []string
+	j := newJournal()
+	d := testDispatcher(in, j.handle, time.Second)
+	d.abandon = func(_ context.Context, chat int64, raw []byte) {
+		mu.Lock()
+		defer mu.Unlock()
+		abandoned = append(abandoned, fmt.Sprint(chat, ":", string(raw)))
+	}
+	runDispatcher(t, d)
+	j.waitTotal(t, 2)
+	time.Sleep(100 * time.Millisecond) // room for a wrong third handling
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(j.got[42]) != "[next]" || fmt.Sprint(j.got[43]) != "[unlucky]" {
+		t.Errorf("handled %v", j.got)
+	}
+	if fmt.Sprint(abandoned) != "[42:deadly]" {
+		t.Errorf("given up %v, want [42:deadly]", abandoned)
+	}
+	if n := rs.Client().Exists(ctx, testKeys.tries(42), testKeys.tries(43)).Val(); n != 0 {
+		t.Errorf("%d counts of reads left after the acks", n)
+	}
+}
+
+// The person whose update was given up hears it, in their app's language.
+func TestGivenUpUpdateIsTold(t *testing.T) {
+	e := newEnv(t)
+	b := e.bot(e.config())
+	chat := meet(e.fake, 1)[0]
+	raw := fmt.Sprintf(`{"update_id":7,"message":{"message_id":3,"date":1,"chat":{"id":%d,"type":"private"},`+
+		`"from":{"id":%d,"is_bot":false,"first_name":"Awa","language_code":"fr"},"text":"bonjour"}}`, chat, chat)
+	b.abandon(t.Context(), chat, []byte(raw))
+	want, err := e.cat.Text("fr", "bot.error", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := e.fake.Messages(chat)
+	if len(msgs) == 0 || msgs[len(msgs)-1].Plain() != want {
+		t.Errorf("told %v, want %q", msgs, want)
+	}
+}

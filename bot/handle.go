@@ -52,6 +52,24 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 	}
 }
 
+// abandon counts an update given up after maxTries and tells the person,
+// in the language their Telegram app uses, that it was not handled.
+func (b *Bot) abandon(ctx context.Context, chatID int64, raw []byte) {
+	b.m.abandoned.Inc()
+	var u models.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return
+	}
+	in, ok := toInput(&u, b.username, b.sg)
+	if !ok {
+		return
+	}
+	msg := flows.Message{ChatID: chatID, Lang: b.cfg.Catalog.Lang(in.TelegramLang), Lines: []flows.T{{ID: "bot.error"}}}
+	if _, err := b.sender.Send(ctx, msg); err != nil {
+		b.log.Warn("tell the person of an update given up", "chat_id", chatID, "error", err)
+	}
+}
+
 // answer stops the spinner on the pressed button before the flows run, so
 // the person sees at once that the press arrived.
 func (b *Bot) answer(ctx context.Context, queryID string, in flows.Input) {

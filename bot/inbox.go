@@ -19,7 +19,16 @@ const (
 	seenTTL = 48 * time.Hour
 	// offsetTTL is shorter than the week after which Telegram numbers updates afresh.
 	offsetTTL = 6 * 24 * time.Hour
+	// triesTTL is how long the count of reads of a chat's head is kept.
+	triesTTL = 24 * time.Hour
 )
+
+// maxTries is how many times an update is handled before it is given up:
+// an update read this often was never acked, so each try ended the
+// process handling it (a crash or a kill; an error or a panic is acked).
+// Without a limit one such update would stop its chat, and every process
+// in turn, for good.
+const maxTries = 3
 
 // ingestScript stores one update unless its id was stored before, and raises
 // the persisted offset, in one step so that a crash cannot split them.
@@ -76,13 +85,38 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], 'XX', tonumber(ARGV[4]) + tonumber(ARGV[2]), ARGV[3])
 return 1`)
 
+// headScript reads the head of a chat's inbox and counts the times that
+// update was read. The count goes with the ack, so it grows only when
+// handling never ended (see maxTries).
+// KEYS[1] inbox, KEYS[2] tries. ARGV[1] tries TTL ms.
+// Returns {} for an empty inbox, else {raw update, reads so far}.
+var headScript = redis.NewScript(`
+local raw = redis.call('LINDEX', KEYS[1], 0)
+if not raw then
+  redis.call('DEL', KEYS[2])
+  return {}
+end
+local id = redis.sha1hex(raw)
+local n = 1
+if redis.call('HGET', KEYS[2], 'id') == id then
+  n = redis.call('HINCRBY', KEYS[2], 'n', 1)
+else
+  redis.call('HSET', KEYS[2], 'id', id, 'n', 1)
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return {raw, n}`)
+
 // ackScript removes the handled update from the head of the inbox, only for
-// the lease holder and only if it is still the head (the client may retry).
-// KEYS[1] lease, KEYS[2] inbox. ARGV[1] worker token, ARGV[2] raw update.
+// the lease holder and only if it is still the head (the client may retry),
+// and forgets how often it was read.
+// KEYS[1] lease, KEYS[2] inbox, KEYS[3] tries. ARGV[1] worker token, ARGV[2] raw update.
 // Returns 1 when removed or already gone, 0 when the lease was lost.
 var ackScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if redis.call('LINDEX', KEYS[2], 0) == ARGV[2] then redis.call('LPOP', KEYS[2]) end
+if redis.call('LINDEX', KEYS[2], 0) == ARGV[2] then
+  redis.call('LPOP', KEYS[2])
+  redis.call('DEL', KEYS[3])
+end
 return 1`)
 
 // releaseScript gives a chat back: out of the ready set when its inbox is
@@ -192,20 +226,24 @@ func (in inbox) renew(ctx context.Context, chatID int64, token string, ttl time.
 }
 
 // head returns the oldest pending update of the chat, nil when none.
-func (in inbox) head(ctx context.Context, chatID int64) ([]byte, error) {
-	raw, err := in.rdb.LIndex(ctx, in.k.inbox(chatID), 0).Bytes()
-	if errors.Is(err, redis.Nil) {
-		return nil, nil
-	}
+func (in inbox) head(ctx context.Context, chatID int64) (raw []byte, tries int, err error) {
+	res, err := headScript.Run(ctx, in.rdb, []string{in.k.inbox(chatID), in.k.tries(chatID)},
+		triesTTL.Milliseconds()).Slice()
 	if err != nil {
-		return nil, fmt.Errorf("read inbox of chat %d: %w", chatID, err)
+		return nil, 0, fmt.Errorf("read inbox of chat %d: %w", chatID, err)
 	}
-	return raw, nil
+	if len(res) != 2 {
+		return nil, 0, nil
+	}
+	s, _ := res[0].(string)
+	n, _ := res[1].(int64)
+	return []byte(s), int(n), nil
 }
 
 // ack removes a handled update; false means the lease was lost meanwhile.
 func (in inbox) ack(ctx context.Context, chatID int64, token string, raw []byte) (bool, error) {
-	n, err := ackScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID)}, token, raw).Int()
+	n, err := ackScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.tries(chatID)},
+		token, raw).Int()
 	if err != nil {
 		return false, fmt.Errorf("ack update of chat %d: %w", chatID, err)
 	}

@@ -22,6 +22,11 @@ func (k keys) ready() string { return k.prefix + ":bot:ready" }
 // after the lease TTL unless that worker renews it.
 func (k keys) lease(chatID int64) string { return k.prefix + ":bot:lease:" + id64(chatID) }
 
+// tries is a HASH counting the reads of the update at the head of one
+// chat's inbox (id: its SHA-1, n: reads); the ack deletes it, and it
+// expires after triesTTL.
+func (k keys) tries(chatID int64) string { return k.prefix + ":bot:tries:" + id64(chatID) }
+
 // seen is a STRING marking an update id already stored; it expires after
 // seenTTL, longer than Telegram keeps an undelivered update.
 func (k keys) seen(updateID int64) string { return k.prefix + ":bot:seen:" + id64(updateID) }

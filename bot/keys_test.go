@@ -17,6 +17,7 @@ func TestKeys(t *testing.T) {
 		{"callback key", k.callbackKey(), "nido:bot:callback-key"},
 		{"sent job", k.sentJob("remind:abc:2027-02-25"), "nido:bot:sent-job:remind:abc:2027-02-25"},
 		{"sent jobs of a chat", k.sentJobsOf(42), "nido:bot:sent-jobs-of:42"},
+		{"tries", k.tries(42), "nido:bot:tries:42"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,6 +22,7 @@ type metrics struct {
 	received   prometheus.Counter
 	duplicates prometheus.Counter
 	panics     prometheus.Counter
+	abandoned  prometheus.Counter
 	latency    prometheus.Histogram
 }
 
@@ -45,12 +46,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		panics: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "nido_bot_handler_panics_total", Help: "Updates whose handling panicked and was recovered.",
 		}),
+		abandoned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "nido_bot_updates_abandoned_total", Help: "Updates given up because handling them ended the process each time.",
+		}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "nido_bot_handler_seconds", Help: "Time the flows took to handle one update.",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.sent, m.sendErrors, m.waits, m.received, m.duplicates, m.panics, m.latency} {
+	for _, c := range []prometheus.Collector{m.sent, m.sendErrors, m.waits, m.received, m.duplicates, m.panics, m.abandoned, m.latency} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register bot metrics: %w", err)
 		}
