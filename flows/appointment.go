@@ -42,6 +42,9 @@ type Appointment struct {
 	Note  string
 	// Cancelled is set when the mother or her staff cancelled it.
 	Cancelled bool
+	// CancelledBy is who cancelled it, so that only they can finish a
+	// cancellation cut short by an error.
+	CancelledBy int64
 	// Answer is the mother's answer to the reminders: "", answerYes or answerChange.
 	Answer string
 	// Reminded is when the last reminder was sent; zero before the first.
@@ -175,6 +178,7 @@ func (st appointments) fromHash(id string, h map[string]string) (Appointment, bo
 	}
 	a.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
 	a.By, _ = strconv.ParseInt(h["by"], 10, 64)
+	a.CancelledBy, _ = strconv.ParseInt(h["cancelled_by"], 10, 64)
 	a.Seq, _ = strconv.Atoi(h["seq"])
 	return a, true
 }

@@ -28,6 +28,11 @@ func apptAction(s *session, arg string) error {
 		return orInvalid(s, err)
 	}
 	if a.Cancelled {
+		if action == "delok" && a.CancelledBy == s.person.ID {
+			// Their own cancellation again: the first may have stopped
+			// after marking it, before the reminders and the news.
+			return apptCancel(s, a)
+		}
 		return s.reply(T{ID: "appointment.already_cancelled"})
 	}
 	passed := !s.now.Before(a.At)
@@ -187,7 +192,8 @@ func orMotherGone(s *session, gone bool, err error) error {
 
 // apptMovedNews tells the others of the move, then the one who moved it.
 func apptMovedNews(s *session, a Appointment, mother Person, old time.Time, reminders []time.Time) error {
-	if err := apptTellOthers(s, a, mother, "appointment.moved_for_you", reminders, T{ID: "appointment.staff_moved",
+	news := "appt:" + a.ID + ":v" + strconv.Itoa(a.Seq) + ":moved"
+	if err := apptTellOthers(s, a, mother, news, "appointment.moved_for_you", reminders, T{ID: "appointment.staff_moved",
 		Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "From": old, "To": a.At}}); err != nil {
 		return err
 	}
@@ -198,12 +204,16 @@ func apptMovedNews(s *session, a Appointment, mother Person, old time.Time, remi
 		apptLines(a)...)...)
 }
 
-// apptCancel cancels a and its reminders, and tells the others.
+// apptCancel cancels a and its reminders, and tells the others. Everything
+// after the mark is harmless to repeat, and a repeat tells nobody twice:
+// each message names the cancellation.
 func apptCancel(s *session, a Appointment) error {
-	if ok, err := s.e.appts().set(s.ctx, a, "cancelled", 1); err != nil || !ok {
-		return apptChanged(s, a.ID, err)
+	if !a.Cancelled {
+		if ok, err := s.e.appts().set(s.ctx, a, "cancelled", 1, "cancelled_by", s.person.ID); err != nil || !ok {
+			return apptChanged(s, a.ID, err)
+		}
+		a.Cancelled, a.CancelledBy = true, s.person.ID
 	}
-	a.Cancelled = true
 	if err := s.e.dropAppointmentJobs(s.ctx, a, nil); err != nil {
 		return err
 	}
@@ -213,7 +223,7 @@ func apptCancel(s *session, a Appointment) error {
 		return err
 	}
 	if ok {
-		err = apptTellOthers(s, a, mother, "appointment.cancelled_for_you", nil, T{ID: "appointment.staff_cancelled",
+		err = apptTellOthers(s, a, mother, "appt:"+a.ID+":cancelled", "appointment.cancelled_for_you", nil, T{ID: "appointment.staff_cancelled",
 			Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "When": a.At}})
 		if err != nil {
 			return err
@@ -229,8 +239,9 @@ func apptCancel(s *session, a Appointment) error {
 // apptTellOthers tells the staff who follow the mother (but the one acting)
 // with staffLine, and the mother, when staff acted, with her own news: the
 // card with the calendar file for a move, the card alone for a cancellation.
-func apptTellOthers(s *session, a Appointment, mother Person, motherTitle string, reminders []time.Time, staffLine T) error {
-	if err := s.e.tellStaff(s.ctx, a, s.person.ID, "", staffLine); err != nil {
+// news names this news, so that a repeat tells nobody twice.
+func apptTellOthers(s *session, a Appointment, mother Person, news, motherTitle string, reminders []time.Time, staffLine T) error {
+	if err := s.e.tellStaff(s.ctx, a, s.person.ID, news, staffLine); err != nil {
 		return err
 	}
 	if s.person.ID == mother.ID {
@@ -242,7 +253,7 @@ func apptTellOthers(s *session, a Appointment, mother Person, motherTitle string
 	if !a.Cancelled {
 		m = s.e.apptNews(a, mother, motherTitle, reminders)
 	}
-	return s.e.tellMessage(s.ctx, mother, "", m)
+	return s.e.tellMessage(s.ctx, mother, news, m)
 }
 
 // apptOutcome keeps her answer to "did you go?"; staff learn when she did not.

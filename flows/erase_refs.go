@@ -9,8 +9,8 @@ import (
 
 // What other people's records say about someone who erased their data.
 // Staff and administrators leave their Telegram id behind as the one who
-// invited a person (a person's "invited_by") or made an appointment, a
-// group or a meeting (its "by"); their erasure turns those into 0, "someone
+// invited a person (a person's "invited_by"), made an appointment, a group
+// or a meeting (its "by") or cancelled an appointment ("cancelled_by"); their erasure turns those into 0, "someone
 // who left", so that no record of the network still names them. A mother's own records go with
 // her (see appointment_erase.go and group_store.go).
 
@@ -64,7 +64,8 @@ func (e *Engine) eraseReferences(ctx context.Context, p Person) error {
 			return wrap("list appointments to forget their author", err)
 		}
 		for _, a := range appts {
-			refs = append(refs, struct{ key, field string }{e.k.appt(a), "by"})
+			refs = append(refs, struct{ key, field string }{e.k.appt(a), "by"},
+				struct{ key, field string }{e.k.appt(a), "cancelled_by"})
 		}
 		groups, err := e.cfg.Redis.ZRange(ctx, e.k.orgGroups(org), 0, -1).Result()
 		if err != nil {

@@ -67,3 +67,33 @@ func TestAnAddCutShortIsFinishedByItsRepeat(t *testing.T) {
 		t.Errorf("%d welcomes, want 1", n)
 	}
 }
+
+// An appointment's cancellation cut short after the mark is finished when
+// the one who cancelled presses again; the others are told once. Someone
+// else pressing an old "cancel" button only hears that it is cancelled.
+func TestAnAppointmentCancellationCutShortIsFinishedByItsRepeat(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima := aurora(w)
+	marco := person(2002, "Marco", "it")
+	w.signUp(anna, "staff", marco, "it")
+	w.say(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
+	id := w.apptIDs(fatima)[0]
+	// Anna's first press marked it cancelled, then failed.
+	w.rdb.HSet(context.Background(), "nido:appt:"+id, "cancelled", "1", "cancelled_by", idOf(anna))
+
+	w.wantSaid(w.pressSigned(fatima, "ap:delok:"+id+":0"), "it", "appointment.already_cancelled", nil)
+	w.pressSigned(anna, "ap:delok:"+id+":0")
+	news := w.text("it", "appointment.cancelled_for_you", nil)
+	w.waitCount(fatima, news, 1)
+	staffNews := w.text("it", "appointment.staff_cancelled", map[string]any{
+		"Name": "Fatima", "What": "Pediatra", "When": w.cat.DateTime("it", rome(2026, 11, 25, 10, 0))})
+	w.waitCount(marco, staffNews, 1)
+	if jobs := w.jobsOf(fatima); len(jobs) != 0 {
+		t.Errorf("reminders left after the cancellation: %v", jobs)
+	}
+	// Once more: nobody hears it twice.
+	w.pressSigned(anna, "ap:delok:"+id+":0")
+	if n, m := w.count(fatima, news), w.count(marco, staffNews); n != 1 || m != 1 {
+		t.Errorf("Fatima told %d times, Marco %d times; want once each", n, m)
+	}
+}
