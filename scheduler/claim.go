@@ -50,7 +50,8 @@ func (s *Scheduler) claimWith(ctx context.Context, n int, token string) ([]claim
 		body, _ := res[i+1].(string)
 		j, err := s.decode(id, body)
 		if err != nil {
-			j = Job{ID: id}
+			// Its owner still names the key its outcome must update.
+			j = Job{ID: id, Owner: ownerOf(body)}
 		}
 		out = append(out, claimed{job: j, err: err, token: token})
 	}

@@ -27,7 +27,8 @@
 //     after it ran is a new run (with a new RunKey if the time changed).
 //   - Scheduling an id that exists replaces the job (a reschedule); the queue
 //     holds at most one job per id. If that job is running, the new schedule
-//     runs once the running one ends.
+//     runs after the running one ends: at its time, or, when that time has
+//     come while the job ran, once the running one's lease would have ended.
 //   - Recurring rules are planned ahead into the queue (Config.PlanAhead) and
 //     each occurrence is queued once, however many processes plan. See Rule
 //     for daylight saving time.
@@ -43,5 +44,7 @@
 // kept per owner (see keys.go), which keeps it small: about 280 bytes of
 // Redis memory per waiting job (BenchmarkMemoryPerJob). Jobs queued by an
 // older version, which kept one ZSET of every waiting job, are moved over by
-// the first planning pass and run at their time.
+// the first planning pass and run at their time; that upgrade needs every
+// older process stopped first (see migrate.go). Redis 6.2 or newer is needed
+// (ZADD LT, ZMSCORE).
 package scheduler

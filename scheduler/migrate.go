@@ -8,9 +8,14 @@ import (
 // Older versions kept every waiting job in one due ZSET besides its owner
 // key. migrate moves what such a version queued into the owner keys, so that
 // jobs waiting in Redis at an upgrade still run at their time. It runs with
-// every planning pass (at start and each PlanInterval), which also covers a
-// rolling upgrade where an older process still queues jobs for a while; once
-// the old key is gone a pass costs one cheap script call.
+// every planning pass (at start and each PlanInterval); once the old key is
+// gone a pass costs one cheap script call.
+//
+// The two versions mark a job scheduled again while it runs in different
+// places, and neither sees the other's mark: an older process acknowledging
+// a run could drop a reschedule made by a newer one, and the other way
+// round. So this upgrade is not rolling: every older process stops before
+// the first newer one starts. (Later restarts of one version may overlap.)
 
 // migrateBatch bounds the jobs one migration script moves, so that a large
 // queue never blocks Redis for long.

@@ -134,3 +134,22 @@ func checkQueue(ctx context.Context, s *Scheduler, owners []string) error {
 	}
 	return nil
 }
+
+// A claim for one job looks past an owner whose due job is still running
+// (scheduled again while in flight) and takes the next owner's.
+func TestAClaimLooksPastAnOwnerWhoseJobRuns(t *testing.T) {
+	e := newEnv(t, Config{QuietHours: "off"})
+	ctx := context.Background()
+	early := Job{ID: "a", Kind: "tip", Owner: "m:1", Due: e.clk.Now().Add(-time.Hour)}
+	e.schedule(t, early)
+	first, err := e.s.claim(ctx, 1)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first claim: %v, %v", first, err)
+	}
+	e.schedule(t, early) // again, while it runs: m:1 stays first in next
+	e.schedule(t, Job{ID: "b", Kind: "tip", Owner: "m:2", Due: e.clk.Now()})
+	got, err := e.s.claim(ctx, 1)
+	if err != nil || len(got) != 1 || got[0].job.ID != "b" {
+		t.Fatalf("claim(1) = %v, %v; want b, due and free", got, err)
+	}
+}

@@ -38,35 +38,52 @@ if #replay > 0 then
 end
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', '0', ARGV[5])
 for _, id in ipairs(expired) do
+  -- The owner key is read before anything is written: on a Cluster whose
+  -- slot is moving, a failed access to it then leaves this job as it was.
+  local body = redis.call('HGET', KEYS[4], id)
+  local owner, okey, score
+  if body then
+    owner = ownerOf(body)
+    okey = ARGV[7] .. owner
+    score = redis.call('ZSCORE', okey, id)
+  end
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
-  local body = redis.call('HGET', KEYS[4], id)
-  if body then
-    local owner = ownerOf(body)
-    local okey = ARGV[7] .. owner
-    if not waiting(redis.call('ZSCORE', okey, id)) then
-      redis.call('ZADD', okey, ARGV[1], id)
-      redis.call('ZADD', KEYS[1], 'LT', ARGV[1], owner)
-    end
+  if body and not waiting(score) then
+    redis.call('ZADD', okey, ARGV[1], id)
+    redis.call('ZADD', KEYS[1], 'LT', ARGV[1], owner)
   end
 end
 out[1] = #expired
 local max, n, inflight, leases, claimed = tonumber(ARGV[3]), 0, {}, {}, {}
-for _, owner in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', '0', ARGV[3])) do
-  local okey = ARGV[7] .. owner
-  local due = redis.call('ZRANGEBYSCORE', okey, '(0', ARGV[1], 'LIMIT', '0', ARGV[3])
-  local bodies, held, running = {}, {}, {}
-  if #due > 0 then
-    bodies = redis.call('HMGET', KEYS[4], unpack(due))
-    held = redis.call('ZMSCORE', KEYS[2], unpack(due))
+-- First every read, owner by owner, until enough jobs are found: on a
+-- Cluster whose slot is moving, a failed access to an owner key then stops
+-- the script before it wrote anything. A few owners more than jobs wanted
+-- are looked at: an owner whose due jobs are all still running yields
+-- none, and must not hide the next owner's.
+local found, seen = {}, 0
+for _, owner in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', '0', tostring(max + 16))) do
+  local f = {owner = owner, okey = ARGV[7] .. owner, bodies = {}, held = {}}
+  f.due = redis.call('ZRANGEBYSCORE', f.okey, '(0', ARGV[1], 'LIMIT', '0', ARGV[3])
+  if #f.due > 0 then
+    f.bodies = redis.call('HMGET', KEYS[4], unpack(f.due))
+    f.held = redis.call('ZMSCORE', KEYS[2], unpack(f.due))
   end
-  for i, id in ipairs(due) do
+  found[#found + 1] = f
+  for i = 1, #f.due do
+    if f.bodies[i] and not f.held[i] then seen = seen + 1 end
+  end
+  if seen >= max then break end
+end
+for _, f in ipairs(found) do
+  local running = {}
+  for i, id in ipairs(f.due) do
     if n == max then break end
-    if not bodies[i] then
-      redis.call('ZREM', okey, id)
-    elseif held[i] then
+    if not f.bodies[i] then
+      redis.call('ZREM', f.okey, id)
+    elseif f.held[i] then
       -- later than now, so that a lease expired but not yet reaped is not claimed twice
-      redis.call('ZADD', okey, math.max(tonumber(held[i]), tonumber(ARGV[1]) + 1), id)
+      redis.call('ZADD', f.okey, math.max(tonumber(f.held[i]), tonumber(ARGV[1]) + 1), id)
     else
       n = n + 1
       running[#running + 1] = '0'
@@ -74,11 +91,11 @@ for _, owner in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LI
       inflight[2 * n - 1], inflight[2 * n] = ARGV[2], id
       leases[2 * n - 1], leases[2 * n] = id, ARGV[4]
       claimed[n] = id
-      out[2 * n], out[2 * n + 1] = id, bodies[i]
+      out[2 * n], out[2 * n + 1] = id, f.bodies[i]
     end
   end
-  if #running > 0 then redis.call('ZADD', okey, unpack(running)) end
-  setNext(KEYS[1], okey, owner)
+  if #running > 0 then redis.call('ZADD', f.okey, unpack(running)) end
+  setNext(KEYS[1], f.okey, f.owner)
   if n == max then break end
 end
 if n > 0 then

@@ -122,15 +122,17 @@ var migrateScript = redis.NewScript(luaQueue + `
 local batch = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1, 'WITHSCORES')
 for i = 1, #batch, 2 do
   local id = batch[i]
-  redis.call('ZREM', KEYS[1], id)
   local body = redis.call('HGET', KEYS[2], id)
   if body then
+    -- Into the owner key before out of the old ZSET: a failed access to the
+    -- owner key (a Cluster slot on the move) leaves the job where it was.
     local owner = ownerOf(body)
     local okey = ARGV[1] .. owner
     local score = math.max(tonumber(batch[i + 1]), 1)
     redis.call('ZADD', okey, score, id)
     redis.call('ZADD', KEYS[3], 'LT', score, owner)
   end
+  redis.call('ZREM', KEYS[1], id)
 end
 return #batch / 2
 `)
