@@ -202,6 +202,45 @@ func main() {
 
 var errNoToken = errors.New("no token")
 
+// checkRedisVersion stops Nido on a Redis too old for its scripts (ZADD LT
+// and ZMSCORE came with 6.2). A Redis that cannot be reached now is not an
+// error: Nido waits for it like for any outage.
+func checkRedisVersion(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	info, err := rdb.Info(ctx, "server").Result()
+	if err != nil {
+		log.Warn("could not read the Redis version at start; going on", "error", err)
+		return nil
+	}
+	if v, ok := redisVersion(info); ok && !atLeast(v, 6, 2) {
+		return configError{"REDIS_URL", fmt.Sprintf("a Redis 6.2 or newer (this one is %d.%d)", v[0], v[1])}
+	}
+	return nil
+}
+
+// redisVersion reads major and minor from INFO server's redis_version line.
+func redisVersion(info string) ([2]int, bool) {
+	for _, line := range strings.Split(info, "\n") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:")
+		if !ok {
+			continue
+		}
+		parts := strings.SplitN(v, ".", 3)
+		if len(parts) < 2 {
+			return [2]int{}, false
+		}
+		major, err1 := strconv.Atoi(parts[0])
+		minor, err2 := strconv.Atoi(parts[1])
+		return [2]int{major, minor}, err1 == nil && err2 == nil
+	}
+	return [2]int{}, false
+}
+
+func atLeast(v [2]int, major, minor int) bool {
+	return v[0] > major || (v[0] == major && v[1] >= minor)
+}
+
 // hasHashTag reports whether every key under prefix hashes by the same
 // Redis Cluster hash tag: the prefix's first '{' is closed by a later '}'
 // with something between them.
@@ -262,6 +301,10 @@ func openRedis(ctx context.Context, cfg Config, log *slog.Logger) (redis.Univers
 			return nil, nil, err
 		}
 		rdb := redis.NewUniversalClient(opts)
+		if err := checkRedisVersion(ctx, rdb, log); err != nil {
+			rdb.Close()
+			return nil, nil, err
+		}
 		return rdb, func() { rdb.Close() }, nil
 	}
 	m := miniredis.NewMiniRedis()
