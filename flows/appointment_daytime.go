@@ -13,8 +13,8 @@ import (
 // the day and the time. Buttons offer the next days and the usual slots;
 // typed text is read by nido/flows/when, and what it cannot read is
 // explained in a plain word before the question comes again. The buttons
-// and the reading of a pressed day (dayRows, timeRows, dayAnswer,
-// choiceRows) also ask when a group meeting is (group_meeting.go).
+// and the reading of every answer (dayRows, timeRows, whenAnswer) also ask
+// when a group meeting is (group_meeting.go).
 
 // 4. Day.
 
@@ -56,58 +56,12 @@ func apptDayButton(s *session, arg string) error {
 	if !ok {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
-	if arg == "x" {
-		if err := s.setStep("appt.day", d.data()); err != nil {
-			return err
-		}
-		return s.reply(T{ID: "appointment.type_day"})
-	}
-	day, clock, problem := dayAnswer(arg, s.now)
-	if problem != "" {
-		return apptAskDay(s, d, problem)
-	}
-	d.Day = day
-	if clock != "" {
-		d.Time = clock
-	}
-	return apptNext(s, d)
-}
-
-// dayAnswer reads a day button's argument, "20270225" or "20270225T1500":
-// the day, the time when it carries a valid one, and what is wrong with the
-// day ("" if nothing).
-func dayAnswer(arg string, now time.Time) (day, clock, problem string) {
-	day, clock, _ = strings.Cut(arg, "T")
-	if _, _, ok := parseClock(clock); !ok {
-		clock = ""
-	}
-	return day, clock, dayProblem(day, now)
+	return apptWhen(s, d, dayButtonAnswer(arg, d.Day, d.Time, s.now))
 }
 
 func apptDayTyped(s *session, text string) error {
 	d := apptDraft(s)
-	r, err := when.Parse(text, s.lang, s.now)
-	if err != nil {
-		return apptWhenError(s, d, err, apptAskDay)
-	}
-	if r.HasTime {
-		d.Time = clockOf(r.Hour, r.Minute)
-	}
-	if !r.HasDate {
-		return apptAskDay(s, d, "")
-	}
-	return apptSetDay(s, d, r)
-}
-
-// apptSetDay takes the day of r, if it is not past or too far.
-func apptSetDay(s *session, d draft, r when.Result) error {
-	day := dayCode(time.Date(r.Year, r.Month, r.Day, 0, 0, 0, 0, s.e.cfg.Location))
-	if problem := dayProblem(day, s.now); problem != "" {
-		d.Day, d.Time = "", ""
-		return apptAskDay(s, d, problem)
-	}
-	d.Day = day
-	return apptNext(s, d)
+	return apptWhen(s, d, typedAnswer(s, text, d.Day, d.Time, true, "apd", "apt"))
 }
 
 // 5. Time.
@@ -139,48 +93,144 @@ func apptTimeButton(s *session, arg string) error {
 	if !ok {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
-	switch arg {
-	case "x":
-		if err := s.setStep("appt.time", d.data()); err != nil {
-			return err
-		}
-		return s.reply(T{ID: "appointment.type_time"})
-	case "day":
-		d.Day, d.Time = "", ""
-		return apptAskDay(s, d, "")
-	}
-	if _, _, ok := parseClock(arg); !ok {
-		return s.reply(T{ID: "common.button_invalid"})
-	}
-	d.Time = arg
-	return apptNext(s, d)
+	return apptWhen(s, d, timeButtonAnswer(arg, d.Day, d.Time))
 }
 
 func apptTimeTyped(s *session, text string) error {
 	d := apptDraft(s)
-	r, err := when.Parse(text, s.lang, s.now)
-	if err != nil {
-		return apptWhenError(s, d, err, apptAskTime)
-	}
-	if r.HasTime {
-		d.Time = clockOf(r.Hour, r.Minute)
-	}
-	if r.HasDate {
-		return apptSetDay(s, d, r)
-	}
-	if !r.HasTime {
-		return apptAskTime(s, d, "appointment.when_not_understood")
+	return apptWhen(s, d, typedAnswer(s, text, d.Day, d.Time, false, "apd", "apt"))
+}
+
+// apptWhen takes an answer about the day or the time into the draft and
+// asks what it calls for.
+func apptWhen(s *session, d draft, a whenAnswer) error {
+	d.Day, d.Time = a.day, a.time
+	switch a.next {
+	case askDay:
+		return apptAskDay(s, d, a.intro)
+	case askTime:
+		return apptAskTime(s, d, a.intro)
+	case typeDay, typeTime:
+		return typeWhen(s, a.next, "appt.day", "appt.time", d.data())
+	case chooseReading:
+		return apptAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, a.rows)
+	case invalidButton:
+		return s.reply(T{ID: "common.button_invalid"})
 	}
 	return apptNext(s, d)
 }
 
-// apptWhenError explains what when could not read, offering the readings of
-// an ambiguous text as buttons, and asks again.
-func apptWhenError(s *session, d draft, err error, again func(*session, draft, string) error) error {
-	if rows := choiceRows(err, s.e.cfg.Location, "apd", "apt"); rows != nil {
-		return apptAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, rows)
+// Answers to "which day?" and "what time?", shared by appointments and group
+// meetings: each reads a button or a typed text against the day and time
+// the draft has so far, and says what to ask next.
+
+// whenNext is what an answer about the day or the time calls for.
+type whenNext int
+
+const (
+	goOn          whenNext = iota // the draft's next question
+	askDay                        // the day question again, with intro
+	askTime                       // the time question again, with intro
+	typeDay                       // "type the day"
+	typeTime                      // "type the time"
+	chooseReading                 // the readings of an ambiguous text, as rows
+	invalidButton                 // a button that cannot be
+)
+
+// whenAnswer is the day and time after an answer, and what comes next.
+type whenAnswer struct {
+	day, time string
+	next      whenNext
+	intro     string
+	rows      [][]Button
+}
+
+// dayButtonAnswer reads a day button: a day ("20270225"), a day and time
+// from an ambiguous reading ("20270225T1500"), or "x" to type one.
+func dayButtonAnswer(arg, day, clock string, now time.Time) whenAnswer {
+	if arg == "x" {
+		return whenAnswer{day: day, time: clock, next: typeDay}
 	}
-	return again(s, d, whenError(err))
+	d, c, problem := dayAnswer(arg, now)
+	if problem != "" {
+		return whenAnswer{day: day, time: clock, next: askDay, intro: problem}
+	}
+	if c == "" {
+		c = clock
+	}
+	return whenAnswer{day: d, time: c}
+}
+
+// dayAnswer reads a day button's argument, "20270225" or "20270225T1500":
+// the day, the time when it carries a valid one, and what is wrong with the
+// day ("" if nothing).
+func dayAnswer(arg string, now time.Time) (day, clock, problem string) {
+	day, clock, _ = strings.Cut(arg, "T")
+	if _, _, ok := parseClock(clock); !ok {
+		clock = ""
+	}
+	return day, clock, dayProblem(day, now)
+}
+
+// timeButtonAnswer reads a time button: a slot ("0930"), "x" to type one,
+// or "day" to choose the day again.
+func timeButtonAnswer(arg, day, clock string) whenAnswer {
+	switch arg {
+	case "x":
+		return whenAnswer{day: day, time: clock, next: typeTime}
+	case "day":
+		return whenAnswer{next: askDay}
+	}
+	if _, _, ok := parseClock(arg); !ok {
+		return whenAnswer{day: day, time: clock, next: invalidButton}
+	}
+	return whenAnswer{day: day, time: arg}
+}
+
+// typedAnswer reads a typed answer to the day question (forDay) or the time
+// question. Either may carry both; what is missing is asked, and the
+// readings of an ambiguous text are offered as buttons pressing dayVerb
+// and timeVerb.
+func typedAnswer(s *session, text, day, clock string, forDay bool, dayVerb, timeVerb string) whenAnswer {
+	again := askTime
+	if forDay {
+		again = askDay
+	}
+	r, err := when.Parse(text, s.lang, s.now)
+	if err != nil {
+		if rows := choiceRows(err, s.e.cfg.Location, dayVerb, timeVerb); rows != nil {
+			return whenAnswer{day: day, time: clock, next: chooseReading, rows: rows}
+		}
+		return whenAnswer{day: day, time: clock, next: again, intro: whenError(err)}
+	}
+	if r.HasTime {
+		clock = clockOf(r.Hour, r.Minute)
+	}
+	switch {
+	case r.HasDate:
+		d := dayCode(time.Date(r.Year, r.Month, r.Day, 0, 0, 0, 0, s.e.cfg.Location))
+		if problem := dayProblem(d, s.now); problem != "" {
+			return whenAnswer{next: askDay, intro: problem}
+		}
+		return whenAnswer{day: d, time: clock}
+	case forDay:
+		return whenAnswer{day: day, time: clock, next: askDay}
+	case !r.HasTime:
+		return whenAnswer{day: day, time: clock, next: askTime, intro: "appointment.when_not_understood"}
+	}
+	return whenAnswer{day: day, time: clock}
+}
+
+// typeWhen waits for a typed day or time at the flow's step for it.
+func typeWhen(s *session, next whenNext, dayStep, timeStep string, data map[string]string) error {
+	step, q := dayStep, "appointment.type_day"
+	if next == typeTime {
+		step, q = timeStep, "appointment.type_time"
+	}
+	if err := s.setStep(step, data); err != nil {
+		return err
+	}
+	return s.reply(T{ID: q})
 }
 
 // choiceRows offer the readings of an ambiguous date or time as buttons

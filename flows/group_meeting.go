@@ -1,10 +1,6 @@
 package flows
 
-import (
-	"unicode/utf8"
-
-	"nido/flows/when"
-)
+import "unicode/utf8"
 
 // Planning and cancelling a group's meeting, for staff. Planning asks, in
 // this order, with the same day and time buttons as an appointment
@@ -117,21 +113,7 @@ func meetDayButton(s *session, arg string) error {
 	if !ok {
 		return err
 	}
-	if arg == "x" {
-		if err := s.setStep("group.day", d.data()); err != nil {
-			return err
-		}
-		return s.reply(T{ID: "appointment.type_day"})
-	}
-	day, clock, problem := dayAnswer(arg, s.now)
-	if problem != "" {
-		return meetAskDay(s, d, problem)
-	}
-	d.Day = day
-	if clock != "" {
-		d.Time = clock
-	}
-	return meetNext(s, d)
+	return meetWhen(s, d, dayButtonAnswer(arg, d.Day, d.Time, s.now))
 }
 
 func meetDayTyped(s *session, text string) error {
@@ -139,36 +121,26 @@ func meetDayTyped(s *session, text string) error {
 	if !ok {
 		return err
 	}
-	r, err := when.Parse(text, s.lang, s.now)
-	if err != nil {
-		return meetWhenError(s, d, err, meetAskDay)
-	}
-	if r.HasTime {
-		d.Time = clockOf(r.Hour, r.Minute)
-	}
-	if !r.HasDate {
-		return meetAskDay(s, d, "")
-	}
-	return meetSetDay(s, d, r)
+	return meetWhen(s, d, typedAnswer(s, text, d.Day, d.Time, true, "gmd", "gmt"))
 }
 
-// meetSetDay takes the day of r, if it is not past or too far.
-func meetSetDay(s *session, d meetDraft, r when.Result) error {
-	d.Day = dayCode(midnight(r.Time(s.e.cfg.Location)))
-	if problem := dayProblem(d.Day, s.now); problem != "" {
-		d.Day, d.Time = "", ""
-		return meetAskDay(s, d, problem)
+// meetWhen takes an answer about the day or the time into the draft and
+// asks what it calls for (see whenAnswer).
+func meetWhen(s *session, d meetDraft, a whenAnswer) error {
+	d.Day, d.Time = a.day, a.time
+	switch a.next {
+	case askDay:
+		return meetAskDay(s, d, a.intro)
+	case askTime:
+		return meetAskTime(s, d, a.intro)
+	case typeDay, typeTime:
+		return typeWhen(s, a.next, "group.day", "group.time", d.data())
+	case chooseReading:
+		return meetAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, a.rows)
+	case invalidButton:
+		return s.reply(T{ID: "common.button_invalid"})
 	}
 	return meetNext(s, d)
-}
-
-// meetWhenError offers the readings of an ambiguous text, or explains what
-// could not be read and asks again.
-func meetWhenError(s *session, d meetDraft, err error, again func(*session, meetDraft, string) error) error {
-	if rows := choiceRows(err, s.e.cfg.Location, "gmd", "gmt"); rows != nil {
-		return meetAsk(s, s.conv.Step, d, "", T{ID: "appointment.which_one"}, rows)
-	}
-	return again(s, d, whenError(err))
 }
 
 // 3. Time.
@@ -185,21 +157,7 @@ func meetTimeButton(s *session, arg string) error {
 	if !ok {
 		return err
 	}
-	switch arg {
-	case "x":
-		if err := s.setStep("group.time", d.data()); err != nil {
-			return err
-		}
-		return s.reply(T{ID: "appointment.type_time"})
-	case "day":
-		d.Day, d.Time = "", ""
-		return meetAskDay(s, d, "")
-	}
-	if _, _, ok := parseClock(arg); !ok {
-		return s.reply(T{ID: "common.button_invalid"})
-	}
-	d.Time = arg
-	return meetNext(s, d)
+	return meetWhen(s, d, timeButtonAnswer(arg, d.Day, d.Time))
 }
 
 func meetTimeTyped(s *session, text string) error {
@@ -207,20 +165,7 @@ func meetTimeTyped(s *session, text string) error {
 	if !ok {
 		return err
 	}
-	r, err := when.Parse(text, s.lang, s.now)
-	if err != nil {
-		return meetWhenError(s, d, err, meetAskTime)
-	}
-	if r.HasTime {
-		d.Time = clockOf(r.Hour, r.Minute)
-	}
-	switch {
-	case r.HasDate:
-		return meetSetDay(s, d, r)
-	case !r.HasTime:
-		return meetAskTime(s, d, "appointment.when_not_understood")
-	}
-	return meetNext(s, d)
+	return meetWhen(s, d, typedAnswer(s, text, d.Day, d.Time, false, "gmd", "gmt"))
 }
 
 // 4. Place, typed or skipped.

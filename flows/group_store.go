@@ -114,12 +114,21 @@ func (st groups) group(ctx context.Context, id string) (Group, bool, error) {
 		return Group{}, false, nil
 	}
 	h, err := st.rdb.HGetAll(ctx, st.k.group(id)).Result()
-	if err != nil || len(h) == 0 {
+	if err != nil {
 		return Group{}, false, wrap("load group "+id, err)
+	}
+	g, ok := groupFrom(id, h)
+	return g, ok, nil
+}
+
+// groupFrom reads a group from its hash; ok is false for an empty one.
+func groupFrom(id string, h map[string]string) (Group, bool) {
+	if len(h) == 0 {
+		return Group{}, false
 	}
 	g := Group{ID: id, Org: h["org"], Name: h["name"], Created: unixTime(h["created"])}
 	g.By, _ = strconv.ParseInt(h["by"], 10, 64)
-	return g, true, nil
+	return g, true
 }
 
 // ofOrg lists an organisation's groups, oldest first.
@@ -146,14 +155,21 @@ func (st groups) ofMother(ctx context.Context, mother int64) ([]Group, error) {
 	return gs, nil
 }
 
+// load reads the groups of ids in one round trip, skipping any gone.
 func (st groups) load(ctx context.Context, ids []string) ([]Group, error) {
-	out := make([]Group, 0, len(ids))
-	for _, id := range ids {
-		g, ok, err := st.group(ctx, id)
-		if err != nil {
-			return nil, err
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGetAll(ctx, st.k.group(id))
 		}
-		if ok {
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("load groups", err)
+	}
+	out := make([]Group, 0, len(ids))
+	for i, id := range ids {
+		if g, ok := groupFrom(id, cmds[i].Val()); ok {
 			out = append(out, g)
 		}
 	}

@@ -28,14 +28,7 @@ func (s *Server) sendMessage(_ context.Context, r *request) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	text, err := parseFormatted(r.str("text"), r.str("parse_mode"), r.str("entities"))
-	if err != nil {
-		return nil, err
-	}
-	if err := text.check(maxTextLen, "message text is empty", "message is too long"); err != nil {
-		return nil, err
-	}
-	kb, err := parseReplyMarkup(r.str("reply_markup"))
+	text, kb, err := r.textAndMarkup()
 	if err != nil {
 		return nil, err
 	}
@@ -62,14 +55,7 @@ func (s *Server) editMessageText(_ context.Context, r *request) (any, *apiError)
 	if err != nil {
 		return nil, err
 	}
-	text, err := parseFormatted(r.str("text"), r.str("parse_mode"), r.str("entities"))
-	if err != nil {
-		return nil, err
-	}
-	if err := text.check(maxTextLen, "message text is empty", "message is too long"); err != nil {
-		return nil, err
-	}
-	kb, err := parseReplyMarkup(r.str("reply_markup"))
+	text, kb, err := r.textAndMarkup()
 	if err != nil {
 		return nil, err
 	}
@@ -158,4 +144,18 @@ func (s *Server) sendChatAction(_ context.Context, r *request) (any, *apiError) 
 	}
 	s.events.publish(Event{Kind: EventChatAction, ChatID: chatID, Action: action})
 	return true, nil
+}
+
+// textAndMarkup reads a message's text and keyboard, as sendMessage and
+// editMessageText take them, and rejects what Telegram rejects.
+func (r *request) textAndMarkup() (formatted, markup, *apiError) {
+	text, err := parseFormatted(r.str("text"), r.str("parse_mode"), r.str("entities"))
+	if err != nil {
+		return formatted{}, markup{}, err
+	}
+	if err := text.check(maxTextLen, "message text is empty", "message is too long"); err != nil {
+		return formatted{}, markup{}, err
+	}
+	kb, err := parseReplyMarkup(r.str("reply_markup"))
+	return text, kb, err
 }
