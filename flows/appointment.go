@@ -119,7 +119,7 @@ func (st appointments) create(ctx context.Context, a Appointment) (Appointment, 
 	// Cluster slots, and an index entry without its hash is skipped by list.
 	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, st.k.appt(a.ID), st.fields(a))
-		p.ExpireAt(ctx, st.k.appt(a.ID), a.At.Add(apptRetention))
+		p.Expire(ctx, st.k.appt(a.ID), keepUntil(a.Created, a.At.Add(apptRetention)))
 		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
 			p.ZAdd(ctx, idx, redis.Z{Score: float64(a.At.Unix()), Member: a.ID})
 			p.ZRemRangeByScore(ctx, idx, "-inf", "("+old)
@@ -206,7 +206,7 @@ func (st appointments) set(ctx context.Context, a Appointment, fv ...any) (bool,
 
 // move puts a at a new time, as a new version with no answers yet; ok is
 // false when a was moved, cancelled or erased since it was read.
-func (st appointments) move(ctx context.Context, a Appointment, at time.Time) (Appointment, bool, error) {
+func (st appointments) move(ctx context.Context, a Appointment, at, now time.Time) (Appointment, bool, error) {
 	ok, err := st.set(ctx, a, "at", at.Unix(), "seq", a.Seq+1, "answer", "", "reminded", 0,
 		"told", 0, "outcome", "")
 	if err != nil || !ok {
@@ -215,7 +215,7 @@ func (st appointments) move(ctx context.Context, a Appointment, at time.Time) (A
 	a.At, a.Seq = at, a.Seq+1
 	a.Answer, a.Reminded, a.Told, a.Outcome = "", time.Time{}, false, ""
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.ExpireAt(ctx, st.k.appt(a.ID), at.Add(apptRetention))
+		p.Expire(ctx, st.k.appt(a.ID), keepUntil(now, at.Add(apptRetention)))
 		// XX: an index erased meanwhile is not brought back.
 		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
 			p.ZAddXX(ctx, idx, redis.Z{Score: float64(at.Unix()), Member: a.ID})

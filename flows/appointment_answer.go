@@ -149,7 +149,7 @@ func apptMoveDone(s *session, d draft) error {
 	}
 	if !a.At.Equal(newAt) {
 		// Refused when it was moved or cancelled since it was read just now.
-		if a, ok, err = s.e.appts().move(s.ctx, a, newAt); err != nil || !ok {
+		if a, ok, err = s.e.appts().move(s.ctx, a, newAt, s.now); err != nil || !ok {
 			return apptMoveRefused(s, d.Move, err)
 		}
 		s.e.log.Info("appointment moved", "user_id", s.person.ID, "appointment", a.ID)

@@ -115,7 +115,7 @@ func TestStaleVersionIsNotWritten(t *testing.T) {
 	if ok, err := st.set(w.ctx, read, "cancelled", 1); err != nil || !ok {
 		t.Fatalf("cancel: ok %v, err %v", ok, err)
 	}
-	if _, ok, err := st.move(w.ctx, read, later); err != nil || ok {
+	if _, ok, err := st.move(w.ctx, read, later, w.clock.Now()); err != nil || ok {
 		t.Errorf("a cancelled appointment was moved: ok %v, err %v", ok, err)
 	}
 	if a := w.appt(read.ID); !a.Cancelled || !a.At.Equal(read.At) {
@@ -123,7 +123,7 @@ func TestStaleVersionIsNotWritten(t *testing.T) {
 	}
 
 	w.rdb.HSet(w.ctx, w.e.k.appt(read.ID), "cancelled", 0)
-	moved, ok, err := st.move(w.ctx, read, later)
+	moved, ok, err := st.move(w.ctx, read, later, w.clock.Now())
 	if err != nil || !ok || moved.Seq != 1 {
 		t.Fatalf("move: ok %v, err %v, seq %d", ok, err, moved.Seq)
 	}

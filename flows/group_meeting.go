@@ -223,7 +223,7 @@ func meetSave(s *session, d meetDraft) error {
 	when, _ := at(d.Day, d.Time, s.e.cfg.Location)
 	m := Meeting{ID: d.ID, Group: g.ID, Org: g.Org, At: when, Place: d.Place, Status: meetingPlanned,
 		By: s.person.ID, Created: s.now}
-	saved, err := st.saveMeeting(s.ctx, m)
+	saved, err := st.saveMeeting(s.ctx, m, s.now)
 	if err != nil {
 		return err
 	}

@@ -250,13 +250,13 @@ func (st groups) eraseMother(ctx context.Context, mother int64) error {
 
 // saveMeetingScript writes a meeting unless it was cancelled meanwhile.
 // KEYS[1] meeting, KEYS[2] the group's meetings.
-// ARGV[1] expiry unix s, ARGV[2] time unix s, ARGV[3] id, ARGV[4] oldest time
+// ARGV[1] TTL ms, ARGV[2] time unix s, ARGV[3] id, ARGV[4] oldest time
 // kept unix s, then field, value pairs.
 // Returns 1, or 0 when the meeting is cancelled.
 var saveMeetingScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'status') == 'cancelled' then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
-redis.call('EXPIREAT', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
 return 1
@@ -266,9 +266,9 @@ return 1
 // it, keeping the answers already given. A meeting cancelled meanwhile (a
 // colleague cancelled it while this save was being repeated after an
 // error) stays cancelled: saved is false.
-func (st groups) saveMeeting(ctx context.Context, m Meeting) (saved bool, err error) {
+func (st groups) saveMeeting(ctx context.Context, m Meeting, now time.Time) (saved bool, err error) {
 	n, err := saveMeetingScript.Run(ctx, st.rdb, []string{st.k.meeting(m.ID), st.k.groupMeetings(m.Group)},
-		m.At.Add(meetingRetention).Unix(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(),
+		keepUntil(now, m.At.Add(meetingRetention)).Milliseconds(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(),
 		"group", m.Group, "org", m.Org, "at", m.At.Unix(), "place", m.Place,
 		"status", m.Status, "by", m.By, "created", m.Created.Unix()).Int()
 	return n == 1, wrap("save meeting "+m.ID, err)

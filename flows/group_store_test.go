@@ -50,7 +50,7 @@ func groupWorld(t *testing.T) (*apptWorld, Person, Group, Meeting) {
 	}
 	m := Meeting{ID: "1", Group: g.ID, Org: g.Org, At: time.Date(2026, 11, 25, 17, 0, 0, 0, w.loc),
 		Place: "Via Roma 1", Status: meetingPlanned, By: w.staff.ID, Created: now}
-	if _, err := st.saveMeeting(w.ctx, m); err != nil {
+	if _, err := st.saveMeeting(w.ctx, m, w.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return w, olena, g, m
@@ -233,7 +233,7 @@ func TestSavingAMeetingAgain(t *testing.T) {
 	if ok, err := st.answer(w.ctx, m, w.mother.ID, answerComing); err != nil || !ok {
 		t.Fatalf("answer: %v, %v", ok, err)
 	}
-	if saved, err := st.saveMeeting(w.ctx, m); err != nil || !saved {
+	if saved, err := st.saveMeeting(w.ctx, m, w.clock.Now()); err != nil || !saved {
 		t.Fatalf("saved again: %v, %v", saved, err)
 	}
 	got, _, _ := st.meeting(w.ctx, m.ID)
@@ -243,7 +243,7 @@ func TestSavingAMeetingAgain(t *testing.T) {
 	if ok, err := st.cancelMeeting(w.ctx, m); err != nil || !ok {
 		t.Fatalf("cancel: %v, %v", ok, err)
 	}
-	if saved, err := st.saveMeeting(w.ctx, m); err != nil || saved {
+	if saved, err := st.saveMeeting(w.ctx, m, w.clock.Now()); err != nil || saved {
 		t.Errorf("a cancelled meeting saved again: %v, %v", saved, err)
 	}
 	if got, _, _ := st.meeting(w.ctx, m.ID); got.Status != meetingCancelled {

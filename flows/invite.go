@@ -128,7 +128,7 @@ func inviteCreate(s *session, role, orgID, name string) error {
 	}
 	inv, err := s.e.createInvite(s.ctx, invite{
 		Role: role, OrgID: orgID, By: s.person.ID, Label: name, Expires: s.now.Add(s.e.cfg.InviteTTL),
-	})
+	}, s.now)
 	if err != nil {
 		return err
 	}

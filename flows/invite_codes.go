@@ -41,22 +41,23 @@ const (
 	inviteExpired = "expired"
 )
 
-// createInvite stores a new single-use invite.
-func (e *Engine) createInvite(ctx context.Context, inv invite) (invite, error) {
+// createInvite stores a new single-use invite, made at now.
+func (e *Engine) createInvite(ctx context.Context, inv invite, now time.Time) (invite, error) {
 	code, err := newCode()
 	if err != nil {
 		return invite{}, err
 	}
 	inv.Code = code
 	key, by := e.k.invite(code), e.k.invitesBy(inv.By)
+	keep := keepUntil(now, inv.Expires.Add(inviteKeep))
 	_, err = e.cfg.Redis.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.HSet(ctx, key, map[string]any{
 			"role": inv.Role, "org": inv.OrgID, "by": inv.By, "label": inv.Label,
 			"expires": inv.Expires.Unix(), "used": "0",
 		})
-		pipe.ExpireAt(ctx, key, inv.Expires.Add(inviteKeep))
+		pipe.Expire(ctx, key, keep)
 		pipe.SAdd(ctx, by, code)
-		pipe.ExpireAt(ctx, by, inv.Expires.Add(inviteKeep))
+		pipe.Expire(ctx, by, keep)
 		return nil
 	})
 	return inv, wrap("create invite", err)

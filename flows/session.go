@@ -34,6 +34,9 @@ type conv struct {
 	Data map[string]string `json:"d,omitempty"`
 	// TTL, when set, keeps this conversation longer than Config.ConversationTTL.
 	TTL time.Duration `json:"t,omitempty"`
+	// Until is when, on Nido's clock (unix seconds), the conversation is
+	// abandoned. Redis's own TTL counts real time and is only a cleanup.
+	Until int64 `json:"u,omitempty"`
 }
 
 func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
@@ -54,8 +57,9 @@ func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
 	case err != nil:
 		return nil, fmt.Errorf("load conversation: %w", err)
 	default:
-		if err := json.Unmarshal(raw, &s.conv); err != nil {
-			// A conversation we cannot read is one to start again.
+		// A conversation we cannot read, or one abandoned by Nido's clock,
+		// is one to start again.
+		if err := json.Unmarshal(raw, &s.conv); err != nil || s.conv.abandoned(s.now) {
 			s.conv = conv{}
 		}
 	}
@@ -120,15 +124,21 @@ func (s *session) saveConv() error {
 	if s.conv.Step == "" && s.conv.Lang == "" && len(s.conv.Data) == 0 {
 		return wrap("clear conversation", s.e.cfg.Redis.Del(s.ctx, key).Err())
 	}
-	raw, err := json.Marshal(s.conv)
-	if err != nil {
-		return err
-	}
 	ttl := s.e.cfg.ConversationTTL
 	if s.conv.TTL > 0 {
 		ttl = s.conv.TTL
 	}
+	s.conv.Until = s.now.Add(ttl).Unix()
+	raw, err := json.Marshal(s.conv)
+	if err != nil {
+		return err
+	}
 	return wrap("save conversation", s.e.cfg.Redis.Set(s.ctx, key, raw, ttl).Err())
+}
+
+// abandoned tells whether the conversation was left past its time on Nido's clock.
+func (c conv) abandoned(now time.Time) bool {
+	return c.Until != 0 && now.Unix() >= c.Until
 }
 
 // tell sends a message to someone else, in their language; a person who

@@ -81,7 +81,7 @@ func TestAnotherOrganisationCannotSeeOrTouch(t *testing.T) {
 
 	// The very same data works for her and her staff: it is whose it is that counts.
 	for _, u := range []telegramtest.User{fatima, anna} {
-		if start, _ := calendarIn(t, w.pressSigned(u, "ap:ics:"+id)); !start.Equal(rome(2026, 11, 25, 9, 30)) {
+		if start, _ := calendarIn(t, w.pressSigned(u, "ap:ics:"+id)); !start.Equal(w.rome(2026, 11, 25, 9, 30)) {
 			t.Errorf("calendar for %d starts %v", u.ID, start)
 		}
 	}
@@ -108,7 +108,7 @@ func TestStaffMakeMoveAndCancelForAMother(t *testing.T) {
 	w.wantSaid(w.press(anna, "11:00"), "it", "appointment.moved_staff", map[string]any{"Name": "Fatima"})
 	w.waitCount(fatima, w.text("it", "appointment.moved_for_you", nil), 1)
 	msgs := w.tg.Messages(fatima.ID)
-	if start, _ := calendarIn(t, msgs[len(msgs)-1:]); !start.Equal(rome(2026, 11, 26, 11, 0)) {
+	if start, _ := calendarIn(t, msgs[len(msgs)-1:]); !start.Equal(w.rome(2026, 11, 26, 11, 0)) {
 		t.Errorf("new calendar file starts %v", start)
 	}
 
@@ -129,7 +129,7 @@ func TestErasedMotherGetsNoMoreReminders(t *testing.T) {
 	anna, fatima := aurora(w)
 	w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra Via Roma 1")
 	msgs := w.say(fatima, "/mydata")
-	w.wantSaid(msgs, "it", "appointment.mydata_item", map[string]any{"When": w.cat.DateTime("it", rome(2026, 11, 25, 9, 30)),
+	w.wantSaid(msgs, "it", "appointment.mydata_item", map[string]any{"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 9, 30)),
 		"What": "Pediatra", "Status": w.label("it", "appointment.status_not_reminded")})
 	if len(w.jobsOf(fatima)) == 0 {
 		t.Fatal("no reminders planned")
@@ -144,7 +144,7 @@ func TestErasedMotherGetsNoMoreReminders(t *testing.T) {
 		t.Errorf("appointment keys left after erasure: %v", keys)
 	}
 	before := len(w.tg.Messages(fatima.ID))
-	w.advance(rome(2026, 11, 25, 13, 0), idOf(fatima))
+	w.advance(w.rome(2026, 11, 25, 13, 0), idOf(fatima))
 	if got := w.tg.Messages(fatima.ID)[before:]; len(got) != 0 {
 		t.Errorf("an erased mother was sent %d messages", len(got))
 	}
@@ -168,7 +168,7 @@ func TestStaffMorningDigest(t *testing.T) {
 	mothers := []string{idOf(fatima), idOf(olena), "network"}
 
 	// The day-before reminders: Fatima confirms, Olena does not answer.
-	w.advance(rome(2026, 11, 23, 15, 0), mothers...)
+	w.advance(w.rome(2026, 11, 23, 15, 0), mothers...)
 	w.press(fatima, w.label("it", "appointment.yes"))
 
 	// Staff see the same in the day view.
@@ -178,8 +178,8 @@ func TestStaffMorningDigest(t *testing.T) {
 		"What": "Pediatra", "Status": w.label("it", "appointment.status_confirmed")})
 
 	// Tuesday 08:30: one message with the day's appointments and who confirmed.
-	w.advance(rome(2026, 11, 24, 8, 29), mothers...)
-	title, err := w.cat.Text("it", "digest.title", map[string]any{"Day": w.cat.Date("it", rome(2026, 11, 24, 0, 0)), "Count": 2}, 2)
+	w.advance(w.rome(2026, 11, 24, 8, 29), mothers...)
+	title, err := w.cat.Text("it", "digest.title", map[string]any{"Day": w.cat.Date("it", w.rome(2026, 11, 24, 0, 0)), "Count": 2}, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestStaffMorningDigest(t *testing.T) {
 	if w.count(anna, title) != 0 {
 		t.Fatal("digest before 08:30")
 	}
-	w.advance(rome(2026, 11, 24, 8, 30), mothers...)
+	w.advance(w.rome(2026, 11, 24, 8, 30), mothers...)
 	w.waitCount(anna, title, 1)
 	digest := []telegramtest.Message{w.last(anna)}
 	w.wantSaid(digest, "it", "appointment.day_item", map[string]any{"Time": "10:00", "Name": "Fatima",
@@ -197,11 +197,11 @@ func TestStaffMorningDigest(t *testing.T) {
 
 	// Once a day, working days only: nothing on Saturday, though she has one.
 	digests := func() int { return w.count(anna, "☀️") }
-	w.advance(rome(2026, 11, 24, 12, 0), mothers...)
+	w.advance(w.rome(2026, 11, 24, 12, 0), mothers...)
 	if n := digests(); n != 1 {
 		t.Errorf("%d digests on Tuesday", n)
 	}
-	w.advance(rome(2026, 11, 28, 9, 0), mothers...)
+	w.advance(w.rome(2026, 11, 28, 9, 0), mothers...)
 	if n := digests(); n != 1 {
 		t.Errorf("%d digests by Saturday, want only Tuesday's (no appointments Wednesday to Friday)", n)
 	}

@@ -27,12 +27,12 @@ func TestMotherMakesAnAppointmentWithButtons(t *testing.T) {
 		t.Fatalf("day buttons %q", labels)
 	}
 	w.wantSaid(w.press(fatima, "mercoledì 25/11"), "it", "appointment.ask_time",
-		map[string]any{"Day": w.cat.Date("it", rome(2026, 11, 25, 0, 0))})
+		map[string]any{"Day": w.cat.Date("it", w.rome(2026, 11, 25, 0, 0))})
 	w.wantSaid(w.press(fatima, "09:30"), "it", "appointment.ask_place", nil)
 	w.wantSaid(w.say(fatima, "Via Roma 1, Roma"), "it", "appointment.ask_note", nil)
 	msgs = w.say(fatima, "Portare il libretto")
 
-	when := rome(2026, 11, 25, 9, 30)
+	when := w.rome(2026, 11, 25, 9, 30)
 	w.wantSaid(msgs, "it", "appointment.created", nil)
 	w.wantSaid(msgs, "it", "appointment.card_when", map[string]any{"When": w.cat.DateTime("it", when)})
 	w.wantSaid(msgs, "it", "appointment.card_where", map[string]any{"Place": "Via Roma 1, Roma"})
@@ -60,9 +60,9 @@ func TestMotherMakesAnAppointmentWithButtons(t *testing.T) {
 
 	// The reminders: a day before, and two hours before, which falls in
 	// the quiet hours (21:00-08:00) and so comes at 08:00. She is told so.
-	w.wantDue(fatima, ":remind-24h", rome(2026, 11, 24, 9, 30))
-	w.wantDue(fatima, ":remind-2h", rome(2026, 11, 25, 8, 0))
-	w.wantSaid(msgs, "it", "appointment.reminder_at", map[string]any{"When": w.cat.DateTime("it", rome(2026, 11, 25, 8, 0))})
+	w.wantDue(fatima, ":remind-24h", w.rome(2026, 11, 24, 9, 30))
+	w.wantDue(fatima, ":remind-2h", w.rome(2026, 11, 25, 8, 0))
+	w.wantSaid(msgs, "it", "appointment.reminder_at", map[string]any{"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 8, 0))})
 }
 
 func TestTypedDatesAreCheckedAndAskedAgain(t *testing.T) {
@@ -85,7 +85,7 @@ func TestTypedDatesAreCheckedAndAskedAgain(t *testing.T) {
 	// "alle 3" may be night or afternoon: both are offered.
 	msgs := w.say(fatima, "giovedì alle 3")
 	w.wantSaid(msgs, "it", "appointment.which_one", nil)
-	afternoon := rome(2026, 11, 26, 15, 0)
+	afternoon := w.rome(2026, 11, 26, 15, 0)
 	w.wantSaid(w.press(fatima, w.cat.DateTime("it", afternoon)), "it", "appointment.ask_place", nil)
 	w.press(fatima, w.label("it", "appointment.skip"))
 	msgs = w.press(fatima, w.label("it", "appointment.skip"))
@@ -111,7 +111,7 @@ func TestAppointmentInOneLine(t *testing.T) {
 	msgs := w.say(fatima, "/appointment 25/02/2027 09:30 Pediatra")
 	w.wantSaid(msgs, "it", "appointment.created", nil)
 	w.wantSaid(msgs, "it", "appointment.card_what", map[string]any{"What": w.label("it", "appointment.kind_paediatrician")})
-	if start, _ := calendarIn(t, msgs); !start.Equal(rome(2027, 2, 25, 9, 30)) {
+	if start, _ := calendarIn(t, msgs); !start.Equal(w.rome(2027, 2, 25, 9, 30)) {
 		t.Errorf("calendar starts %v", start)
 	}
 
@@ -123,10 +123,10 @@ func TestAppointmentInOneLine(t *testing.T) {
 	w.waitCount(fatima, w.text("it", "appointment.created_for_you", nil), 1)
 	got := w.tg.Messages(fatima.ID)[before:]
 	w.wantSaid(got, "it", "appointment.card_note", map[string]any{"Note": "Avvocato Bianchi"})
-	if start, _ := calendarIn(t, got); !start.Equal(rome(2027, 2, 26, 10, 0)) {
+	if start, _ := calendarIn(t, got); !start.Equal(w.rome(2027, 2, 26, 10, 0)) {
 		t.Errorf("calendar starts %v", start)
 	}
-	w.wantDue(fatima, ":remind-24h", rome(2027, 2, 25, 10, 0))
+	w.wantDue(fatima, ":remind-24h", w.rome(2027, 2, 25, 10, 0))
 
 	// A name not in the list: staff choose from the list instead.
 	msgs = w.say(anna, "/appointment Zoe 26/02/2027 10:00 Avvocato")

@@ -42,28 +42,31 @@ func TestRemindersAcrossDaylightSavingTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(t, startingAt(tt.start))
-			_, fatima := aurora(w)
-			msgs := w.say(fatima, tt.line)
+			inEveryEra(t, func(t *testing.T, era func(*options)) {
+				w := newWorld(t, startingAt(tt.start), era)
+				appt, dayEarly, twoEarly := w.at(tt.appt), w.at(tt.dayEarly), w.at(tt.twoEarly)
+				_, fatima := aurora(w)
+				msgs := w.say(fatima, tt.line)
 
-			// The calendar file holds the same instant, at the same time in Rome.
-			start, _ := calendarIn(t, msgs)
-			if !start.Equal(tt.appt) || start.In(w.loc).Format("15:04") != tt.appt.Format("15:04") {
-				t.Errorf("calendar starts %v", start.In(w.loc))
-			}
-			w.wantDue(fatima, ":remind-24h", tt.dayEarly)
-			w.wantDue(fatima, ":remind-2h", tt.twoEarly)
-
-			when := w.text("it", "appointment.card_when", map[string]any{"When": w.cat.DateTime("it", tt.appt)})
-			for i, due := range []time.Time{tt.dayEarly, tt.twoEarly} {
-				w.advance(due.Add(-time.Minute), idOf(fatima))
-				if n := w.count(fatima, when); n != i+1 {
-					t.Fatalf("a minute before %v: %d messages with the time, want %d", due, n, i+1)
+				// The calendar file holds the same instant, at the same time in Rome.
+				start, _ := calendarIn(t, msgs)
+				if !start.Equal(appt) || start.In(w.loc).Format("15:04") != appt.Format("15:04") {
+					t.Errorf("calendar starts %v", start.In(w.loc))
 				}
-				w.advance(due, idOf(fatima))
-				w.waitCount(fatima, when, i+2)
-				w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "appointment.reminder_title", nil)
-			}
+				w.wantDue(fatima, ":remind-24h", dayEarly)
+				w.wantDue(fatima, ":remind-2h", twoEarly)
+
+				when := w.text("it", "appointment.card_when", map[string]any{"When": w.cat.DateTime("it", appt)})
+				for i, due := range []time.Time{dayEarly, twoEarly} {
+					w.advance(due.Add(-time.Minute), idOf(fatima))
+					if n := w.count(fatima, when); n != i+1 {
+						t.Fatalf("a minute before %v: %d messages with the time, want %d", due, n, i+1)
+					}
+					w.advance(due, idOf(fatima))
+					w.waitCount(fatima, when, i+2)
+					w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "appointment.reminder_title", nil)
+				}
+			})
 		})
 	}
 }

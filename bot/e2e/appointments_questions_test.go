@@ -30,7 +30,7 @@ func TestTimeOfferedAtTheDayQuestionIsTaken(t *testing.T) {
 	w.wantSaid(w.press(fatima, "giovedì 26/11"), "it", "appointment.ask_place", nil)
 	w.press(fatima, w.label("it", "appointment.skip"))
 	msgs = w.press(fatima, w.label("it", "appointment.skip"))
-	w.wantSaid(msgs, "it", "appointment.card_when", map[string]any{"When": w.cat.DateTime("it", rome(2026, 11, 26, 15, 0))})
+	w.wantSaid(msgs, "it", "appointment.card_when", map[string]any{"When": w.cat.DateTime("it", w.rome(2026, 11, 26, 15, 0))})
 }
 
 func TestPhotoOrVoiceNoteGetsTheQuestionAgain(t *testing.T) {

@@ -16,7 +16,7 @@ func TestNidoOnRedisCluster(t *testing.T) {
 	w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 	mother, title := idOf(fatima), w.text("it", "appointment.reminder_title", nil)
 
-	w.advance(rome(2026, 11, 24, 9, 30), mother)
+	w.advance(w.rome(2026, 11, 24, 9, 30), mother)
 	w.waitCount(fatima, title, 1)
 	w.press(fatima, w.label("it", "appointment.yes"))
 	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "appointment.confirmed", nil)
@@ -29,7 +29,7 @@ func TestNidoOnRedisCluster(t *testing.T) {
 
 	// Her last reminder would have come two hours before: nothing comes.
 	before := len(w.tg.Messages(fatima.ID))
-	w.advance(rome(2026, 11, 25, 9, 30))
+	w.advance(w.rome(2026, 11, 25, 9, 30))
 	if n := len(w.tg.Messages(fatima.ID)); n != before {
 		t.Errorf("%d messages after she left, want none", n-before)
 	}

@@ -22,7 +22,7 @@ func TestErasedMotherLeavesNoKeyNamingHer(t *testing.T) {
 	}
 	// And a reminder of an appointment, sent by a scheduled job.
 	w.say(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
-	w.advance(rome(2026, 11, 24, 10, 0), idOf(fatima))
+	w.advance(w.rome(2026, 11, 24, 10, 0), idOf(fatima))
 	w.waitCount(fatima, w.text("it", "appointment.reminder_title", nil), 1)
 
 	her, other := named(fatima), named(olena)

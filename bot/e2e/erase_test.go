@@ -38,6 +38,6 @@ func TestStaffWhoLeaveAreForgottenInTheirOrganisationsRecords(t *testing.T) {
 	// What she made is still there for Marco.
 	w.say(marco, "/appointments")
 	w.wantSaid(w.press(marco, "Fatima"), "it", "appointment.card_when", map[string]any{
-		"When": w.cat.DateTime("it", rome(2026, 11, 25, 10, 0))})
+		"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 10, 0))})
 	w.wantSaid(w.say(marco, "/groups"), "it", "group.list_title", nil)
 }

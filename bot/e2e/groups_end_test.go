@@ -50,7 +50,7 @@ func TestEndingAGroup(t *testing.T) {
 	// Her old buttons no longer work, kindly; the day comes and goes without a reminder.
 	w.wantSaid(w.press(fatima, w.label("it", "group.not_come")), "it", "common.button_invalid", nil)
 	w.wantSaid(w.say(fatima, "/group"), "it", "group.mine_none", nil)
-	w.advance(rome(2026, 11, 25, 18, 0), "group:1")
+	w.advance(w.rome(2026, 11, 25, 18, 0), "group:1")
 	if n := w.count(fatima, w.text("it", "group.reminder_title", map[string]any{"Group": "Mamme del martedì"})); n != 0 {
 		t.Errorf("%d reminders of a meeting of a group that ended", n)
 	}

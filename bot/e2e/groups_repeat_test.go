@@ -38,7 +38,7 @@ func TestACancellationCutShortIsFinishedByItsRepeat(t *testing.T) {
 func TestAMeetingThatTookPlaceCannotBeCancelled(t *testing.T) {
 	w := newWorld(t)
 	anna, fatima, _ := tuesdayGroup(w)
-	w.advance(rome(2026, 11, 25, 18, 0), "group:1")
+	w.advance(w.rome(2026, 11, 25, 18, 0), "group:1")
 	before := w.snapshot()
 	w.wantSaid(w.pressSigned(anna, "grc:1:1"), "it", "group.meeting_passed", nil)
 	w.wantSaid(w.pressSigned(anna, "grx:1"), "it", "group.meeting_passed", nil)
@@ -86,7 +86,7 @@ func TestAnAppointmentCancellationCutShortIsFinishedByItsRepeat(t *testing.T) {
 	news := w.text("it", "appointment.cancelled_for_you", nil)
 	w.waitCount(fatima, news, 1)
 	staffNews := w.text("it", "appointment.staff_cancelled", map[string]any{
-		"Name": "Fatima", "What": "Pediatra", "When": w.cat.DateTime("it", rome(2026, 11, 25, 10, 0))})
+		"Name": "Fatima", "What": "Pediatra", "When": w.cat.DateTime("it", w.rome(2026, 11, 25, 10, 0))})
 	w.waitCount(marco, staffNews, 1)
 	if jobs := w.jobsOf(fatima); len(jobs) != 0 {
 		t.Errorf("reminders left after the cancellation: %v", jobs)

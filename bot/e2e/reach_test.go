@@ -25,7 +25,7 @@ func TestBlockedPersonIsReportedOnce(t *testing.T) {
 		t.Errorf("unreachable = %q, want 1", v)
 	}
 	w.say(anna, "/people")
-	w.wantSaid([]telegramtest.Message{w.last(anna)}, "it", "people.item_unreachable", map[string]any{"Name": "Fatima", "Since": "lunedì 23 novembre 2026"})
+	w.wantSaid([]telegramtest.Message{w.last(anna)}, "it", "people.item_unreachable", map[string]any{"Name": "Fatima", "Since": w.era("lunedì 23 novembre 2026")})
 
 	w.tg.Unblock(fatima.ID)
 	w.say(fatima, "/menu")

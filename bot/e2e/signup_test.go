@@ -32,57 +32,59 @@ func (w *world) openOrg(name string, staff telegramtest.User, lang string) netwo
 }
 
 func TestNetworkSignsUpInTheirLanguages(t *testing.T) {
-	w := newWorld(t)
-	anna := person(2001, "Anna", "it")
-	org := w.openOrg("Casa Aurora", anna, "it")
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna := person(2001, "Anna", "it")
+		org := w.openOrg("Casa Aurora", anna, "it")
 
-	// The admin hears that the staff member joined.
-	w.wantSaid([]telegramtest.Message{w.last(w.admin)}, "it", "invite.joined",
-		map[string]any{"Name": "Anna", "Role": w.text("it", "role.staff", nil)})
+		// The admin hears that the staff member joined.
+		w.wantSaid([]telegramtest.Message{w.last(w.admin)}, "it", "invite.joined",
+			map[string]any{"Name": "Anna", "Role": w.text("it", "role.staff", nil)})
 
-	amina := person(3001, "Amina", "ar")
-	w.signUp(org.staff, "mother", amina, "ar")
-	marco := person(4001, "Marco", "en")
-	w.signUp(org.staff, "family", marco, "ro")
-	olena := person(3002, "Olena", "uk")
-	w.signUp(org.staff, "mamma", olena, "uk")
+		amina := person(3001, "Amina", "ar")
+		w.signUp(org.staff, "mother", amina, "ar")
+		marco := person(4001, "Marco", "en")
+		w.signUp(org.staff, "family", marco, "ro")
+		olena := person(3002, "Olena", "uk")
+		w.signUp(org.staff, "mamma", olena, "uk")
 
-	// Each reads Nido in the language they chose, not the one of their phone.
-	w.wantSaid(w.say(amina, "/menu"), "ar", "menu.title", nil)
-	w.wantSaid(w.say(marco, "/help"), "ro", "help.family", nil)
-	w.wantSaid(w.say(olena, "/mydata"), "uk", "mydata.title", nil)
+		// Each reads Nido in the language they chose, not the one of their phone.
+		w.wantSaid(w.say(amina, "/menu"), "ar", "menu.title", nil)
+		w.wantSaid(w.say(marco, "/help"), "ro", "help.family", nil)
+		w.wantSaid(w.say(olena, "/mydata"), "uk", "mydata.title", nil)
 
-	// Staff see the people of their organisation.
-	msgs := w.say(anna, "/people")
-	for _, name := range []string{"Amina", "Marco", "Olena", "Anna"} {
-		if !strings.Contains(msgs[0].Plain(), name) {
-			t.Errorf("people list lacks %s: %q", name, msgs[0].Plain())
-		}
-	}
-	if want := "lunedì 23 novembre 2026"; !strings.Contains(msgs[0].Plain(), want) {
-		t.Errorf("people list does not say since when, %q: %q", want, msgs[0].Plain())
-	}
-
-	// Commands are set per person, in their language and for their role.
-	var found bool
-	for _, set := range w.tg.Commands() {
-		if set.Scope.ChatID == amina.ID {
-			found = true
-			names := commandNames(set.Commands)
-			if strings.Contains(names, "invite") || !strings.Contains(names, "mydata") {
-				t.Errorf("a mother's commands: %s", names)
+		// Staff see the people of their organisation.
+		msgs := w.say(anna, "/people")
+		for _, name := range []string{"Amina", "Marco", "Olena", "Anna"} {
+			if !strings.Contains(msgs[0].Plain(), name) {
+				t.Errorf("people list lacks %s: %q", name, msgs[0].Plain())
 			}
 		}
-	}
-	if !found {
-		t.Error("no command list was set for the mother's chat")
-	}
+		if want := w.era("lunedì 23 novembre 2026"); !strings.Contains(msgs[0].Plain(), want) {
+			t.Errorf("people list does not say since when, %q: %q", want, msgs[0].Plain())
+		}
 
-	// The record holds what the consent text says, and nothing more.
-	h := w.rdb.HGetAll(context.Background(), "nido:person:3001").Val()
-	if h["role"] != "mother" || h["lang"] != "ar" || h["name"] != "Amina" || h["org"] == "" {
-		t.Errorf("mother's record: %v", h)
-	}
+		// Commands are set per person, in their language and for their role.
+		var found bool
+		for _, set := range w.tg.Commands() {
+			if set.Scope.ChatID == amina.ID {
+				found = true
+				names := commandNames(set.Commands)
+				if strings.Contains(names, "invite") || !strings.Contains(names, "mydata") {
+					t.Errorf("a mother's commands: %s", names)
+				}
+			}
+		}
+		if !found {
+			t.Error("no command list was set for the mother's chat")
+		}
+
+		// The record holds what the consent text says, and nothing more.
+		h := w.rdb.HGetAll(context.Background(), "nido:person:3001").Val()
+		if h["role"] != "mother" || h["lang"] != "ar" || h["name"] != "Amina" || h["org"] == "" {
+			t.Errorf("mother's record: %v", h)
+		}
+	})
 }
 
 func commandNames(cmds []telegramtest.Command) string {
@@ -94,88 +96,95 @@ func commandNames(cmds []telegramtest.Command) string {
 }
 
 func TestInviteCodesThatDoNotWork(t *testing.T) {
-	w := newWorld(t)
-	anna := person(2001, "Anna", "it")
-	w.openOrg("Casa Aurora", anna, "it")
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna := person(2001, "Anna", "it")
+		w.openOrg("Casa Aurora", anna, "it")
 
-	t.Run("unknown", func(t *testing.T) {
-		u := person(5001, "Sara", "en")
-		before := w.snapshot()
-		w.wantSaid(w.say(u, "/start ZZZZ2345"), "en", "signup.code_unknown", nil)
-		if len(w.keys("nido:person:5001")) != 0 {
-			t.Error("a stranger with a wrong code was stored")
-		}
-		delete(before, "nido:invite-fails:5001")
-		after := w.snapshot()
-		delete(after, "nido:invite-fails:5001")
-		if len(after) != len(before) {
-			t.Errorf("wrong code changed Redis: %d keys before, %d after", len(before), len(after))
-		}
-	})
+		t.Run("unknown", func(t *testing.T) {
+			u := person(5001, "Sara", "en")
+			before := w.snapshot()
+			w.wantSaid(w.say(u, "/start ZZZZ2345"), "en", "signup.code_unknown", nil)
+			if len(w.keys("nido:person:5001")) != 0 {
+				t.Error("a stranger with a wrong code was stored")
+			}
+			delete(before, "nido:invite-fails:5001")
+			after := w.snapshot()
+			delete(after, "nido:invite-fails:5001")
+			if len(after) != len(before) {
+				t.Errorf("wrong code changed Redis: %d keys before, %d after", len(before), len(after))
+			}
+		})
 
-	t.Run("used", func(t *testing.T) {
-		code := w.invite(anna, "mother", "Fatou")
-		w.join(person(5002, "Fatou", "fr"), code, "fr")
-		w.wantSaid(w.say(person(5003, "Other", "fr"), "/start "+code), "fr", "signup.code_used", nil)
-	})
+		t.Run("used", func(t *testing.T) {
+			code := w.invite(anna, "mother", "Fatou")
+			w.join(person(5002, "Fatou", "fr"), code, "fr")
+			w.wantSaid(w.say(person(5003, "Other", "fr"), "/start "+code), "fr", "signup.code_used", nil)
+		})
 
-	t.Run("expired", func(t *testing.T) {
-		code := w.invite(anna, "mother", "Late")
-		w.clock.Advance(8 * 24 * time.Hour)
-		w.wantSaid(w.say(person(5004, "Late", "es"), "/start "+code), "es", "signup.code_expired", nil)
-	})
+		t.Run("expired", func(t *testing.T) {
+			code := w.invite(anna, "mother", "Late")
+			w.clock.Advance(8 * 24 * time.Hour)
+			w.wantSaid(w.say(person(5004, "Late", "es"), "/start "+code), "es", "signup.code_expired", nil)
+		})
 
-	t.Run("expired between language and consent", func(t *testing.T) {
-		code := w.invite(anna, "mother", "Slow")
-		u := person(5005, "Slow", "it")
-		w.say(u, "/start "+code)
-		w.press(u, "Italiano")
-		w.clock.Advance(8 * 24 * time.Hour)
-		w.wantSaid(w.press(u, w.label("it", "signup.accept")), "it", "signup.code_expired", nil)
-		if len(w.keys("nido:person:5005")) != 0 {
-			t.Error("joined with an expired code")
-		}
-	})
+		t.Run("expired between language and consent", func(t *testing.T) {
+			code := w.invite(anna, "mother", "Slow")
+			u := person(5005, "Slow", "it")
+			// She opens the invite an hour before it expires and accepts two
+			// hours later: within a sign-up's day, past the invite's week.
+			w.clock.Advance(7*24*time.Hour - time.Hour)
+			w.say(u, "/start "+code)
+			w.press(u, "Italiano")
+			w.clock.Advance(2 * time.Hour)
+			w.wantSaid(w.press(u, w.label("it", "signup.accept")), "it", "signup.code_expired", nil)
+			if len(w.keys("nido:person:5005")) != 0 {
+				t.Error("joined with an expired code")
+			}
+		})
 
-	t.Run("dictated in lower case with a space", func(t *testing.T) {
-		code := w.invite(anna, "family", "Rossi")
-		u := person(5006, "Rossi", "it")
-		msgs := w.say(u, "/start "+strings.ToLower(code[:4])+" "+code[4:])
-		w.wantSaid(msgs, "it", "signup.choose_language", nil)
-	})
+		t.Run("dictated in lower case with a space", func(t *testing.T) {
+			code := w.invite(anna, "family", "Rossi")
+			u := person(5006, "Rossi", "it")
+			msgs := w.say(u, "/start "+strings.ToLower(code[:4])+" "+code[4:])
+			w.wantSaid(msgs, "it", "signup.choose_language", nil)
+		})
 
-	t.Run("too many wrong codes", func(t *testing.T) {
-		u := person(5007, "Guess", "en")
-		for i := 0; i < 6; i++ {
-			w.say(u, "/start WRONG"+strconv.Itoa(100+i))
-		}
-		good := w.invite(anna, "mother", "Guess")
-		w.wantSaid(w.say(u, "/start "+good), "en", "signup.too_many_tries", nil)
-	})
+		t.Run("too many wrong codes", func(t *testing.T) {
+			u := person(5007, "Guess", "en")
+			for i := 0; i < 6; i++ {
+				w.say(u, "/start WRONG"+strconv.Itoa(100+i))
+			}
+			good := w.invite(anna, "mother", "Guess")
+			w.wantSaid(w.say(u, "/start "+good), "en", "signup.too_many_tries", nil)
+		})
 
-	t.Run("no code", func(t *testing.T) {
-		before := w.snapshot()
-		w.wantSaid(w.say(person(5008, "Nobody", "ro"), "/start"), "ro", "signup.need_invite", nil)
-		w.sameRedis(before)
+		t.Run("no code", func(t *testing.T) {
+			before := w.snapshot()
+			w.wantSaid(w.say(person(5008, "Nobody", "ro"), "/start"), "ro", "signup.need_invite", nil)
+			w.sameRedis(before)
+		})
 	})
 }
 
 func TestDecliningConsentStoresNothing(t *testing.T) {
-	w := newWorld(t)
-	anna := person(2001, "Anna", "it")
-	w.openOrg("Casa Aurora", anna, "it")
-	code := w.invite(anna, "mother", "Maria")
-	before := w.snapshot()
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna := person(2001, "Anna", "it")
+		w.openOrg("Casa Aurora", anna, "it")
+		code := w.invite(anna, "mother", "Maria")
+		before := w.snapshot()
 
-	u := person(6001, "Maria", "it")
-	w.say(u, "/start "+code)
-	w.press(u, "Español")
-	w.press(u, w.label("es", "signup.decline"))
-	w.wantSaid([]telegramtest.Message{w.last(u)}, "es", "signup.declined", nil)
-	w.sameRedis(before)
+		u := person(6001, "Maria", "it")
+		w.say(u, "/start "+code)
+		w.press(u, "Español")
+		w.press(u, w.label("es", "signup.decline"))
+		w.wantSaid([]telegramtest.Message{w.last(u)}, "es", "signup.declined", nil)
+		w.sameRedis(before)
 
-	// The code still works when she changes her mind.
-	w.join(u, code, "es")
+		// The code still works when she changes her mind.
+		w.join(u, code, "es")
+	})
 }
 
 func TestRolesAndOrganisationsAreKeptApart(t *testing.T) {
@@ -319,20 +328,44 @@ func TestAnAdminRemovedFromTheListHasNoRightsLeft(t *testing.T) {
 }
 
 func TestSignUpWaitsADayForConsentAndSurvivesAPrivacyQuestion(t *testing.T) {
-	w := newWorld(t)
-	anna := person(2001, "Anna", "it")
-	w.openOrg("Casa Aurora", anna, "it")
-	code := w.invite(anna, "mother", "Amina")
-	u := person(3001, "Amina", "ar")
-	w.say(u, "/start "+code)
-	w.press(u, "العربية")
-	// She reads the privacy text and types a question before deciding.
-	w.wantSaid(w.say(u, "/privacy"), "ar", "privacy.text", nil)
-	w.wantSaid(w.say(u, "what is this?"), "ar", "signup.use_buttons", nil)
-	w.clock.Advance(5 * time.Hour)
-	w.press(u, w.label("ar", "signup.accept"))
-	w.wantSaid(w.tg.Messages(u.ID), "ar", "signup.accepted", nil)
-	if v := w.rdb.HGet(context.Background(), "nido:invite:"+code, "label").Val(); v != "" {
-		t.Errorf("the used invite still holds the name %q", v)
-	}
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna := person(2001, "Anna", "it")
+		w.openOrg("Casa Aurora", anna, "it")
+		code := w.invite(anna, "mother", "Amina")
+		u := person(3001, "Amina", "ar")
+		w.say(u, "/start "+code)
+		w.press(u, "العربية")
+		// She reads the privacy text and types a question before deciding.
+		w.wantSaid(w.say(u, "/privacy"), "ar", "privacy.text", nil)
+		w.wantSaid(w.say(u, "what is this?"), "ar", "signup.use_buttons", nil)
+		w.clock.Advance(5 * time.Hour)
+		w.press(u, w.label("ar", "signup.accept"))
+		w.wantSaid(w.tg.Messages(u.ID), "ar", "signup.accepted", nil)
+		if v := w.rdb.HGet(context.Background(), "nido:invite:"+code, "label").Val(); v != "" {
+			t.Errorf("the used invite still holds the name %q", v)
+		}
+	})
+}
+
+// A sign-up left for more than a day by Nido's clock is started again, even
+// though Redis, which keeps real time, still holds it.
+func TestASignUpLeftForMoreThanADayStartsAgain(t *testing.T) {
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna := person(2001, "Anna", "it")
+		w.openOrg("Casa Aurora", anna, "it")
+		code := w.invite(anna, "mother", "Amina")
+		u := person(3001, "Amina", "it")
+		w.say(u, "/start "+code)
+		w.press(u, "Italiano")
+		w.clock.Advance(25 * time.Hour)
+		w.wantSaid(w.press(u, w.label("it", "signup.accept")), "it", "signup.start_again", nil)
+		if len(w.keys("nido:person:3001")) != 0 {
+			t.Error("joined on a sign-up abandoned a day ago")
+		}
+		// The invite still holds: opening it again signs her up.
+		w.join(u, code, "it")
+		w.wantSaid(w.tg.Messages(u.ID), "it", "signup.accepted", nil)
+	})
 }

@@ -43,11 +43,15 @@ type world struct {
 	admin   telegramtest.User
 	// prefix is Nido's key prefix in this world's Redis.
 	prefix string
+	// years is how far this world's calendar stands from the one the
+	// tests are written in (see eras).
+	years int
 }
 
 // options change the world a test gets.
 type options struct {
 	start     time.Time
+	years     int
 	tgOptions []telegramtest.Option
 	cluster   bool
 }
@@ -69,7 +73,8 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	for _, f := range opts {
 		f(&o)
 	}
-	w := &world{t: t, loc: loc, clock: clock.NewManual(o.start), prefix: prefix}
+	w := &world{t: t, loc: loc, prefix: prefix, years: o.years}
+	w.clock = clock.NewManual(w.at(o.start))
 	if o.cluster {
 		rdb := redis.NewClusterClient(&redis.ClusterOptions{Addrs: redistest.StartCluster(t, 3)})
 		t.Cleanup(func() { _ = rdb.Close() })
@@ -77,6 +82,8 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	} else {
 		w.redis = redistest.Start(t)
 		w.rdb = w.redis.Client()
+		// Runs after Nido has stopped, before Redis does.
+		t.Cleanup(w.noExpiryYearsAway)
 	}
 	// Pacing is the bot package's to test; here it would only slow conversations down.
 	w.tg = telegramtest.NewTestServer(t, append([]telegramtest.Option{telegramtest.Unlimited()}, o.tgOptions...)...)
@@ -120,6 +127,28 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	go func() { defer wg.Done(); _ = w.sched.Run(ctx) }()
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return w
+}
+
+// maxKeep is the longest any key of Nido may live in Redis: an appointment
+// planned a year ahead and kept half a year after. A longer TTL is an
+// absolute time taken from a clock that stands years away from Redis's.
+const maxKeep = 2 * 365 * 24 * time.Hour
+
+// noExpiryYearsAway fails the test if a key was given a TTL longer than
+// maxKeep, as happens when an expiry is computed from the world's clock in
+// an era after the machine's date (one before it drops the key at once).
+func (w *world) noExpiryYearsAway() {
+	ctx := context.Background()
+	keys, err := w.rdb.Keys(ctx, "*").Result()
+	if err != nil {
+		w.t.Error(err)
+		return
+	}
+	for _, k := range keys {
+		if ttl := w.rdb.PTTL(ctx, k).Val(); ttl > maxKeep {
+			w.t.Errorf("%s expires in %v, more than %v from now", k, ttl.Round(time.Hour), maxKeep)
+		}
+	}
 }
 
 func newCatalog() (*locales.Catalog, error) { return locales.New("it") }
@@ -180,11 +209,12 @@ func person(id int64, name, lang string) telegramtest.User {
 }
 
 // say sends text as u and returns what Nido answered to it (the messages
-// that appeared in u's chat meanwhile; edits are not counted).
+// that appeared in u's chat meanwhile; edits are not counted). The years
+// in text are moved into the world's era, as a person in it would type them.
 func (w *world) say(u telegramtest.User, text string) []telegramtest.Message {
 	w.t.Helper()
 	before := len(w.tg.Messages(u.ID))
-	w.handled.wait(w.t, w.tg.SendText(u, text))
+	w.handled.wait(w.t, w.tg.SendText(u, w.era(text)))
 	return w.tg.Messages(u.ID)[before:]
 }
 
