@@ -360,20 +360,24 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	if err != nil {
 		return nil, err
 	}
-	engine := flows.New(flows.Config{
-		Redis: rdb, Prefix: cfg.Prefix, Sender: b.Sender(), Clock: clk, Location: cfg.Location,
-		DefaultLang: cfg.DefaultLang, AdminIDs: cfg.AdminIDs, BotUsername: b.Username(),
-		ReminderOffsets: cfg.Reminders, Logger: log,
-	})
-	sched, err := scheduler.New(rdb, engine.Jobs(), scheduler.Config{
+	sched, err := scheduler.New(rdb, scheduler.Config{
 		Prefix: cfg.Prefix, Location: cfg.Location, QuietHours: cfg.QuietHours.String(),
 		Clock: clk, Logger: log, Registerer: reg,
 	})
 	if err != nil {
 		return nil, err
 	}
-	engine.SetScheduler(sched)
-	b.Sender().SetReachability(engine)
+	// The capabilities, in the order a person's erasure runs them.
+	engine, err := flows.New(flows.Config{
+		Redis: rdb, Prefix: cfg.Prefix, Sender: b.Sender(), Scheduler: sched, Clock: clk, Location: cfg.Location,
+		DefaultLang: cfg.DefaultLang, AdminIDs: cfg.AdminIDs, BotUsername: b.Username(), Logger: log,
+	},
+		flows.Appointments(cfg.Reminders),
+		flows.Groups(),
+	)
+	if err != nil {
+		return nil, err
+	}
 	if err := engine.SetDefaultCommands(ctx, append(locales.Codes(), "")); err != nil {
 		log.Warn("set default commands", "error", err)
 	}
@@ -387,7 +391,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 func (a *app) run(ctx context.Context) error {
 	errs := make(chan error, 2)
 	go func() { errs <- a.bot.Run(ctx, a.engine) }()
-	go func() { errs <- a.sched.Run(ctx) }()
+	go func() { errs <- a.sched.Run(ctx, a.engine.Jobs()) }()
 	first := <-errs
 	second := <-errs
 	return errors.Join(first, second)

@@ -6,7 +6,6 @@
 //
 //	b, err := bot.New(ctx, cfg)               // asks Telegram who the bot is
 //	engine := flows.New(flows.Config{Sender: b.Sender(), BotUsername: b.Username(), ...})
-//	b.Sender().SetReachability(engine)
 //	go http.ListenAndServe(addr, b.Handler()) // /healthz, /metrics, webhook
 //	err = b.Run(ctx, engine)                  // until ctx ends, then drains
 package bot

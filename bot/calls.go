@@ -14,8 +14,7 @@ import (
 
 // call runs one Telegram call for chatID and maps its errors: it waits out a
 // 429 and tries again (at most maxAttempts times), and turns a refusal to
-// deliver into flows.ErrUnreachable after telling Reachability. The library
-// itself never retries. paced calls wait for the send limits first and count
+// deliver into flows.ErrUnreachable. The library itself never retries. paced calls wait for the send limits first and count
 // as sent messages.
 func (s *Sender) call(ctx context.Context, what string, chatID int64, paced bool, f func(context.Context) (int, error)) (int, error) {
 	for attempt := 1; ; attempt++ {
@@ -51,7 +50,6 @@ func (s *Sender) call(ctx context.Context, what string, chatID int64, paced bool
 				kind = errKind400
 			}
 			s.m.sendErrors.WithLabelValues(kind).Inc()
-			s.unreachable(ctx, chatID)
 			return 0, fmt.Errorf("%s to chat %d: %w: %v", what, chatID, flows.ErrUnreachable, err)
 		case errors.Is(err, tg.ErrorBadRequest):
 			s.m.sendErrors.WithLabelValues(errKind400).Inc()
@@ -67,18 +65,6 @@ func (s *Sender) call(ctx context.Context, what string, chatID int64, paced bool
 // chatGone recognises the 400 Telegram answers for a chat that no longer exists.
 func chatGone(err error) bool {
 	return errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found")
-}
-
-// unreachable tells Reachability once for this call; its failure is logged
-// because the caller already gets ErrUnreachable.
-func (s *Sender) unreachable(ctx context.Context, chatID int64) {
-	r := s.reach.Load()
-	if r == nil || chatID == 0 {
-		return
-	}
-	if err := (*r).Unreachable(context.WithoutCancel(ctx), chatID); err != nil {
-		s.log.Warn("report unreachable chat", "chat_id", chatID, "error", err)
-	}
 }
 
 // Delete removes one of Nido's messages. A message already gone is not an

@@ -171,24 +171,6 @@ func counter(t *testing.T, c prometheus.Counter) int {
 }
 
 // reach records the chats reported unreachable.
-type reach struct {
-	mu    sync.Mutex
-	chats []int64
-}
-
-func (r *reach) Unreachable(_ context.Context, chatID int64) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.chats = append(r.chats, chatID)
-	return nil
-}
-
-func (r *reach) got() []int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]int64(nil), r.chats...)
-}
-
 func user(id int64) telegramtest.User {
 	return telegramtest.User{ID: id, FirstName: fmt.Sprintf("User%d", id), LanguageCode: "en"}
 }

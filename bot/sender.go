@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -17,12 +16,6 @@ import (
 
 	"nido/flows"
 )
-
-// Reachability is told when Telegram will not deliver to a chat any more
-// (the person blocked Nido, or the chat is gone). The flows implement it.
-type Reachability interface {
-	Unreachable(ctx context.Context, chatID int64) error
-}
 
 const (
 	// sentJobTTL is how long a delivered job's message ids are kept, longer
@@ -33,7 +26,8 @@ const (
 )
 
 // Sender delivers what the flows say to Telegram: it renders, signs buttons,
-// paces, waits out 429s and reports unreachable people. It implements
+// paces, waits out 429s, and returns an error wrapping flows.ErrUnreachable
+// for a person who blocked Nido, from which the flows learn it. It implements
 // flows.Sender and is safe for concurrent use.
 type Sender struct {
 	api   *tg.Bot
@@ -44,12 +38,7 @@ type Sender struct {
 	lim   *limits
 	m     *metrics
 	log   *slog.Logger
-	reach atomic.Pointer[Reachability]
 }
-
-// SetReachability names who is told about unreachable chats. Until it is
-// called, a 403 is only returned as an error wrapping flows.ErrUnreachable.
-func (s *Sender) SetReachability(r Reachability) { s.reach.Store(&r) }
 
 // part is one Telegram message of a flows.Message: a piece of its text (the
 // last one carries the keyboard), or its document.

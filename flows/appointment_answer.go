@@ -20,7 +20,7 @@ import (
 //	miss    did you go? no         kept, and staff are told
 //	moved   it was moved           asks the new day and time
 //	ics     the calendar file again
-func apptAction(s *session, arg string) error {
+func apptAction(s *Session, arg string) error {
 	action, ref, _ := strings.Cut(arg, ":")
 	id, version, _ := strings.Cut(ref, ":")
 	a, ok, err := s.e.appts().get(s.ctx, id)
@@ -76,7 +76,7 @@ func apptAction(s *session, arg string) error {
 }
 
 // mayTouch reports whether the person acting may see and change a.
-func mayTouch(s *session, a Appointment) bool {
+func mayTouch(s *Session, a Appointment) bool {
 	switch s.person.Role {
 	case RoleMother:
 		return a.Mother == s.person.ID
@@ -88,7 +88,7 @@ func mayTouch(s *session, a Appointment) bool {
 
 // apptChanged answers a button whose appointment changed between reading
 // and writing it: cancelled, moved or erased by someone else meanwhile.
-func apptChanged(s *session, id string, err error) error {
+func apptChanged(s *Session, id string, err error) error {
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func apptChanged(s *session, id string, err error) error {
 	return orInvalid(s, err)
 }
 
-func apptYes(s *session, a Appointment) error {
+func apptYes(s *Session, a Appointment) error {
 	if ok, err := s.e.appts().set(s.ctx, a, "answer", answerYes); err != nil || !ok {
 		return apptChanged(s, a.ID, err)
 	}
@@ -109,7 +109,7 @@ func apptYes(s *session, a Appointment) error {
 // apptChange starts moving a: asked before it (she needs to change it) or
 // after (it was moved). When she asks, her staff learn it at once, so that
 // someone can help her arrange it.
-func apptChange(s *session, a Appointment, before bool) error {
+func apptChange(s *Session, a Appointment, before bool) error {
 	intro := "appointment.moved_intro"
 	if before {
 		intro = "appointment.move_intro"
@@ -131,7 +131,7 @@ func apptChange(s *session, a Appointment, before bool) error {
 // reminders again and tells the mother and her staff. The conversation ends
 // only once all is done, so that a repeat after an error finds the
 // appointment already at its new time and only plans and tells again.
-func apptMoveDone(s *session, d draft) error {
+func apptMoveDone(s *Session, d draft) error {
 	a, ok, err := s.e.appts().get(s.ctx, d.Move)
 	if err != nil || !ok || !mayTouch(s, a) || a.Cancelled {
 		return apptMoveRefused(s, d.Move, err)
@@ -168,7 +168,7 @@ func apptMoveDone(s *session, d draft) error {
 }
 
 // apptMoveRefused ends a move that cannot be written, saying why.
-func apptMoveRefused(s *session, id string, err error) error {
+func apptMoveRefused(s *Session, id string, err error) error {
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func apptMoveRefused(s *session, id string, err error) error {
 
 // orMotherGone ends the conversation when its mother was erased meanwhile,
 // unless err says something else went wrong.
-func orMotherGone(s *session, gone bool, err error) error {
+func orMotherGone(s *Session, gone bool, err error) error {
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func orMotherGone(s *session, gone bool, err error) error {
 }
 
 // apptMovedNews tells the others of the move, then the one who moved it.
-func apptMovedNews(s *session, a Appointment, mother Person, old time.Time, reminders []time.Time) error {
+func apptMovedNews(s *Session, a Appointment, mother Person, old time.Time, reminders []time.Time) error {
 	news := "appt:" + a.ID + ":v" + strconv.Itoa(a.Seq) + ":moved"
 	if err := apptTellOthers(s, a, mother, news, "appointment.moved_for_you", reminders, T{ID: "appointment.staff_moved",
 		Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "From": old, "To": a.At}}); err != nil {
@@ -207,7 +207,7 @@ func apptMovedNews(s *session, a Appointment, mother Person, old time.Time, remi
 // apptCancel cancels a and its reminders, and tells the others. Everything
 // after the mark is harmless to repeat, and a repeat tells nobody twice:
 // each message names the cancellation.
-func apptCancel(s *session, a Appointment) error {
+func apptCancel(s *Session, a Appointment) error {
 	if !a.Cancelled {
 		if ok, err := s.e.appts().set(s.ctx, a, "cancelled", 1, "cancelled_by", s.person.ID); err != nil || !ok {
 			return apptChanged(s, a.ID, err)
@@ -240,7 +240,7 @@ func apptCancel(s *session, a Appointment) error {
 // with staffLine, and the mother, when staff acted, with her own news: the
 // card with the calendar file for a move, the card alone for a cancellation.
 // news names this news, so that a repeat tells nobody twice.
-func apptTellOthers(s *session, a Appointment, mother Person, news, motherTitle string, reminders []time.Time, staffLine T) error {
+func apptTellOthers(s *Session, a Appointment, mother Person, news, motherTitle string, reminders []time.Time, staffLine T) error {
 	if err := s.e.tellStaff(s.ctx, a, s.person.ID, news, staffLine); err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func apptTellOthers(s *session, a Appointment, mother Person, news, motherTitle 
 }
 
 // apptOutcome keeps her answer to "did you go?"; staff learn when she did not.
-func apptOutcome(s *session, a Appointment, action string) error {
+func apptOutcome(s *Session, a Appointment, action string) error {
 	outcome, reply := outcomeWent, "appointment.after_went"
 	if action == "miss" {
 		outcome, reply = outcomeMissed, "appointment.after_missed"

@@ -18,7 +18,7 @@ import (
 
 // 4. Day.
 
-func apptAskDay(s *session, d draft, intro string) error {
+func apptAskDay(s *Session, d draft, intro string) error {
 	q := T{ID: "appointment.ask_day"}
 	if d.Move != "" {
 		q = T{ID: "appointment.ask_new_day"}
@@ -51,7 +51,7 @@ func dayLabel(day time.Time, i int) T {
 
 // apptDayButton is a day ("20270225"), a day and time from an ambiguous
 // reading ("20270225T1500"), or "x" to type one.
-func apptDayButton(s *session, arg string) error {
+func apptDayButton(s *Session, arg string) error {
 	d, ok := draftOf(s.conv)
 	if !ok {
 		return s.reply(T{ID: "common.button_invalid"})
@@ -59,14 +59,14 @@ func apptDayButton(s *session, arg string) error {
 	return apptWhen(s, d, dayButtonAnswer(arg, d.Day, d.Time, s.now))
 }
 
-func apptDayTyped(s *session, text string) error {
+func apptDayTyped(s *Session, text string) error {
 	d := apptDraft(s)
 	return apptWhen(s, d, typedAnswer(s, text, d.Day, d.Time, true, "apd", "apt"))
 }
 
 // 5. Time.
 
-func apptAskTime(s *session, d draft, intro string) error {
+func apptAskTime(s *Session, d draft, intro string) error {
 	day, _ := parseDay(d.Day, s.e.cfg.Location)
 	q := T{ID: "appointment.ask_time", Data: map[string]any{"Day": Day(day)}}
 	return apptAsk(s, "appt.time", d, intro, q, timeRows(day, s.now, "apt"))
@@ -88,7 +88,7 @@ func timeRows(day, now time.Time, verb string) [][]Button {
 // apptTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the
 // day again. A time may come before the day: one reading of an ambiguous
 // "alle 3" typed at the day question; the day is asked next.
-func apptTimeButton(s *session, arg string) error {
+func apptTimeButton(s *Session, arg string) error {
 	d, ok := draftOf(s.conv)
 	if !ok {
 		return s.reply(T{ID: "common.button_invalid"})
@@ -96,14 +96,14 @@ func apptTimeButton(s *session, arg string) error {
 	return apptWhen(s, d, timeButtonAnswer(arg, d.Day, d.Time))
 }
 
-func apptTimeTyped(s *session, text string) error {
+func apptTimeTyped(s *Session, text string) error {
 	d := apptDraft(s)
 	return apptWhen(s, d, typedAnswer(s, text, d.Day, d.Time, false, "apd", "apt"))
 }
 
 // apptWhen takes an answer about the day or the time into the draft and
 // asks what it calls for.
-func apptWhen(s *session, d draft, a whenAnswer) error {
+func apptWhen(s *Session, d draft, a whenAnswer) error {
 	d.Day, d.Time = a.day, a.time
 	switch a.next {
 	case askDay:
@@ -191,7 +191,7 @@ func timeButtonAnswer(arg, day, clock string) whenAnswer {
 // question. Either may carry both; what is missing is asked, and the
 // readings of an ambiguous text are offered as buttons pressing dayVerb
 // and timeVerb.
-func typedAnswer(s *session, text, day, clock string, forDay bool, dayVerb, timeVerb string) whenAnswer {
+func typedAnswer(s *Session, text, day, clock string, forDay bool, dayVerb, timeVerb string) whenAnswer {
 	again := askTime
 	if forDay {
 		again = askDay
@@ -222,7 +222,7 @@ func typedAnswer(s *session, text, day, clock string, forDay bool, dayVerb, time
 }
 
 // typeWhen waits for a typed day or time at the flow's step for it.
-func typeWhen(s *session, next whenNext, dayStep, timeStep string, data map[string]string) error {
+func typeWhen(s *Session, next whenNext, dayStep, timeStep string, data map[string]string) error {
 	step, q := dayStep, "appointment.type_day"
 	if next == typeTime {
 		step, q = timeStep, "appointment.type_time"

@@ -34,9 +34,6 @@ const (
 // EnsureDigest makes sure the morning digest is scheduled; main calls it at
 // start, and calling it again changes nothing.
 func (e *Engine) EnsureDigest(ctx context.Context) error {
-	if e.cfg.Scheduler == nil {
-		return nil
-	}
 	return wrap("ensure digest", e.cfg.Scheduler.AddRule(ctx, scheduler.Rule{
 		ID: digestRuleID, Spec: digestSpec, Kind: jobDigest, Owner: digestOwner, EventAfter: digestStale,
 	}))

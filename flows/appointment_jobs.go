@@ -107,9 +107,6 @@ func reminderDue(at time.Time, off time.Duration) time.Time {
 // planAppointment schedules a's jobs, cancels those of its earlier versions,
 // and returns when the reminders will really come (quiet hours move them).
 func (e *Engine) planAppointment(ctx context.Context, a Appointment) ([]time.Time, error) {
-	if e.cfg.Scheduler == nil {
-		return nil, fmt.Errorf("plan appointment %s: no scheduler", a.ID)
-	}
 	jobs := apptJobs(a, e.reminderOffsets(), e.now())
 	keep := map[string]bool{}
 	for _, j := range jobs {
@@ -132,9 +129,6 @@ func (e *Engine) planAppointment(ctx context.Context, a Appointment) ([]time.Tim
 
 // dropAppointmentJobs cancels a's jobs whose ids are not in keep.
 func (e *Engine) dropAppointmentJobs(ctx context.Context, a Appointment, keep map[string]bool) error {
-	if e.cfg.Scheduler == nil {
-		return nil
-	}
 	jobs, err := e.cfg.Scheduler.ListOwner(ctx, id64(a.Mother))
 	if err != nil {
 		return wrap("list appointment jobs", err)

@@ -21,7 +21,7 @@ const maxCards = 5
 // recentDays is how far back staff see how a mother's appointments went.
 const recentDays = 30
 
-func apptList(s *session, _ string) error {
+func apptList(s *Session, _ string) error {
 	if s.person.Role == RoleStaff {
 		return apptStaffMenu(s)
 	}
@@ -30,7 +30,7 @@ func apptList(s *session, _ string) error {
 
 // apptCards shows a mother's next appointments: to her, or to her staff
 // with how the last month's went.
-func apptCards(s *session, mother Person) error {
+func apptCards(s *Session, mother Person) error {
 	st := s.e.appts()
 	next, err := st.ofMother(s.ctx, mother.ID, s.now.Add(time.Second), s.now.Add(maxAhead))
 	if err != nil {
@@ -82,7 +82,7 @@ func active(as []Appointment) []Appointment {
 }
 
 // apptStaffMenu lets staff pick a day or a mother.
-func apptStaffMenu(s *session) error {
+func apptStaffMenu(s *Session) error {
 	mothers, err := s.e.people.Members(s.ctx, s.person.OrgID, RoleMother)
 	if err != nil {
 		return err
@@ -101,7 +101,7 @@ func apptStaffMenu(s *session) error {
 	return s.send(Message{Lines: []T{{ID: "appointment.staff_menu"}}, Buttons: rows})
 }
 
-func apptListButton(s *session, arg string) error {
+func apptListButton(s *Session, arg string) error {
 	what, v, _ := strings.Cut(arg, ":")
 	switch what {
 	case "m":
@@ -123,7 +123,7 @@ func apptListButton(s *session, arg string) error {
 
 // apptDayView shows staff every appointment of their organisation on day,
 // with who confirmed, with arrows to the day before and after.
-func apptDayView(s *session, day time.Time, edit bool) error {
+func apptDayView(s *Session, day time.Time, edit bool) error {
 	lines, err := s.e.dayLines(s.ctx, s.person.OrgID, day, "appointment.day_title")
 	if err != nil {
 		return err
@@ -222,13 +222,11 @@ func (e *Engine) apptData(ctx context.Context, p Person) ([]T, error) {
 			lines = append(lines, T{ID: "appointment.card_where", Data: map[string]any{"Place": a.Place}})
 		}
 	}
-	if e.cfg.Scheduler != nil {
-		jobs, err := e.cfg.Scheduler.ListOwner(ctx, id64(p.ID))
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, T{ID: "appointment.mydata_jobs", Count: len(jobs), Data: map[string]any{"Count": len(jobs)}})
+	jobs, err := e.cfg.Scheduler.ListOwner(ctx, id64(p.ID))
+	if err != nil {
+		return nil, err
 	}
+	lines = append(lines, T{ID: "appointment.mydata_jobs", Count: len(jobs), Data: map[string]any{"Count": len(jobs)}})
 	return lines, nil
 }
 

@@ -23,35 +23,35 @@ import (
 // name first, as in their list) answers 2 to 7 at once; what it lacks is asked.
 // Each step asks the first question the draft has no answer to, so a typed
 // date with a time skips the time buttons.
-func appointmentRoutes() []route {
+func appointmentRoutes() []Route {
 	ms := []string{RoleMother, RoleStaff}
 	staff := []string{RoleStaff}
-	return []route{
+	return []Route{
 		// This file: starting, and the end of the conversation.
-		{command: "/appointment", roles: ms, run: apptStart},
-		{button: "apn", roles: ms, run: apptStartButton},
+		{Command: "/appointment", Roles: ms, Run: apptStart},
+		{Verb: "apn", Roles: ms, Run: apptStartButton},
 		// appointment_steps.go and appointment_daytime.go: one question each, button or typed.
-		{button: "apm", roles: staff, run: apptMotherButton},
-		{step: "appt.mother", roles: staff, run: apptMotherTyped},
-		{button: "apk", roles: ms, run: apptKindButton},
-		{step: "appt.kind", roles: ms, run: apptKindTyped},
-		{button: "apd", roles: ms, run: apptDayButton},
-		{step: "appt.day", roles: ms, run: apptDayTyped},
-		{button: "apt", roles: ms, run: apptTimeButton},
-		{step: "appt.time", roles: ms, run: apptTimeTyped},
-		{step: "appt.place", roles: ms, run: apptPlaceTyped},
-		{step: "appt.note", roles: ms, run: apptNoteTyped},
-		{button: "aps", roles: ms, run: apptSkip},
+		{Verb: "apm", Roles: staff, Run: apptMotherButton},
+		{Step: "appt.mother", Roles: staff, Run: apptMotherTyped},
+		{Verb: "apk", Roles: ms, Run: apptKindButton},
+		{Step: "appt.kind", Roles: ms, Run: apptKindTyped},
+		{Verb: "apd", Roles: ms, Run: apptDayButton},
+		{Step: "appt.day", Roles: ms, Run: apptDayTyped},
+		{Verb: "apt", Roles: ms, Run: apptTimeButton},
+		{Step: "appt.time", Roles: ms, Run: apptTimeTyped},
+		{Step: "appt.place", Roles: ms, Run: apptPlaceTyped},
+		{Step: "appt.note", Roles: ms, Run: apptNoteTyped},
+		{Verb: "aps", Roles: ms, Run: apptSkip},
 		// appointment_answer.go: the buttons on a reminder or a card.
-		{button: "ap", roles: ms, run: apptAction},
+		{Verb: "ap", Roles: ms, Run: apptAction},
 		// appointment_list.go.
-		{command: "/appointments", roles: ms, run: apptList},
-		{button: "apl", roles: staff, run: apptListButton},
+		{Command: "/appointments", Roles: ms, Run: apptList},
+		{Verb: "apl", Roles: staff, Run: apptListButton},
 	}
 }
 
 // apptStart answers /appointment, with or without a shortcut.
-func apptStart(s *session, arg string) error {
+func apptStart(s *Session, arg string) error {
 	d := draft{}
 	if s.person.Role == RoleMother {
 		d.Mother = s.person.ID
@@ -62,10 +62,10 @@ func apptStart(s *session, arg string) error {
 	return apptShortcut(s, d, arg)
 }
 
-func apptStartButton(s *session, _ string) error { return apptStart(s, "") }
+func apptStartButton(s *Session, _ string) error { return apptStart(s, "") }
 
 // apptShortcut fills the draft from "[mother name] <date> <time> <what>".
-func apptShortcut(s *session, d draft, arg string) error {
+func apptShortcut(s *Session, d draft, arg string) error {
 	if s.person.Role == RoleStaff {
 		mothers, err := s.e.people.Members(s.ctx, s.person.OrgID, RoleMother)
 		if err != nil {
@@ -107,7 +107,7 @@ func sameAppt(a, b draft) bool {
 }
 
 // apptNext asks the first question the draft has no answer to, or ends the conversation.
-func apptNext(s *session, d draft) error {
+func apptNext(s *Session, d draft) error {
 	loc := s.e.cfg.Location
 	switch {
 	case d.Mother == 0:
@@ -139,7 +139,7 @@ func apptNext(s *session, d draft) error {
 // and the conversation ends only once everything is done: a repeat after an
 // error (the person presses again, or Telegram delivers the update again)
 // rewrites the same appointment and plans it again, and never makes a second.
-func apptCreate(s *session, d draft) error {
+func apptCreate(s *Session, d draft) error {
 	mother, ok, err := s.e.apptMother(s, d.Mother)
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func apptCreate(s *session, d draft) error {
 }
 
 // apptCreatedByStaff tells the mother, with her calendar file, and the staff member a copy.
-func apptCreatedByStaff(s *session, a Appointment, mother Person, reminders []time.Time) error {
+func apptCreatedByStaff(s *Session, a Appointment, mother Person, reminders []time.Time) error {
 	if err := s.e.tellMessage(s.ctx, mother, "", s.e.apptNews(a, mother, "appointment.created_for_you", reminders)); err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func apptCreatedByStaff(s *session, a Appointment, mother Person, reminders []ti
 
 // apptMotherGone ends the conversation: the mother it was for is no longer
 // the one acting's to write for.
-func apptMotherGone(s *session) error {
+func apptMotherGone(s *Session) error {
 	if err := s.endConv(); err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func (e *Engine) AddAppointment(ctx context.Context, a Appointment) (Appointment
 
 // apptMother loads the mother a draft is for and checks the one acting may
 // make appointments for her: herself, or a mother of the staff's organisation.
-func (e *Engine) apptMother(s *session, id int64) (Person, bool, error) {
+func (e *Engine) apptMother(s *Session, id int64) (Person, bool, error) {
 	if id == s.person.ID && s.person.Role == RoleMother {
 		return s.person, true, nil
 	}

@@ -22,7 +22,13 @@ func TestErasureDuringStaffCreationLeavesNothing(t *testing.T) {
 			func(w *apptWorld) error { return w.e.Erase(w.ctx, w.mother) },
 			func(*apptWorld) error { return nil }},
 		{"her appointments erased before, her record after",
-			func(w *apptWorld) error { return w.e.eraseAppointments(w.ctx, w.mother) },
+			func(w *apptWorld) error {
+				// Erase's first steps: the mark, then her appointments.
+				if err := w.e.markErasing(w.ctx, w.mother); err != nil {
+					return err
+				}
+				return w.e.eraseAppointments(w.ctx, w.mother)
+			},
 			func(w *apptWorld) error { return w.e.people.Erase(w.ctx, w.mother) }},
 	}
 	for _, tt := range tests {

@@ -22,7 +22,7 @@ const (
 
 // apptDraft is the conversation's draft; a person who pressed a first-step
 // button after the conversation expired starts a new one.
-func apptDraft(s *session) draft {
+func apptDraft(s *Session) draft {
 	d, ok := draftOf(s.conv)
 	if !ok && s.person.Role == RoleMother {
 		d.Mother = s.person.ID
@@ -31,7 +31,7 @@ func apptDraft(s *session) draft {
 }
 
 // apptAsk waits at step with the draft and asks.
-func apptAsk(s *session, step string, d draft, intro string, q T, buttons [][]Button) error {
+func apptAsk(s *Session, step string, d draft, intro string, q T, buttons [][]Button) error {
 	if err := s.setStep(step, d.data()); err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func apptAsk(s *session, step string, d draft, intro string, q T, buttons [][]Bu
 
 // 2. Mother (staff only).
 
-func apptAskMother(s *session, d draft, intro string) error {
+func apptAskMother(s *Session, d draft, intro string) error {
 	mothers, err := s.e.people.Members(s.ctx, s.person.OrgID, RoleMother)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func apptAskMother(s *session, d draft, intro string) error {
 	return apptAsk(s, "appt.mother", d, intro, T{ID: "appointment.ask_mother"}, grid(bs, 2))
 }
 
-func apptMotherButton(s *session, arg string) error {
+func apptMotherButton(s *Session, arg string) error {
 	id, _ := strconv.ParseInt(arg, 10, 64)
 	m, ok, err := s.e.apptMother(s, id)
 	if err != nil || !ok {
@@ -73,7 +73,7 @@ func apptMotherButton(s *session, arg string) error {
 	return apptNext(s, d)
 }
 
-func apptMotherTyped(s *session, text string) error {
+func apptMotherTyped(s *Session, text string) error {
 	mothers, err := s.e.people.Members(s.ctx, s.person.OrgID, RoleMother)
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func apptMotherTyped(s *session, text string) error {
 
 // 3. Kind.
 
-func apptAskKind(s *session, d draft, intro string) error {
+func apptAskKind(s *Session, d draft, intro string) error {
 	var bs []Button
 	for _, k := range apptKinds() {
 		bs = append(bs, Button{Label: T{ID: "appointment.kind_" + k}, Data: "apk:" + k})
@@ -97,7 +97,7 @@ func apptAskKind(s *session, d draft, intro string) error {
 	return apptAsk(s, "appt.kind", d, intro, T{ID: "appointment.ask_kind"}, grid(bs, 2))
 }
 
-func apptKindButton(s *session, kind string) error {
+func apptKindButton(s *Session, kind string) error {
 	if !isApptKind(kind) {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
@@ -107,7 +107,7 @@ func apptKindButton(s *session, kind string) error {
 }
 
 // apptKindTyped takes what she wrote as the kind, or as "other" with it as the note.
-func apptKindTyped(s *session, text string) error {
+func apptKindTyped(s *Session, text string) error {
 	d := apptDraft(s)
 	if text == "" || utf8.RuneCountInString(text) > maxNote {
 		return apptAskKind(s, d, "appointment.kind_not_understood")
@@ -118,13 +118,13 @@ func apptKindTyped(s *session, text string) error {
 
 // 6 and 7. Place and note, typed or skipped.
 
-func apptAskPlace(s *session, d draft) error {
+func apptAskPlace(s *Session, d draft) error {
 	return apptAsk(s, "appt.place", d, "", T{ID: "appointment.ask_place"},
 		[][]Button{{{Label: T{ID: "appointment.skip"}, Data: "aps:place"}}})
 }
 
 // apptPlaceTyped takes the place; a photo or a voice note (no text) gets the question again.
-func apptPlaceTyped(s *session, text string) error {
+func apptPlaceTyped(s *Session, text string) error {
 	d := apptDraft(s)
 	if text == "" {
 		return apptAskPlace(s, d)
@@ -136,7 +136,7 @@ func apptPlaceTyped(s *session, text string) error {
 	return apptNext(s, d)
 }
 
-func apptAskNote(s *session, d draft) error {
+func apptAskNote(s *Session, d draft) error {
 	return apptAsk(s, "appt.note", d, "", T{ID: "appointment.ask_note"},
 		[][]Button{{{Label: T{ID: "appointment.skip"}, Data: "aps:note"}}})
 }
@@ -144,7 +144,7 @@ func apptAskNote(s *session, d draft) error {
 // apptNoteTyped takes the note; a photo or a voice note gets the question
 // again. Once the note is in, the appointment is being saved: text typed
 // then (or the note delivered again) saves it again, as it is.
-func apptNoteTyped(s *session, text string) error {
+func apptNoteTyped(s *Session, text string) error {
 	d := apptDraft(s)
 	switch {
 	case d.NoteAsked:
@@ -163,7 +163,7 @@ func apptNoteTyped(s *session, text string) error {
 }
 
 // apptSkip is the Skip button of the place or the note.
-func apptSkip(s *session, what string) error {
+func apptSkip(s *Session, what string) error {
 	d, ok := draftOf(s.conv)
 	switch {
 	case !ok:
@@ -192,7 +192,7 @@ func grid(bs []Button, n int) [][]Button {
 
 // orInvalid answers a button whose appointment or person is not the
 // presser's to touch, unless err says something else went wrong.
-func orInvalid(s *session, err error) error {
+func orInvalid(s *Session, err error) error {
 	if err != nil {
 		return err
 	}

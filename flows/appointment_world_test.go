@@ -44,13 +44,16 @@ func newApptWorld(t *testing.T) *apptWorld {
 	w.rdb = redistest.Start(t).Client()
 	w.rdb.AddHook(w.hook)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w.e = New(Config{Redis: w.rdb, Prefix: "t", Sender: w.out, Clock: clk, Location: loc, DefaultLang: "it", Logger: log})
 	var err error
-	w.sched, err = scheduler.New(w.rdb, w.e.Jobs(), scheduler.Config{Prefix: "t", Location: loc, Clock: clk, Logger: log})
+	w.sched, err = scheduler.New(w.rdb, scheduler.Config{Prefix: "t", Location: loc, Clock: clk, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.e.SetScheduler(w.sched)
+	w.e, err = New(Config{Redis: w.rdb, Prefix: "t", Sender: w.out, Scheduler: w.sched, Clock: clk, Location: loc,
+		DefaultLang: "it", Logger: log}, Appointments(nil), Groups())
+	if err != nil {
+		t.Fatal(err)
+	}
 	w.staff = Person{ID: 2001, Role: RoleStaff, OrgID: "1", Lang: "it", Name: "Anna", Joined: now}
 	w.mother = Person{ID: 3001, Role: RoleMother, OrgID: "1", Lang: "it", Name: "Fatima", Joined: now}
 	for _, p := range []Person{w.staff, w.mother} {

@@ -9,6 +9,7 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -40,7 +41,8 @@ type Config struct {
 	// ConversationTTL is how long an abandoned conversation is kept; 1 hour when zero.
 	ConversationTTL time.Duration
 	Logger          *slog.Logger
-	// Scheduler runs reminders and digests; see SetScheduler.
+	// Scheduler keeps the jobs of every capability; it runs them through
+	// Jobs. Required.
 	Scheduler *scheduler.Scheduler
 	// ReminderOffsets are how long before an appointment its reminders come
 	// (NIDO_REMINDER_OFFSETS); DefaultReminderOffsets when empty.
@@ -57,14 +59,20 @@ type Engine struct {
 	k      keys
 	people *People
 	log    *slog.Logger
-	routes []route
+	routes []Route
+	// caps are the capabilities main gave New, in erasure order.
+	caps []Capability
 }
 
 // MaxInput is the longest text a person may type; Telegram itself allows 4096.
 const MaxInput = 4096
 
-// New builds the engine.
-func New(cfg Config) *Engine {
+// New builds the engine with its capabilities, given in the order their
+// Erase runs when a person erases their data.
+func New(cfg Config, capabilities ...Maker) (*Engine, error) {
+	if cfg.Redis == nil || cfg.Sender == nil || cfg.Clock == nil || cfg.Location == nil || cfg.Scheduler == nil {
+		return nil, errors.New("flows: Redis, Sender, Clock, Location and Scheduler are required")
+	}
 	if cfg.InviteTTL == 0 {
 		cfg.InviteTTL = 7 * 24 * time.Hour
 	}
@@ -80,36 +88,37 @@ func New(cfg Config) *Engine {
 	}
 	k := keys{prefix: cfg.Prefix}
 	e := &Engine{cfg: cfg, k: k, people: &People{rdb: cfg.Redis, k: k}, log: cfg.Logger}
-	e.routes = e.allRoutes()
-	return e
+	e.routes = coreRoutes()
+	if err := e.addCapabilities(capabilities); err != nil {
+		return nil, fmt.Errorf("flows: %w", err)
+	}
+	return e, nil
 }
 
 // People gives access to the people store, for the demo's seed and for tests.
 func (e *Engine) People() *People { return e.people }
 
-// route is one way in: a command, a button verb, or a typed answer to a step.
-type route struct {
-	command string // "/invite"
-	button  string // callback data verb, before the first ':'
-	step    string // conversation step waiting for typed text, "org.name"
-	// roles may use it; empty means anyone, even a stranger.
-	roles []string
-	run   func(s *session, arg string) error
+// Route is one way in: a command, a button verb, or a typed answer to a step.
+type Route struct {
+	Command string // "/invite"
+	Verb    string // a button's verb: its data before the first ':'
+	Step    string // the conversation step waiting for typed text, "org.name"
+	// Roles may use it; empty means anyone, even a stranger.
+	Roles []string
+	Run   func(s *Session, arg string) error
 }
 
 // members is every signed-up role.
 func members() []string { return []string{RoleAdmin, RoleStaff, RoleMother, RoleFamily} }
 
-// allRoutes lists every way into every flow, flow by flow.
-func (e *Engine) allRoutes() []route {
-	var rs []route
+// coreRoutes lists every way into the core's own flows, flow by flow.
+func coreRoutes() []Route {
+	var rs []Route
 	rs = append(rs, signupRoutes()...)
 	rs = append(rs, menuRoutes()...)
 	rs = append(rs, inviteRoutes()...)
 	rs = append(rs, orgRoutes()...)
 	rs = append(rs, privacyRoutes()...)
-	rs = append(rs, appointmentRoutes()...)
-	rs = append(rs, groupRoutes()...)
 	return rs
 }
 
@@ -128,7 +137,7 @@ func (e *Engine) Handle(ctx context.Context, in Input) error {
 	return err
 }
 
-func (e *Engine) dispatch(s *session) error {
+func (e *Engine) dispatch(s *Session) error {
 	in := s.in
 	switch {
 	case in.Forged:
@@ -137,11 +146,11 @@ func (e *Engine) dispatch(s *session) error {
 		return s.reply(T{ID: "common.too_long", Data: map[string]any{"Max": MaxInput}})
 	case in.Callback != "":
 		verb, arg, _ := strings.Cut(in.Callback, ":")
-		return e.run(s, func(r route) bool { return r.button == verb }, arg)
+		return e.run(s, func(r Route) bool { return r.Verb == verb }, arg)
 	case strings.HasPrefix(in.Text, "/"):
 		cmd, arg := splitCommand(in.Text)
 		if cmd == "/cancel" || s.conv.Step == "" {
-			return e.run(s, func(r route) bool { return r.command == cmd }, arg)
+			return e.run(s, func(r Route) bool { return r.Command == cmd }, arg)
 		}
 		// A command ends whatever conversation a member had open: people lose
 		// their way. A sign-up stays, so that reading /privacy does not undo it.
@@ -151,9 +160,9 @@ func (e *Engine) dispatch(s *session) error {
 				return err
 			}
 		}
-		return e.run(s, func(r route) bool { return r.command == cmd }, arg)
+		return e.run(s, func(r Route) bool { return r.Command == cmd }, arg)
 	case s.conv.Step != "":
-		return e.run(s, func(r route) bool { return r.step == s.conv.Step }, strings.TrimSpace(in.Text))
+		return e.run(s, func(r Route) bool { return r.Step == s.conv.Step }, strings.TrimSpace(in.Text))
 	default:
 		if !s.known {
 			return s.reply(T{ID: "signup.need_invite"})
@@ -163,18 +172,18 @@ func (e *Engine) dispatch(s *session) error {
 }
 
 // run finds the route, checks the role and runs it.
-func (e *Engine) run(s *session, match func(route) bool, arg string) error {
+func (e *Engine) run(s *Session, match func(Route) bool, arg string) error {
 	for _, r := range e.routes {
 		if !match(r) {
 			continue
 		}
-		if !allowed(s, r.roles) {
+		if !allowed(s, r.Roles) {
 			if !s.known {
 				return s.reply(T{ID: "signup.need_invite"})
 			}
 			return s.reply(T{ID: "common.not_allowed"})
 		}
-		return r.run(s, arg)
+		return r.Run(s, arg)
 	}
 	if s.in.Callback != "" {
 		return s.reply(T{ID: "common.button_invalid"})
@@ -185,7 +194,7 @@ func (e *Engine) run(s *session, match func(route) bool, arg string) error {
 	return showMenu(s, "common.unknown_command")
 }
 
-func allowed(s *session, roles []string) bool {
+func allowed(s *Session, roles []string) bool {
 	if len(roles) == 0 {
 		return true
 	}

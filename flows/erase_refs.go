@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/redis/go-redis/v9"
@@ -9,10 +10,16 @@ import (
 
 // What other people's records say about someone who erased their data.
 // Staff and administrators leave their Telegram id behind as the one who
-// invited a person (a person's "invited_by"), made an appointment, a group
-// or a meeting (its "by") or cancelled an appointment ("cancelled_by"); their erasure turns those into 0, "someone
-// who left", so that no record of the network still names them. A mother's own records go with
-// her (see appointment_erase.go and group_store.go).
+// invited a person (a person's "invited_by"), and, in the capabilities'
+// records, as the one who made, changed or cancelled something; their
+// erasure turns those into 0, "someone who left", so that no record of the
+// network still names them. A mother's own records go with her, through
+// each capability's Erase.
+
+// Ref is one field of one record (a HASH) that may name an author.
+type Ref struct {
+	Key, Field string
+}
 
 // forgetScript sets a field to 0 where it names the one erased, and only in
 // a record that still exists (a record erased meanwhile must not come back
@@ -25,9 +32,24 @@ end
 return 0
 `)
 
+// ForgetAuthor turns author into 0 in each of refs that names them, in one
+// round trip. Capabilities call it from their Capability.ForgetAuthor.
+func (e *Engine) ForgetAuthor(ctx context.Context, author int64, refs []Ref) error {
+	if len(refs) == 0 {
+		return nil
+	}
+	id := id64(author)
+	_, err := e.cfg.Redis.Pipelined(ctx, func(pipe redis.Pipeliner) error {
+		for _, r := range refs {
+			forgetScript.Eval(ctx, pipe, []string{r.Key}, r.Field, id)
+		}
+		return nil
+	})
+	return wrap("forget an erased author", err)
+}
+
 // eraseReferences forgets p in the records of the organisations p could
-// act in: their own, or every one for an administrator. It is one of
-// Erase's erasers.
+// act in: their own, or every one for an administrator.
 func (e *Engine) eraseReferences(ctx context.Context, p Person) error {
 	if p.Role != RoleStaff && p.Role != RoleAdmin {
 		return nil
@@ -43,12 +65,11 @@ func (e *Engine) eraseReferences(ctx context.Context, p Person) error {
 			orgs = append(orgs, o.ID)
 		}
 	}
-	id := id64(p.ID)
 	for _, org := range orgs {
 		if org == "" {
 			continue
 		}
-		var refs []struct{ key, field string }
+		var refs []Ref
 		for _, role := range []string{RoleStaff, RoleMother, RoleFamily} {
 			ids, err := e.cfg.Redis.ZRange(ctx, e.k.members(org, role), 0, -1).Result()
 			if err != nil {
@@ -56,39 +77,19 @@ func (e *Engine) eraseReferences(ctx context.Context, p Person) error {
 			}
 			for _, m := range ids {
 				uid, _ := strconv.ParseInt(m, 10, 64)
-				refs = append(refs, struct{ key, field string }{e.k.person(uid), "invited_by"})
+				refs = append(refs, Ref{e.k.person(uid), "invited_by"})
 			}
 		}
-		appts, err := e.cfg.Redis.ZRange(ctx, e.k.orgAppts(org), 0, -1).Result()
-		if err != nil {
-			return wrap("list appointments to forget their author", err)
+		if err := e.ForgetAuthor(ctx, p.ID, refs); err != nil {
+			return err
 		}
-		for _, a := range appts {
-			refs = append(refs, struct{ key, field string }{e.k.appt(a), "by"},
-				struct{ key, field string }{e.k.appt(a), "cancelled_by"})
-		}
-		groups, err := e.cfg.Redis.ZRange(ctx, e.k.orgGroups(org), 0, -1).Result()
-		if err != nil {
-			return wrap("list groups to forget their author", err)
-		}
-		for _, g := range groups {
-			refs = append(refs, struct{ key, field string }{e.k.group(g), "by"})
-			meetings, err := e.cfg.Redis.ZRange(ctx, e.k.groupMeetings(g), 0, -1).Result()
-			if err != nil {
-				return wrap("list meetings to forget their author", err)
+		for _, c := range e.caps {
+			if c.ForgetAuthor == nil {
+				continue
 			}
-			for _, m := range meetings {
-				refs = append(refs, struct{ key, field string }{e.k.meeting(m), "by"})
+			if err := c.ForgetAuthor(ctx, org, p.ID); err != nil {
+				return fmt.Errorf("%s: forget an erased author: %w", c.Name, err)
 			}
-		}
-		_, err = e.cfg.Redis.Pipelined(ctx, func(pipe redis.Pipeliner) error {
-			for _, r := range refs {
-				forgetScript.Eval(ctx, pipe, []string{r.key}, r.field, id)
-			}
-			return nil
-		})
-		if err != nil {
-			return wrap("forget an erased person in their organisation's records", err)
 		}
 	}
 	return nil

@@ -24,40 +24,40 @@ import (
 //  7. grd, gre                         end the group (group_end.go)
 //
 // A mother's side is group_mine.go; the reminder group_jobs.go.
-func groupRoutes() []route {
+func groupRoutes() []Route {
 	staff := []string{RoleStaff}
 	mother := []string{RoleMother}
-	return []route{
+	return []Route{
 		// This file.
-		{command: "/groups", roles: staff, run: groupList},
-		{button: "grl", roles: staff, run: groupList},
-		{button: "grn", roles: staff, run: groupAskName},
-		{step: "group.name", roles: staff, run: groupNameTyped},
-		{button: "grp", roles: staff, run: groupPageButton},
-		{button: "gra", roles: staff, run: groupAdd},
-		{button: "grr", roles: staff, run: groupRemove},
+		{Command: "/groups", Roles: staff, Run: groupList},
+		{Verb: "grl", Roles: staff, Run: groupList},
+		{Verb: "grn", Roles: staff, Run: groupAskName},
+		{Step: "group.name", Roles: staff, Run: groupNameTyped},
+		{Verb: "grp", Roles: staff, Run: groupPageButton},
+		{Verb: "gra", Roles: staff, Run: groupAdd},
+		{Verb: "grr", Roles: staff, Run: groupRemove},
 		// group_end.go: ending a group.
-		{button: "grd", roles: staff, run: groupAskEnd},
-		{button: "gre", roles: staff, run: groupEnd},
+		{Verb: "grd", Roles: staff, Run: groupAskEnd},
+		{Verb: "gre", Roles: staff, Run: groupEnd},
 		// group_meeting.go and group_cancel.go: planning and cancelling a meeting.
-		{button: "grm", roles: staff, run: meetStart},
-		{button: "gmd", roles: staff, run: meetDayButton},
-		{step: "group.day", roles: staff, run: meetDayTyped},
-		{button: "gmt", roles: staff, run: meetTimeButton},
-		{step: "group.time", roles: staff, run: meetTimeTyped},
-		{step: "group.place", roles: staff, run: meetPlaceTyped},
-		{button: "gms", roles: staff, run: meetSkipPlace},
-		{button: "grc", roles: staff, run: meetAskCancel},
-		{button: "grx", roles: staff, run: meetCancel},
+		{Verb: "grm", Roles: staff, Run: meetStart},
+		{Verb: "gmd", Roles: staff, Run: meetDayButton},
+		{Step: "group.day", Roles: staff, Run: meetDayTyped},
+		{Verb: "gmt", Roles: staff, Run: meetTimeButton},
+		{Step: "group.time", Roles: staff, Run: meetTimeTyped},
+		{Step: "group.place", Roles: staff, Run: meetPlaceTyped},
+		{Verb: "gms", Roles: staff, Run: meetSkipPlace},
+		{Verb: "grc", Roles: staff, Run: meetAskCancel},
+		{Verb: "grx", Roles: staff, Run: meetCancel},
 		// group_mine.go: a mother's groups and her answers.
-		{command: "/group", roles: mother, run: groupMine},
-		{button: "gm", roles: mother, run: meetAnswer},
+		{Command: "/group", Roles: mother, Run: groupMine},
+		{Verb: "gm", Roles: mother, Run: meetAnswer},
 	}
 }
 
 // 1. The organisation's groups.
 
-func groupList(s *session, _ string) error {
+func groupList(s *Session, _ string) error {
 	gs, err := s.e.groupStore().ofOrg(s.ctx, s.person.OrgID)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func groupList(s *session, _ string) error {
 
 // 2. A new group: its name, typed.
 
-func groupAskName(s *session, _ string) error {
+func groupAskName(s *Session, _ string) error {
 	if err := s.setStep("group.name", map[string]string{"f": "group"}); err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func groupAskName(s *session, _ string) error {
 // groupNameTyped makes the group. Its id is reserved and kept in the
 // conversation before anything is written, so that a repeat after an error
 // rewrites the same group and never makes a second.
-func groupNameTyped(s *session, text string) error {
+func groupNameTyped(s *Session, text string) error {
 	name := cleanLine(text)
 	if name == "" || utf8.RuneCountInString(name) > maxGroupName {
 		return s.reply(T{ID: "group.name_invalid", Data: map[string]any{"Max": maxGroupName}})
@@ -121,7 +121,7 @@ func groupNameTyped(s *session, text string) error {
 
 // staffGroup loads the group a button names and checks that it is of the
 // staff member's organisation; ok is false for anyone else's, or none.
-func staffGroup(s *session, id string) (Group, bool, error) {
+func staffGroup(s *Session, id string) (Group, bool, error) {
 	g, ok, err := s.e.groupStore().group(s.ctx, id)
 	if err != nil || !ok {
 		return Group{}, false, err
@@ -129,7 +129,7 @@ func staffGroup(s *session, id string) (Group, bool, error) {
 	return g, g.Org != "" && g.Org == s.person.OrgID, nil
 }
 
-func groupPageButton(s *session, id string) error {
+func groupPageButton(s *Session, id string) error {
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {
 		return orInvalid(s, err)
@@ -139,7 +139,7 @@ func groupPageButton(s *session, id string) error {
 
 // groupPage shows staff a group: an intro when set, its mothers, its next
 // meetings with how many said they come, and what they can do.
-func groupPage(s *session, g Group, intro T) error {
+func groupPage(s *Session, g Group, intro T) error {
 	mothers, err := s.e.groupMothers(s.ctx, g)
 	if err != nil {
 		return err
@@ -222,7 +222,7 @@ func (e *Engine) groupMothers(ctx context.Context, g Group) ([]Person, error) {
 
 // groupAdd is "gra:<group>": the mothers who can be added; or
 // "gra:<group>:<mother>": add her, and tell her.
-func groupAdd(s *session, arg string) error {
+func groupAdd(s *Session, arg string) error {
 	id, who, _ := strings.Cut(arg, ":")
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {
@@ -250,7 +250,7 @@ func groupAdd(s *session, arg string) error {
 	}
 	// She may have erased her data while she was being added: then what was
 	// just written is taken back (see appointment_erase.go).
-	if gone, err := s.e.motherErased(s.ctx, m.ID); err != nil || gone {
+	if gone, err := s.e.BeingErased(s.ctx, m.ID); err != nil || gone {
 		if err == nil {
 			err = st.removeMember(s.ctx, g.ID, m.ID)
 		}
@@ -272,7 +272,7 @@ func groupAdd(s *session, arg string) error {
 }
 
 // groupAskAdd offers the organisation's mothers who are not in g yet.
-func groupAskAdd(s *session, g Group) error {
+func groupAskAdd(s *Session, g Group) error {
 	all, err := s.e.people.Members(s.ctx, g.Org, RoleMother)
 	if err != nil {
 		return err
@@ -301,7 +301,7 @@ func groupAskAdd(s *session, g Group) error {
 
 // groupRemove is "grr:<group>": the group's mothers; or
 // "grr:<group>:<mother>": take her out, with her answers.
-func groupRemove(s *session, arg string) error {
+func groupRemove(s *Session, arg string) error {
 	id, who, _ := strings.Cut(arg, ":")
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {

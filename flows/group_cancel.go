@@ -12,7 +12,7 @@ import "strings"
 
 // meetAskCancel is "grc:<group>": the next meetings to choose from; or
 // "grc:<group>:<meeting>": are you sure?
-func meetAskCancel(s *session, arg string) error {
+func meetAskCancel(s *Session, arg string) error {
 	id, mid, _ := strings.Cut(arg, ":")
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {
@@ -47,7 +47,7 @@ func meetAskCancel(s *session, arg string) error {
 }
 
 // meetCancel cancels a meeting and its reminder, and tells the group's mothers.
-func meetCancel(s *session, mid string) error {
+func meetCancel(s *Session, mid string) error {
 	st := s.e.groupStore()
 	m, ok, err := st.meeting(s.ctx, mid)
 	if err != nil || !ok || m.Org != s.person.OrgID {

@@ -11,7 +11,7 @@ package flows
 //  2. gre:<group>   ended, and the mothers told
 
 // groupAskEnd is "grd:<group>": are you sure?
-func groupAskEnd(s *session, id string) error {
+func groupAskEnd(s *Session, id string) error {
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {
 		return orInvalid(s, err)
@@ -23,7 +23,7 @@ func groupAskEnd(s *session, id string) error {
 }
 
 // groupEnd is "gre:<group>": the group ends.
-func groupEnd(s *session, id string) error {
+func groupEnd(s *Session, id string) error {
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {
 		return orInvalid(s, err)

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"nido/scheduler"
@@ -35,9 +34,6 @@ func meetingJobOwner(m Meeting) string { return "group:" + m.Group }
 // planMeeting schedules m's reminder, or drops it when its time has passed
 // (a meeting less than a day ahead has no reminder: the news just came).
 func (e *Engine) planMeeting(ctx context.Context, m Meeting) error {
-	if e.cfg.Scheduler == nil {
-		return fmt.Errorf("plan meeting %s: no scheduler", m.ID)
-	}
 	due := reminderDue(m.At, meetingReminderBefore)
 	if !due.After(e.now()) {
 		return e.dropMeetingJobs(ctx, m)
@@ -48,9 +44,6 @@ func (e *Engine) planMeeting(ctx context.Context, m Meeting) error {
 
 // dropMeetingJobs cancels m's reminder.
 func (e *Engine) dropMeetingJobs(ctx context.Context, m Meeting) error {
-	if e.cfg.Scheduler == nil {
-		return nil
-	}
 	return e.cfg.Scheduler.Cancel(ctx, meetingJobID(m))
 }
 

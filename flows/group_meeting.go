@@ -53,7 +53,7 @@ func (d meetDraft) data() map[string]string {
 
 // 1. Start, and what to ask next.
 
-func meetStart(s *session, id string) error {
+func meetStart(s *Session, id string) error {
 	g, ok, err := staffGroup(s, id)
 	if err != nil || !ok {
 		return orInvalid(s, err)
@@ -62,7 +62,7 @@ func meetStart(s *session, id string) error {
 }
 
 // meetNext asks the first question the draft has no answer to, or saves the meeting.
-func meetNext(s *session, d meetDraft) error {
+func meetNext(s *Session, d meetDraft) error {
 	switch {
 	case d.Day == "":
 		return meetAskDay(s, d, "")
@@ -81,7 +81,7 @@ func meetNext(s *session, d meetDraft) error {
 }
 
 // meetAsk waits at step with the draft and asks.
-func meetAsk(s *session, step string, d meetDraft, intro string, q T, buttons [][]Button) error {
+func meetAsk(s *Session, step string, d meetDraft, intro string, q T, buttons [][]Button) error {
 	if err := s.setStep(step, d.data()); err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func meetAsk(s *session, step string, d meetDraft, intro string, q T, buttons []
 
 // meetDraftOrInvalid is the conversation's draft; a button pressed after
 // the conversation ended or expired is no longer valid.
-func meetDraftOrInvalid(s *session) (meetDraft, bool, error) {
+func meetDraftOrInvalid(s *Session) (meetDraft, bool, error) {
 	d, ok := meetDraftOf(s.conv)
 	if !ok {
 		return d, false, s.reply(T{ID: "common.button_invalid"})
@@ -104,11 +104,11 @@ func meetDraftOrInvalid(s *session) (meetDraft, bool, error) {
 
 // 2. Day.
 
-func meetAskDay(s *session, d meetDraft, intro string) error {
+func meetAskDay(s *Session, d meetDraft, intro string) error {
 	return meetAsk(s, "group.day", d, intro, T{ID: "group.ask_day"}, dayRows(s.now, "gmd"))
 }
 
-func meetDayButton(s *session, arg string) error {
+func meetDayButton(s *Session, arg string) error {
 	d, ok, err := meetDraftOrInvalid(s)
 	if !ok {
 		return err
@@ -116,7 +116,7 @@ func meetDayButton(s *session, arg string) error {
 	return meetWhen(s, d, dayButtonAnswer(arg, d.Day, d.Time, s.now))
 }
 
-func meetDayTyped(s *session, text string) error {
+func meetDayTyped(s *Session, text string) error {
 	d, ok, err := meetDraftOrInvalid(s)
 	if !ok {
 		return err
@@ -126,7 +126,7 @@ func meetDayTyped(s *session, text string) error {
 
 // meetWhen takes an answer about the day or the time into the draft and
 // asks what it calls for (see whenAnswer).
-func meetWhen(s *session, d meetDraft, a whenAnswer) error {
+func meetWhen(s *Session, d meetDraft, a whenAnswer) error {
 	d.Day, d.Time = a.day, a.time
 	switch a.next {
 	case askDay:
@@ -145,14 +145,14 @@ func meetWhen(s *session, d meetDraft, a whenAnswer) error {
 
 // 3. Time.
 
-func meetAskTime(s *session, d meetDraft, intro string) error {
+func meetAskTime(s *Session, d meetDraft, intro string) error {
 	day, _ := parseDay(d.Day, s.e.cfg.Location)
 	q := T{ID: "appointment.ask_time", Data: map[string]any{"Day": Day(day)}}
 	return meetAsk(s, "group.time", d, intro, q, timeRows(day, s.now, "gmt"))
 }
 
 // meetTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the day again.
-func meetTimeButton(s *session, arg string) error {
+func meetTimeButton(s *Session, arg string) error {
 	d, ok, err := meetDraftOrInvalid(s)
 	if !ok {
 		return err
@@ -160,7 +160,7 @@ func meetTimeButton(s *session, arg string) error {
 	return meetWhen(s, d, timeButtonAnswer(arg, d.Day, d.Time))
 }
 
-func meetTimeTyped(s *session, text string) error {
+func meetTimeTyped(s *Session, text string) error {
 	d, ok, err := meetDraftOrInvalid(s)
 	if !ok {
 		return err
@@ -170,7 +170,7 @@ func meetTimeTyped(s *session, text string) error {
 
 // 4. Place, typed or skipped.
 
-func meetPlaceTyped(s *session, text string) error {
+func meetPlaceTyped(s *Session, text string) error {
 	d, ok, err := meetDraftOrInvalid(s)
 	if !ok {
 		return err
@@ -184,7 +184,7 @@ func meetPlaceTyped(s *session, text string) error {
 	return meetNext(s, d)
 }
 
-func meetSkipPlace(s *session, _ string) error {
+func meetSkipPlace(s *Session, _ string) error {
 	d, ok, err := meetDraftOrInvalid(s)
 	if !ok {
 		return err
@@ -200,7 +200,7 @@ func meetSkipPlace(s *session, _ string) error {
 // is written, and the conversation ends only once all is done: a repeat
 // after an error rewrites the same meeting, and each mother's message names
 // the meeting, so the Telegram layer does not send it twice.
-func meetSave(s *session, d meetDraft) error {
+func meetSave(s *Session, d meetDraft) error {
 	g, ok, err := staffGroup(s, d.Group)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ import (
 //
 // The same two buttons come with a new meeting and with its reminder.
 
-func groupMine(s *session, _ string) error {
+func groupMine(s *Session, _ string) error {
 	gs, err := s.e.myGroups(s.ctx, s.person)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func (e *Engine) myGroups(ctx context.Context, p Person) ([]Group, error) {
 // meetAnswer keeps her answer to a meeting of a group she is in, and shows
 // it on the message she pressed. Anyone else's press, a forged id included,
 // is an invalid button and changes nothing.
-func meetAnswer(s *session, arg string) error {
+func meetAnswer(s *Session, arg string) error {
 	choice, mid, _ := strings.Cut(arg, ":")
 	answer := map[string]string{"y": answerComing, "n": answerNotComing}[choice]
 	st := s.e.groupStore()
@@ -152,7 +152,7 @@ func (e *Engine) tellGroup(ctx context.Context, g Group, jobID string, build fun
 		if p.Unreachable {
 			continue
 		}
-		if gone, err := e.motherErased(ctx, p.ID); err != nil || gone {
+		if gone, err := e.BeingErased(ctx, p.ID); err != nil || gone {
 			if err != nil {
 				return err
 			}

@@ -13,12 +13,12 @@ import (
 //  2. role buttons            staff: mother, family, colleague; admin: the organisation
 //  3. name (typed, or Skip)   so the inviter recognises the person in their lists
 //  4. the invite              link + code + expiry
-func inviteRoutes() []route {
-	return []route{
-		{command: "/invite", roles: []string{RoleStaff, RoleAdmin}, run: inviteStart},
-		{button: "inv", roles: []string{RoleStaff, RoleAdmin}, run: inviteRole},
-		{step: "invite.name", roles: []string{RoleStaff, RoleAdmin}, run: inviteName},
-		{button: "invskip", roles: []string{RoleStaff, RoleAdmin}, run: inviteSkipName},
+func inviteRoutes() []Route {
+	return []Route{
+		{Command: "/invite", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteStart},
+		{Verb: "inv", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteRole},
+		{Step: "invite.name", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteName},
+		{Verb: "invskip", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteSkipName},
 	}
 }
 
@@ -36,7 +36,7 @@ func roleWord(w string) string {
 }
 
 // inviteStart answers /invite: straight to the invite when the role is typed.
-func inviteStart(s *session, arg string) error {
+func inviteStart(s *Session, arg string) error {
 	word, name, _ := strings.Cut(arg, " ")
 	role := roleWord(word)
 	if s.person.Role == RoleAdmin {
@@ -66,7 +66,7 @@ func rolePicker(question string) Message {
 }
 
 // inviteChooseOrg lets an administrator pick the organisation of the new staff.
-func inviteChooseOrg(s *session) error {
+func inviteChooseOrg(s *Session) error {
 	orgs, err := s.e.people.Orgs(s.ctx)
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func inviteChooseOrg(s *session) error {
 }
 
 // inviteRole is a role (or, for an admin, an organisation) button.
-func inviteRole(s *session, arg string) error {
+func inviteRole(s *Session, arg string) error {
 	role, orgID, _ := strings.Cut(arg, ":")
 	switch {
 	case s.person.Role == RoleAdmin && role == RoleStaff && orgID != "":
@@ -98,7 +98,7 @@ func inviteRole(s *session, arg string) error {
 	return inviteAskName(s, role, orgID)
 }
 
-func inviteAskName(s *session, role, orgID string) error {
+func inviteAskName(s *Session, role, orgID string) error {
 	if err := s.setStep("invite.name", map[string]string{"role": role, "org": orgID}); err != nil {
 		return err
 	}
@@ -107,14 +107,14 @@ func inviteAskName(s *session, role, orgID string) error {
 }
 
 // inviteName is the typed name of the person invited.
-func inviteName(s *session, name string) error {
+func inviteName(s *Session, name string) error {
 	if name == "" || utf8.RuneCountInString(name) > 40 {
 		return s.reply(T{ID: "invite.name_invalid", Data: map[string]any{"Max": 40}})
 	}
 	return inviteCreate(s, s.conv.Data["role"], s.conv.Data["org"], cleanName(name))
 }
 
-func inviteSkipName(s *session, _ string) error {
+func inviteSkipName(s *Session, _ string) error {
 	if s.conv.Step != "invite.name" {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
@@ -122,7 +122,7 @@ func inviteSkipName(s *session, _ string) error {
 }
 
 // inviteCreate makes the invite and shows it to the inviter.
-func inviteCreate(s *session, role, orgID, name string) error {
+func inviteCreate(s *Session, role, orgID, name string) error {
 	if err := s.endConv(); err != nil {
 		return err
 	}

@@ -8,30 +8,19 @@ import (
 	"nido/scheduler"
 )
 
-// Jobs is the scheduler's Handler: it runs the jobs the flows scheduled
-// (reminders, questions, digests) when they are due. Give it to
-// scheduler.New, then the scheduler to SetScheduler.
+// Jobs is the scheduler's Handler: it runs the jobs the capabilities
+// scheduled (reminders, questions, digests) when they are due. main gives
+// it to the scheduler's Run.
 func (e *Engine) Jobs() scheduler.Handler { return scheduler.HandlerFunc(e.runJob) }
-
-// SetScheduler gives the engine the scheduler that runs its jobs; the
-// scheduler needs Jobs first, so main sets it after building both.
-func (e *Engine) SetScheduler(s *scheduler.Scheduler) { e.cfg.Scheduler = s }
 
 // runJob does one due job. A job about someone or something that no longer
 // exists does nothing; a person who blocked Nido fails the job for good, as
 // the Telegram layer has already alerted their staff.
 func (e *Engine) runJob(ctx context.Context, j scheduler.Job) error {
-	switch j.Kind {
-	case jobReminder:
-		return e.remind(ctx, j)
-	case jobNoAnswer:
-		return e.noAnswer(ctx, j)
-	case jobAfter:
-		return e.askAfter(ctx, j)
-	case jobDigest:
-		return e.digest(ctx, j)
-	case jobMeetingReminder:
-		return e.remindMeeting(ctx, j)
+	for _, c := range e.caps {
+		if run, ok := c.Jobs[j.Kind]; ok {
+			return run(ctx, j)
+		}
 	}
 	return scheduler.Permanent(fmt.Errorf("unknown job kind %q", j.Kind))
 }
@@ -40,7 +29,7 @@ func (e *Engine) runJob(ctx context.Context, j scheduler.Job) error {
 // refuse to send it twice when the job runs again after a crash.
 func (e *Engine) deliver(ctx context.Context, to Person, jobID string, m Message) error {
 	m.ChatID, m.Lang, m.JobID = to.ID, to.Lang, jobID
-	_, err := e.cfg.Sender.Send(ctx, m)
+	_, err := e.send(ctx, m)
 	if errors.Is(err, ErrUnreachable) {
 		return scheduler.Permanent(err)
 	}
@@ -55,7 +44,7 @@ func (e *Engine) tellMessage(ctx context.Context, to Person, jobID string, m Mes
 	if jobID != "" {
 		m.JobID = jobID + "/" + id64(to.ID)
 	}
-	_, err := e.cfg.Sender.Send(ctx, m)
+	_, err := e.send(ctx, m)
 	if errors.Is(err, ErrUnreachable) {
 		return nil
 	}

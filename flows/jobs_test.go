@@ -49,8 +49,17 @@ func TestReminderJob(t *testing.T) {
 	loc := rome(t)
 	now := time.Date(2027, 2, 24, 9, 30, 0, 0, loc)
 	out := &jobsSender{}
-	e := New(Config{Redis: redistest.Start(t).Client(), Prefix: "t", Sender: out, Clock: clock.NewManual(now),
-		Location: loc, DefaultLang: "it"})
+	rdb := redistest.Start(t).Client()
+	clk := clock.NewManual(now)
+	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: "t", Location: loc, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := New(Config{Redis: rdb, Prefix: "t", Sender: out, Scheduler: sched, Clock: clk,
+		Location: loc, DefaultLang: "it"}, Appointments(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
 	mother := Person{ID: 3001, Role: RoleMother, OrgID: "1", Lang: "it", Name: "Fatima", Joined: now}
 	if err := e.People().Save(ctx, mother); err != nil {
 		t.Fatal(err)

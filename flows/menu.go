@@ -5,45 +5,40 @@ import "context"
 // The main menu: every flow a person may use, as buttons, so that nobody has
 // to type a command. It also answers /help, /menu, /lang and /cancel, and
 // keeps Telegram's command list in step with the person's role and language.
-func menuRoutes() []route {
-	return []route{
-		{command: "/menu", roles: members(), run: menu},
-		{command: "/help", run: help},
-		{command: "/lang", roles: members(), run: askLang},
-		{command: "/cancel", run: cancel},
-		{button: "menu", roles: members(), run: menuButton},
+func menuRoutes() []Route {
+	return []Route{
+		{Command: "/menu", Roles: members(), Run: menu},
+		{Command: "/help", Run: help},
+		{Command: "/lang", Roles: members(), Run: askLang},
+		{Command: "/cancel", Run: cancel},
+		{Verb: "menu", Roles: members(), Run: menuButton},
 	}
 }
 
-// menuItem is one button of a role's main menu and the command it stands for.
-type menuItem struct {
-	label   string
-	command string
-}
-
-// menuFor lists the main menu of a role, most used first.
-func menuFor(role string) []menuItem {
-	common := []menuItem{{"menu.lang", "/lang"}, {"menu.privacy", "/privacy"}, {"menu.help", "/help"}}
-	var own []menuItem
+// menuFor lists the main menu of a role, most used first: what the
+// capabilities offer the role, in their order, then the core's own
+// buttons, then those everyone has.
+func (e *Engine) menuFor(role string) []MenuItem {
+	var own []MenuItem
+	for _, c := range e.caps {
+		if c.Menu != nil {
+			own = append(own, c.Menu(role)...)
+		}
+	}
 	switch role {
 	case RoleAdmin:
-		own = []menuItem{{"menu.orgs", "/orgs"}, {"menu.invite_staff", "/invite"}}
+		own = append(own, MenuItem{"menu.orgs", "/orgs"}, MenuItem{"menu.invite_staff", "/invite"})
 	case RoleStaff:
-		own = []menuItem{{"appointment.menu_staff", "/appointments"}, {"group.menu_staff", "/groups"},
-			{"menu.invite", "/invite"}, {"menu.people", "/people"}}
-	case RoleMother:
-		own = []menuItem{{"appointment.menu_mine", "/appointments"}, {"appointment.menu_new", "/appointment"},
-			{"group.menu_mine", "/group"}}
-	case RoleFamily:
+		own = append(own, MenuItem{"menu.invite", "/invite"}, MenuItem{"menu.people", "/people"})
 	}
-	return append(own, common...)
+	return append(own, MenuItem{"menu.lang", "/lang"}, MenuItem{"menu.privacy", "/privacy"}, MenuItem{"menu.help", "/help"})
 }
 
 // commandsFor is the command list Telegram shows a role, from its menu.
-func commandsFor(role string) []Command {
+func (e *Engine) commandsFor(role string) []Command {
 	cmds := []Command{{Name: "menu", Description: T{ID: "command.menu"}}}
-	for _, it := range menuFor(role) {
-		cmds = append(cmds, Command{Name: it.command[1:], Description: T{ID: "command." + it.command[1:]}})
+	for _, it := range e.menuFor(role) {
+		cmds = append(cmds, Command{Name: it.Command[1:], Description: T{ID: "command." + it.Command[1:]}})
 	}
 	for _, name := range []string{"mydata", "delete", "cancel"} {
 		cmds = append(cmds, Command{Name: name, Description: T{ID: "command." + name}})
@@ -61,14 +56,14 @@ func guestCommands() []Command {
 }
 
 // showMenu says intro and shows the person's main menu.
-func showMenu(s *session, intro string) error {
+func showMenu(s *Session, intro string) error {
 	if !s.known {
 		return s.reply(T{ID: intro}, T{ID: "signup.need_invite"})
 	}
 	var rows [][]Button
 	var row []Button
-	for _, it := range menuFor(s.person.Role) {
-		row = append(row, Button{Label: T{ID: it.label}, Data: "menu:" + it.command[1:]})
+	for _, it := range s.e.menuFor(s.person.Role) {
+		row = append(row, Button{Label: T{ID: it.Label}, Data: "menu:" + it.Command[1:]})
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}
@@ -79,29 +74,29 @@ func showMenu(s *session, intro string) error {
 	return s.send(Message{Lines: []T{{ID: intro}}, Buttons: rows})
 }
 
-func menu(s *session, _ string) error { return showMenu(s, "menu.title") }
+func menu(s *Session, _ string) error { return showMenu(s, "menu.title") }
 
 // menuButton runs the command a main-menu button stands for, as if typed.
-func menuButton(s *session, name string) error {
-	for _, it := range menuFor(s.person.Role) {
-		if it.command[1:] == name {
-			return s.e.run(s, func(r route) bool { return r.command == it.command }, "")
+func menuButton(s *Session, name string) error {
+	for _, it := range s.e.menuFor(s.person.Role) {
+		if it.Command[1:] == name {
+			return s.e.run(s, func(r Route) bool { return r.Command == it.Command }, "")
 		}
 	}
 	return s.reply(T{ID: "common.button_invalid"})
 }
 
-func help(s *session, _ string) error {
+func help(s *Session, _ string) error {
 	if !s.known {
 		return s.reply(T{ID: "help.guest"})
 	}
 	return showMenu(s, "help."+s.person.Role)
 }
 
-func askLang(s *session, _ string) error { return s.send(langPicker("lang.choose")) }
+func askLang(s *Session, _ string) error { return s.send(langPicker("lang.choose")) }
 
 // cancel leaves any conversation.
-func cancel(s *session, _ string) error {
+func cancel(s *Session, _ string) error {
 	had := s.conv.Step != "" || len(s.conv.Data) > 0
 	if err := s.endConv(); err != nil {
 		return err
@@ -117,7 +112,7 @@ func cancel(s *session, _ string) error {
 
 // setCommands keeps a person's command list in their role and language.
 func (e *Engine) setCommands(ctx context.Context, per Person) error {
-	return wrap("set commands", e.cfg.Sender.SetCommands(ctx, per.ID, per.Lang, commandsFor(per.Role)))
+	return wrap("set commands", e.cfg.Sender.SetCommands(ctx, per.ID, per.Lang, e.commandsFor(per.Role)))
 }
 
 // SetDefaultCommands sets the command list strangers see, in every language.

@@ -12,18 +12,18 @@ import (
 //	/orgs                 admin: the organisations, with a New button
 //	/org new <name>       admin: create one (or the button, then type the name)
 //	/people               staff: mothers, families and colleagues of their organisation
-func orgRoutes() []route {
+func orgRoutes() []Route {
 	admin := []string{RoleAdmin}
-	return []route{
-		{command: "/orgs", roles: admin, run: listOrgs},
-		{command: "/org", roles: admin, run: orgCommand},
-		{button: "org", roles: admin, run: orgButton},
-		{step: "org.name", roles: admin, run: orgName},
-		{command: "/people", roles: []string{RoleStaff}, run: listPeople},
+	return []Route{
+		{Command: "/orgs", Roles: admin, Run: listOrgs},
+		{Command: "/org", Roles: admin, Run: orgCommand},
+		{Verb: "org", Roles: admin, Run: orgButton},
+		{Step: "org.name", Roles: admin, Run: orgName},
+		{Command: "/people", Roles: []string{RoleStaff}, Run: listPeople},
 	}
 }
 
-func listOrgs(s *session, _ string) error {
+func listOrgs(s *Session, _ string) error {
 	orgs, err := s.e.people.Orgs(s.ctx)
 	if err != nil {
 		return err
@@ -36,7 +36,7 @@ func listOrgs(s *session, _ string) error {
 }
 
 // orgCommand answers "/org new <name>".
-func orgCommand(s *session, arg string) error {
+func orgCommand(s *Session, arg string) error {
 	verb, name, _ := strings.Cut(arg, " ")
 	if !strings.EqualFold(verb, "new") {
 		return listOrgs(s, "")
@@ -47,24 +47,24 @@ func orgCommand(s *session, arg string) error {
 	return orgCreate(s, name)
 }
 
-func orgButton(s *session, arg string) error {
+func orgButton(s *Session, arg string) error {
 	if arg != "new" {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
 	return orgAskName(s)
 }
 
-func orgAskName(s *session) error {
+func orgAskName(s *Session) error {
 	if err := s.setStep("org.name", nil); err != nil {
 		return err
 	}
 	return s.reply(T{ID: "org.ask_name"})
 }
 
-func orgName(s *session, name string) error { return orgCreate(s, name) }
+func orgName(s *Session, name string) error { return orgCreate(s, name) }
 
 // orgCreate adds the organisation, then offers to invite its first staff.
-func orgCreate(s *session, name string) error {
+func orgCreate(s *Session, name string) error {
 	if n := utf8.RuneCountInString(name); n < 2 || n > 80 {
 		return s.reply(T{ID: "org.name_invalid", Data: map[string]any{"Max": 80}})
 	}
@@ -83,7 +83,7 @@ func orgCreate(s *session, name string) error {
 }
 
 // listPeople shows staff the people of their organisation, role by role.
-func listPeople(s *session, _ string) error {
+func listPeople(s *Session, _ string) error {
 	lines := []T{{ID: "people.title"}}
 	for _, role := range []string{RoleMother, RoleFamily, RoleStaff} {
 		ps, err := s.e.people.Members(s.ctx, s.person.OrgID, role)

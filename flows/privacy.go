@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"nido/locales"
 )
@@ -14,21 +15,21 @@ import (
 //	/privacy        what is stored, who sees it, how to erase it
 //	/mydata         everything stored about the person, readable
 //	/delete         asks to confirm, then erases everything and cancels every reminder
-func privacyRoutes() []route {
-	return []route{
-		{command: "/privacy", run: privacy},
-		{command: "/mydata", run: myData},
-		{command: "/delete", run: askDelete},
-		{button: "del", run: confirmDelete},
+func privacyRoutes() []Route {
+	return []Route{
+		{Command: "/privacy", Run: privacy},
+		{Command: "/mydata", Run: myData},
+		{Command: "/delete", Run: askDelete},
+		{Verb: "del", Run: confirmDelete},
 	}
 }
 
-func privacy(s *session, _ string) error {
+func privacy(s *Session, _ string) error {
 	return s.reply(T{ID: "privacy.text"})
 }
 
 // myData shows the person their own record.
-func myData(s *session, _ string) error {
+func myData(s *Session, _ string) error {
 	if !s.known {
 		return s.reply(T{ID: "privacy.no_data"})
 	}
@@ -55,21 +56,21 @@ func myData(s *session, _ string) error {
 	if inviter, ok, err := s.e.people.Get(s.ctx, p.InvitedBy); err == nil && ok {
 		lines = append(lines, T{ID: "mydata.invited_by", Data: map[string]any{"Name": inviter.Name}})
 	}
-	appts, err := s.e.apptData(s.ctx, p)
-	if err != nil {
-		return err
+	for _, c := range s.e.caps {
+		if c.MyData == nil {
+			continue
+		}
+		more, err := c.MyData(s.ctx, p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Name, err)
+		}
+		lines = append(lines, more...)
 	}
-	lines = append(lines, appts...)
-	groups, err := s.e.groupData(s.ctx, p)
-	if err != nil {
-		return err
-	}
-	lines = append(lines, groups...)
 	lines = append(lines, T{ID: "mydata.footer"})
 	return s.reply(lines...)
 }
 
-func askDelete(s *session, _ string) error {
+func askDelete(s *Session, _ string) error {
 	if !s.known {
 		return s.reply(T{ID: "privacy.no_data"})
 	}
@@ -80,7 +81,7 @@ func askDelete(s *session, _ string) error {
 }
 
 // confirmDelete erases the person after they pressed yes.
-func confirmDelete(s *session, answer string) error {
+func confirmDelete(s *Session, answer string) error {
 	if !s.known {
 		return s.reply(T{ID: "privacy.no_data"})
 	}
@@ -102,10 +103,26 @@ func confirmDelete(s *session, answer string) error {
 // organisation's staff that the person left, nothing more. Once the data is
 // gone, the notices are best effort: a failure is logged, not undone.
 func (e *Engine) Erase(ctx context.Context, p Person) error {
-	for _, erase := range e.erasers() {
-		if err := erase(ctx, p); err != nil {
-			return err
+	if err := e.markErasing(ctx, p); err != nil {
+		return err
+	}
+	if _, err := e.cfg.Scheduler.CancelOwner(ctx, id64(p.ID)); err != nil {
+		return wrap("cancel jobs", err)
+	}
+	for _, c := range e.caps {
+		if c.Erase == nil {
+			continue
 		}
+		if err := c.Erase(ctx, p); err != nil {
+			return fmt.Errorf("%s: erase: %w", c.Name, err)
+		}
+	}
+	if err := e.eraseReferences(ctx, p); err != nil {
+		return err
+	}
+	// Last, once nothing is left that would message them.
+	if err := e.eraseSent(ctx, p); err != nil {
+		return err
 	}
 	if err := e.eraseInvites(ctx, p); err != nil {
 		return err
@@ -137,16 +154,6 @@ func (e *Engine) Erase(ctx context.Context, p Person) error {
 		}
 	}
 	return nil
-}
-
-// erasers are the other stores that keep something about a person: their
-// reminders and appointments, then their groups, then what other people's
-// records say of them, then the Telegram layer's record of the messages
-// sent to them. Each removes all of it; eraseAppointments comes first, as it
-// marks a mother as being erased, and eraseSent last, once nothing is left
-// that would message her.
-func (e *Engine) erasers() []func(context.Context, Person) error {
-	return []func(context.Context, Person) error{e.eraseAppointments, e.eraseGroups, e.eraseReferences, e.eraseSent}
 }
 
 // eraseSent has the Telegram layer forget which jobs sent the person

@@ -2,13 +2,27 @@ package flows
 
 import (
 	"context"
+	"errors"
 )
 
-// Unreachable is called by the Telegram layer when Telegram refuses to deliver
-// to a chat (the person blocked Nido). The person is marked, and the staff of
-// their organisation are told once, so that someone can call them; a person who
-// writes again is reachable again.
-func (e *Engine) Unreachable(ctx context.Context, chatID int64) error {
+// send is the one way flows send: a chat Telegram will not deliver to any
+// more (the person blocked Nido) comes back as an error wrapping
+// ErrUnreachable, and its person is marked and their staff told, once.
+func (e *Engine) send(ctx context.Context, m Message) (int, error) {
+	id, err := e.cfg.Sender.Send(ctx, m)
+	if errors.Is(err, ErrUnreachable) && m.ChatID != 0 {
+		// The caller gets the error either way; this is logged, once.
+		if rerr := e.unreachable(context.WithoutCancel(ctx), m.ChatID); rerr != nil {
+			e.log.Warn("mark unreachable", "chat_id", m.ChatID, "error", rerr)
+		}
+	}
+	return id, err
+}
+
+// unreachable marks the person of a chat Telegram refused to deliver to, and
+// tells the staff of their organisation once, so that someone can call
+// them; a person who writes again is reachable again.
+func (e *Engine) unreachable(ctx context.Context, chatID int64) error {
 	p, ok, err := e.people.Get(ctx, chatID)
 	if err != nil || !ok || p.Unreachable {
 		return err

@@ -14,7 +14,7 @@ import (
 
 // session is one input being answered: who sent it, in which language, and
 // the conversation they are in.
-type session struct {
+type Session struct {
 	ctx    context.Context
 	e      *Engine
 	in     Input
@@ -39,8 +39,8 @@ type conv struct {
 	Until int64 `json:"u,omitempty"`
 }
 
-func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
-	s := &session{ctx: ctx, e: e, in: in, now: e.now()}
+func (e *Engine) newSession(ctx context.Context, in Input) (*Session, error) {
+	s := &Session{ctx: ctx, e: e, in: in, now: e.now()}
 	per, ok, err := e.people.Get(ctx, in.UserID)
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func (e *Engine) newSession(ctx context.Context, in Input) (*session, error) {
 	return s, nil
 }
 
-func (s *session) pickLang() string {
+func (s *Session) pickLang() string {
 	switch {
 	case s.known && s.person.Lang != "":
 		return s.person.Lang
@@ -85,41 +85,41 @@ func (s *session) pickLang() string {
 }
 
 // reply says lines to the person, in their language.
-func (s *session) reply(lines ...T) error {
+func (s *Session) reply(lines ...T) error {
 	return s.send(Message{ChatID: s.in.ChatID, Lines: lines})
 }
 
 // send delivers a message to the person's own chat.
-func (s *session) send(m Message) error {
+func (s *Session) send(m Message) error {
 	if m.ChatID == 0 {
 		m.ChatID = s.in.ChatID
 	}
 	if m.Lang == "" {
 		m.Lang = s.lang
 	}
-	_, err := s.e.cfg.Sender.Send(s.ctx, m)
+	_, err := s.e.send(s.ctx, m)
 	return wrap("send", err)
 }
 
 // edit replaces the message that carried the pressed button, or sends anew when typed.
-func (s *session) edit(m Message) error {
+func (s *Session) edit(m Message) error {
 	m.EditID = s.in.MessageID
 	return s.send(m)
 }
 
 // setStep waits for typed text at step, keeping data.
-func (s *session) setStep(step string, data map[string]string) error {
+func (s *Session) setStep(step string, data map[string]string) error {
 	s.conv.Step, s.conv.Data = step, data
 	return s.saveConv()
 }
 
 // endConv forgets the conversation.
-func (s *session) endConv() error {
+func (s *Session) endConv() error {
 	s.conv = conv{}
 	return s.saveConv()
 }
 
-func (s *session) saveConv() error {
+func (s *Session) saveConv() error {
 	key := s.e.k.conv(s.in.ChatID)
 	if s.conv.Step == "" && s.conv.Lang == "" && len(s.conv.Data) == 0 {
 		return wrap("clear conversation", s.e.cfg.Redis.Del(s.ctx, key).Err())
@@ -144,7 +144,7 @@ func (c conv) abandoned(now time.Time) bool {
 // tell sends a message to someone else, in their language; a person who
 // blocked Nido is skipped, not an error for the one acting now.
 func (e *Engine) tell(ctx context.Context, to Person, lines ...T) error {
-	_, err := e.cfg.Sender.Send(ctx, Message{ChatID: to.ID, Lang: to.Lang, Lines: lines})
+	_, err := e.send(ctx, Message{ChatID: to.ID, Lang: to.Lang, Lines: lines})
 	if errors.Is(err, ErrUnreachable) {
 		return nil
 	}

@@ -17,12 +17,12 @@ import (
 //     decline             the conversation is forgotten; the code still works
 //
 // An administrator (NIDO_ADMIN_IDS) needs no invite: /start makes their record.
-func signupRoutes() []route {
-	return []route{
-		{command: "/start", run: start},
-		{button: "lang", run: chooseLang},
-		{button: "consent", run: consent},
-		{step: "signup", run: signupText},
+func signupRoutes() []Route {
+	return []Route{
+		{Command: "/start", Run: start},
+		{Verb: "lang", Run: chooseLang},
+		{Verb: "consent", Run: consent},
+		{Step: "signup", Run: signupText},
 	}
 }
 
@@ -30,7 +30,7 @@ func signupRoutes() []route {
 const signupTTL = 24 * time.Hour
 
 // start answers /start, with or without an invite code.
-func start(s *session, arg string) error {
+func start(s *Session, arg string) error {
 	e := s.e
 	if s.known {
 		return showMenu(s, "signup.welcome_back")
@@ -69,7 +69,7 @@ func start(s *session, arg string) error {
 	return s.send(langPicker("signup.choose_language"))
 }
 
-func startAdmin(s *session) error {
+func startAdmin(s *Session) error {
 	per := Person{ID: s.in.UserID, Role: RoleAdmin, Lang: s.lang, Name: s.in.FirstName, Consent: s.now, Joined: s.now}
 	if err := s.e.people.Save(s.ctx, per); err != nil {
 		return err
@@ -92,7 +92,7 @@ func langPicker(question string) Message {
 
 // chooseLang sets the language: during sign-up it leads to consent; for a
 // member it is /lang's answer.
-func chooseLang(s *session, code string) error {
+func chooseLang(s *Session, code string) error {
 	if !locales.IsSupported(code) {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
@@ -124,7 +124,7 @@ func chooseLang(s *session, code string) error {
 }
 
 // consent is the answer to the consent text.
-func consent(s *session, answer string) error {
+func consent(s *Session, answer string) error {
 	code := s.conv.Data["code"]
 	switch {
 	case s.known || (answer != "yes" && answer != "no"):
@@ -189,7 +189,7 @@ func consent(s *session, answer string) error {
 }
 
 // signupText answers what a person types while signing up: the buttons are the way.
-func signupText(s *session, _ string) error {
+func signupText(s *Session, _ string) error {
 	return s.reply(T{ID: "signup.use_buttons"})
 }
 

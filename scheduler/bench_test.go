@@ -46,9 +46,9 @@ func benchTask(i int) (*asynq.Task, asynq.Option) {
 	return asynq.NewTask(j.Kind, payload), asynq.TaskID(j.ID)
 }
 
-func benchScheduler(b *testing.B, rdb redis.UniversalClient, h Handler, clk clock.Clock) *Scheduler {
+func benchScheduler(b *testing.B, rdb redis.UniversalClient, clk clock.Clock) *Scheduler {
 	b.Helper()
-	s, err := New(rdb, h, Config{Clock: clk, QuietHours: "off", Logger: slog.New(slog.DiscardHandler)})
+	s, err := New(rdb, Config{Clock: clk, QuietHours: "off", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func benchRedis(b *testing.B) redis.UniversalClient {
 }
 
 func BenchmarkSchedule(b *testing.B) {
-	s := benchScheduler(b, benchRedis(b), HandlerFunc(noop), clock.System{})
+	s := benchScheduler(b, benchRedis(b), clock.System{})
 	base := time.Now().Add(time.Hour)
 	ctx := context.Background()
 	b.ResetTimer()
@@ -88,7 +88,7 @@ func BenchmarkScheduleAsynq(b *testing.B) {
 }
 
 func BenchmarkScheduleParallel(b *testing.B) {
-	s := benchScheduler(b, benchRedis(b), HandlerFunc(noop), clock.System{})
+	s := benchScheduler(b, benchRedis(b), clock.System{})
 	base := time.Now().Add(time.Hour)
 	var next atomic.Int64
 	b.SetParallelism(8) // a broadcast schedules from many goroutines
@@ -120,8 +120,6 @@ func BenchmarkScheduleParallelAsynq(b *testing.B) {
 	})
 }
 
-func noop(context.Context, Job) error { return nil }
-
 // dispatchJobs is how many due jobs each dispatch benchmark runs per
 // iteration, so that start-up costs weigh the same whatever b.N is.
 const dispatchJobs = 10000
@@ -132,10 +130,11 @@ func BenchmarkDispatch(b *testing.B) {
 	rdb := benchRedis(b)
 	clk := clock.NewManual(time.Now())
 	var done atomic.Int64
-	s := benchScheduler(b, rdb, HandlerFunc(func(context.Context, Job) error {
+	h := HandlerFunc(func(context.Context, Job) error {
 		done.Add(1)
 		return nil
-	}), clk)
+	})
+	s := benchScheduler(b, rdb, clk)
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
@@ -150,7 +149,7 @@ func BenchmarkDispatch(b *testing.B) {
 		b.StartTimer()
 		go func() {
 			defer close(finished)
-			_ = s.Run(ctx)
+			_ = s.Run(ctx, h)
 		}()
 		waitUntil(b, func() bool { return done.Load() == dispatchJobs })
 		b.StopTimer()
@@ -222,7 +221,7 @@ func BenchmarkMemoryPerJob(b *testing.B) {
 	const jobs = 100000
 	for i := 0; i < b.N; i++ {
 		rdb := benchRedis(b)
-		s := benchScheduler(b, rdb, HandlerFunc(noop), clock.System{})
+		s := benchScheduler(b, rdb, clock.System{})
 		base := time.Now().Add(time.Hour)
 		before := usedMemory(b, rdb)
 		scheduleMany(b, s, jobs, func(i int) Job { return benchJob(i, base) })

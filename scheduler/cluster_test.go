@@ -43,7 +43,7 @@ func TestOnRedisCluster(t *testing.T) {
 	})
 	var ss []*scheduler.Scheduler
 	for range 2 {
-		s, err := scheduler.New(rdb, h, scheduler.Config{
+		s, err := scheduler.New(rdb, scheduler.Config{
 			Prefix: prefix, QuietHours: "off", PollInterval: 20 * time.Millisecond,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Registerer: prometheus.NewRegistry(),
 		})
@@ -80,7 +80,7 @@ func TestOnRedisCluster(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := s.Run(runCtx); err != nil {
+			if err := s.Run(runCtx, h); err != nil {
 				t.Error(err)
 			}
 		}()

@@ -42,8 +42,8 @@ func TestTwoSchedulersShareTheWork(t *testing.T) {
 			return nil
 		})
 	}
-	a := e.scheduler(t, handler(0), Config{})
-	b := e.scheduler(t, handler(1), Config{})
+	a := e.scheduler(t, Config{})
+	b := e.scheduler(t, Config{})
 
 	scheduleMany(t, a, jobs, func(i int) Job {
 		return Job{ID: fmt.Sprintf("bcast:7:%d", i), Kind: "broadcast", Owner: fmt.Sprintf("m:%d", i),
@@ -52,11 +52,11 @@ func TestTwoSchedulersShareTheWork(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
-	for _, s := range []*Scheduler{a, b} {
+	for i, s := range []*Scheduler{a, b} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_ = s.Run(ctx)
+			_ = s.Run(ctx, handler(i))
 		}()
 	}
 	waitFor(t, "every job to run", func() bool { return byProc[0].Load()+byProc[1].Load() >= int64(jobs) })

@@ -53,7 +53,6 @@ type Config struct {
 // Scheduler runs jobs at their time; see the package documentation.
 type Scheduler struct {
 	rdb            redis.UniversalClient
-	h              Handler
 	cfg            Config
 	loc            *time.Location
 	quiet          QuietHours
@@ -69,9 +68,11 @@ type Scheduler struct {
 }
 
 // New checks cfg, fills in the defaults and registers the metrics.
-func New(rdb redis.UniversalClient, h Handler, cfg Config) (*Scheduler, error) {
-	if rdb == nil || h == nil {
-		return nil, errors.New("scheduler: a Redis client and a handler are required")
+// The handler comes with Run, so that what schedules jobs can be built with
+// the scheduler before the handler exists.
+func New(rdb redis.UniversalClient, cfg Config) (*Scheduler, error) {
+	if rdb == nil {
+		return nil, errors.New("scheduler: a Redis client is required")
 	}
 	if err := cfg.fill(); err != nil {
 		return nil, err
@@ -82,7 +83,6 @@ func New(rdb redis.UniversalClient, h Handler, cfg Config) (*Scheduler, error) {
 	}
 	s := &Scheduler{
 		rdb:            rdb,
-		h:              h,
 		cfg:            cfg,
 		loc:            cfg.Location,
 		quiet:          quiet,

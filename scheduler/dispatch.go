@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// Run dispatches due jobs and plans recurring rules until ctx is done, then
+// Run hands due jobs to h and plans recurring rules until ctx is done, then
 // waits for the handlers still running and returns nil. It keeps going
 // through Redis outages. With a manual clock it wakes as soon as the clock
 // moves.
-func (s *Scheduler) Run(ctx context.Context) error {
+func (s *Scheduler) Run(ctx context.Context, h Handler) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	slots := make(chan struct{}, s.cfg.Workers)
@@ -22,7 +22,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	needPlan, failures := true, 0
 	for ctx.Err() == nil {
 		moved := s.clockMoved()
-		more, err := s.step(ctx, &wg, slots, &needPlan)
+		more, err := s.step(ctx, h, &wg, slots, &needPlan)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -56,7 +56,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 // step plans if needed, then claims as many jobs as there are free workers
 // and starts them. It reports whether it filled every free worker, in which
 // case more jobs may be due.
-func (s *Scheduler) step(ctx context.Context, wg *sync.WaitGroup, slots chan struct{}, needPlan *bool) (bool, error) {
+func (s *Scheduler) step(ctx context.Context, h Handler, wg *sync.WaitGroup, slots chan struct{}, needPlan *bool) (bool, error) {
 	if *needPlan {
 		if err := s.plan(ctx); err != nil {
 			return false, err
@@ -76,7 +76,7 @@ func (s *Scheduler) step(ctx context.Context, wg *sync.WaitGroup, slots chan str
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.process(ctx, c)
+			s.process(ctx, h, c)
 			<-slots
 			s.signal()
 		}()
@@ -93,10 +93,10 @@ func (s *Scheduler) clockMoved() <-chan struct{} {
 	return nil
 }
 
-// RunDue plans rules, then runs every job due now, one at a time, and returns
-// how many it handed to the handler. Tests and tools use it to run the queue
+// RunDue plans rules, then hands every job due now to h, one at a time, and
+// returns how many it handed over. Tests and tools use it to run the queue
 // deterministically; a job that fails is retried later, not within this call.
-func (s *Scheduler) RunDue(ctx context.Context) (int, error) {
+func (s *Scheduler) RunDue(ctx context.Context, h Handler) (int, error) {
 	if err := s.plan(ctx); err != nil {
 		return 0, err
 	}
@@ -107,7 +107,7 @@ func (s *Scheduler) RunDue(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, c := range jobs {
-			if s.process(ctx, c) {
+			if s.process(ctx, h, c) {
 				n++
 			}
 		}
@@ -138,7 +138,7 @@ func (s *Scheduler) decide(j Job, now time.Time) (verdict, time.Time) {
 
 // process runs one claimed job and records the outcome. It reports whether
 // the job was handed to the handler.
-func (s *Scheduler) process(ctx context.Context, c claimed) bool {
+func (s *Scheduler) process(ctx context.Context, h Handler, c claimed) bool {
 	j, log := c.job, s.log.With("job", c.job.ID, "kind", c.job.Kind)
 	if c.err != nil {
 		log.Error("dropping a job that cannot be read", "error", c.err)
@@ -162,7 +162,7 @@ func (s *Scheduler) process(ctx context.Context, c claimed) bool {
 		s.metrics.lateness.Observe(max(now.Sub(j.Due), 0).Seconds())
 	}
 	s.metrics.dispatched.WithLabelValues(j.Kind).Inc()
-	err := s.call(ctx, j)
+	err := s.call(ctx, h, j)
 	switch {
 	case err == nil:
 		s.metrics.succeeded.WithLabelValues(j.Kind).Inc()
@@ -183,7 +183,7 @@ func (s *Scheduler) process(ctx context.Context, c claimed) bool {
 
 // call runs the handler with its own deadline, which is not cut short when
 // Run is stopped (in-flight jobs are drained), and turns a panic into an error.
-func (s *Scheduler) call(ctx context.Context, j Job) (err error) {
+func (s *Scheduler) call(ctx context.Context, h Handler, j Job) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("handler panicked: %v", r)
@@ -191,5 +191,5 @@ func (s *Scheduler) call(ctx context.Context, j Job) (err error) {
 	}()
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.handlerTimeout)
 	defer cancel()
-	return s.h.Handle(hctx, j)
+	return h.Handle(hctx, j)
 }

@@ -137,12 +137,12 @@ func TestExpiredLeaseRunsAgain(t *testing.T) {
 	if err != nil || len(crashed) != 1 {
 		t.Fatalf("claim = %v, %v", crashed, err)
 	}
-	other := e.scheduler(t, e.rec, Config{Lease: time.Minute})
-	if n, _ := other.RunDue(ctx); n != 0 {
+	other := e.scheduler(t, Config{Lease: time.Minute})
+	if n, _ := other.RunDue(ctx, e.rec); n != 0 {
 		t.Fatalf("a leased job ran again before its lease expired (%d)", n)
 	}
 	e.clk.Advance(time.Minute + time.Millisecond)
-	if n, _ := other.RunDue(ctx); n != 1 {
+	if n, _ := other.RunDue(ctx, e.rec); n != 1 {
 		t.Fatalf("after the lease expired the job ran %d times, want 1", n)
 	}
 	// The crashed process comes back and acknowledges late: nothing changes.
@@ -182,7 +182,7 @@ func TestRunDispatchesWhenTheClockMoves(t *testing.T) {
 	e := newEnv(t, Config{PollInterval: time.Hour, PlanInterval: time.Hour})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- e.s.Run(ctx) }()
+	go func() { done <- e.s.Run(ctx, e.rec) }()
 	e.schedule(t, Job{ID: "tomorrow", Kind: "tip", Owner: "m:1", Due: at(t, "2026-05-13 10:00")})
 	if err := e.s.AddRule(ctx, Rule{ID: "daily", Spec: "0 9 * * *", Kind: "checkin", Owner: "m:1"}); err != nil {
 		t.Fatal(err)
@@ -209,11 +209,11 @@ func TestRunDrainsHandlersOnShutdown(t *testing.T) {
 			return ctx.Err()
 		}
 	})
-	s := e.scheduler(t, h, Config{})
+	s := e.scheduler(t, Config{})
 	e.schedule(t, Job{ID: "tip", Kind: "tip", Owner: "m:1", Due: at(t, "2026-05-12 10:00")})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- s.Run(ctx) }()
+	go func() { done <- s.Run(ctx, h) }()
 	<-started
 	stop()
 	select {

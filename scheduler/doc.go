@@ -2,8 +2,8 @@
 // their time, from a durable queue in Redis shared by every Nido process.
 //
 // It speaks in ids: a Job names its kind, its owner and the ids its Handler
-// needs, never message text. The Handler, given by the Telegram layer, turns
-// a job into a message.
+// needs, never message text. The Handler is given to Run: main gives the
+// flows engine's, which turns a job into a message for the Telegram layer.
 //
 // # Guarantee
 //
@@ -22,9 +22,11 @@
 //   - A run is acknowledged only after its Handler returned nil. If the process
 //     dies, or Redis is unreachable, between the Handler's return and that
 //     acknowledgment, the lease expires and the job runs again: a Handler can
-//     see the same job twice and must make its effect idempotent: the
-//     Telegram layer records Job.RunKey once sent. Scheduling an id again
-//     after it ran is a new run (with a new RunKey if the time changed).
+//     see the same job twice and must make its effect idempotent: the flows
+//     give each message the id of the job that sends it, and the Telegram
+//     layer records that id once Telegram accepted the message and skips it
+//     after. A job whose time changes gets a new id from the flows (its
+//     version), so that it is sent again.
 //   - Scheduling an id that exists replaces the job (a reschedule); the queue
 //     holds at most one job per id. If that job is running, the new schedule
 //     runs after the running one ends: at its time, or, when that time has

@@ -13,12 +13,12 @@ import (
 	"nido/scheduler"
 )
 
-// reminders stands for the Telegram layer's Handler.
+// reminders stands for the flows engine's Handler.
 type reminders struct{}
 
 func (reminders) Handle(ctx context.Context, j scheduler.Job) error {
 	// Look up j.Args["appointment"], render the message in the person's
-	// language, send it, record j.RunKey() as sent; return nil once
+	// language, send it, record j.ID as sent; return nil once
 	// Telegram accepted it, scheduler.Permanent(err) if the person blocked
 	// the bot.
 	return nil
@@ -29,7 +29,7 @@ func Example() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
-	s, err := scheduler.New(rdb, reminders{}, scheduler.Config{
+	s, err := scheduler.New(rdb, scheduler.Config{
 		QuietHours: "21:00-08:00", // NIDO_QUIET_HOURS, checked with ParseQuietHours
 		Registerer: prometheus.NewRegistry(),
 		Logger:     slog.Default(),
@@ -50,5 +50,5 @@ func Example() {
 		ID: "visit:f3:m7", Spec: "0 18 * * 3", Kind: "visit.reminder", Owner: "m:7",
 		EventAfter: 16 * time.Hour, Args: map[string]string{"family": "f3"},
 	})
-	_ = s.Run(ctx) // until SIGTERM, then drains running handlers
+	_ = s.Run(ctx, reminders{}) // until SIGTERM, then drains running handlers
 }

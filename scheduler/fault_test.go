@@ -22,12 +22,13 @@ func TestRedisRestartLosesNoJob(t *testing.T) {
 		mu   sync.Mutex
 		runs = map[string]int{}
 	)
-	s := e.scheduler(t, HandlerFunc(func(_ context.Context, j Job) error {
+	h := HandlerFunc(func(_ context.Context, j Job) error {
 		mu.Lock()
 		defer mu.Unlock()
 		runs[j.ID]++
 		return nil
-	}), Config{})
+	})
+	s := e.scheduler(t, Config{})
 	distinct := func() int {
 		mu.Lock()
 		defer mu.Unlock()
@@ -39,7 +40,7 @@ func TestRedisRestartLosesNoJob(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- s.Run(ctx) }()
+	go func() { done <- s.Run(ctx, h) }()
 	waitFor(t, "dispatch to be under way", func() bool { return distinct() >= 300 })
 	e.redis.Restart()
 	waitFor(t, "the waiting jobs to be claimed after the restart", func() bool {
@@ -73,11 +74,11 @@ func TestRedisDownThenBack(t *testing.T) {
 	// failed rounds quickly; the default client would spend a second on each.
 	rdb := redis.NewClient(&redis.Options{Addr: e.redis.Addr, DialerRetries: 1})
 	t.Cleanup(func() { rdb.Close() })
-	e.s = e.schedulerOn(t, rdb, e.rec, Config{})
+	e.s = e.schedulerOn(t, rdb, Config{})
 	e.schedule(t, Job{ID: "appt:1", Kind: "appointment.reminder", Owner: "m:1", Due: at(t, "2026-05-12 11:00")})
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
-	go func() { done <- e.s.Run(ctx) }()
+	go func() { done <- e.s.Run(ctx, e.rec) }()
 
 	e.redis.Kill()
 	e.clk.Set(at(t, "2026-05-12 11:00"))

@@ -88,18 +88,18 @@ func newEnv(t *testing.T, cfg Config, opts ...redistest.Options) *env {
 	srv := redistest.Start(t, opts...)
 	e := &env{redis: srv, clk: clock.NewManual(at(t, "2026-05-12 10:00")), logs: &syncBuffer{}}
 	e.rec = &recorder{}
-	e.s = e.scheduler(t, e.rec, cfg)
+	e.s = e.scheduler(t, cfg)
 	return e
 }
 
 // scheduler builds another scheduler on the same Redis and clock.
-func (e *env) scheduler(t *testing.T, h Handler, cfg Config) *Scheduler {
+func (e *env) scheduler(t *testing.T, cfg Config) *Scheduler {
 	t.Helper()
-	return e.schedulerOn(t, e.redis.Client(), h, cfg)
+	return e.schedulerOn(t, e.redis.Client(), cfg)
 }
 
 // schedulerOn is scheduler with a client of the test's choosing.
-func (e *env) schedulerOn(t *testing.T, rdb redis.UniversalClient, h Handler, cfg Config) *Scheduler {
+func (e *env) schedulerOn(t *testing.T, rdb redis.UniversalClient, cfg Config) *Scheduler {
 	t.Helper()
 	cfg.Clock = e.clk
 	if cfg.Location == nil {
@@ -108,7 +108,7 @@ func (e *env) schedulerOn(t *testing.T, rdb redis.UniversalClient, h Handler, cf
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	s, err := New(rdb, h, cfg)
+	s, err := New(rdb, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func (e *env) schedulerOn(t *testing.T, rdb redis.UniversalClient, h Handler, cf
 
 func (e *env) runDue(t *testing.T) int {
 	t.Helper()
-	n, err := e.s.RunDue(context.Background())
+	n, err := e.s.RunDue(context.Background(), e.rec)
 	if err != nil {
 		t.Fatalf("RunDue: %v", err)
 	}

@@ -38,14 +38,6 @@ type Job struct {
 	Attempt int
 }
 
-// RunKey names one scheduled run of the job: it stays the same across
-// retries and across a second run after a crash, and changes when the job
-// is rescheduled to another time. The Telegram layer records it once the
-// message is sent, so that a run repeated after a crash does not send twice.
-func (j Job) RunKey() string {
-	return j.ID + "@" + strconv.FormatInt(j.Due.UnixMilli(), 36)
-}
-
 // Handler performs jobs. It returns nil only once the job's effect is done
 // (for a message: Telegram accepted it); any error means "try again later",
 // unless wrapped with Permanent.

@@ -67,20 +67,6 @@ func TestValidateRejectsControlCharacters(t *testing.T) {
 	}
 }
 
-func TestRunKey(t *testing.T) {
-	j := Job{ID: "appt:1", Due: time.UnixMilli(1790000000000)}
-	retry := j
-	retry.Attempt = 2
-	moved := j
-	moved.Due = j.Due.Add(time.Hour)
-	if j.RunKey() != retry.RunKey() {
-		t.Error("a retry changed the run key")
-	}
-	if j.RunKey() == moved.RunKey() {
-		t.Error("a reschedule kept the run key")
-	}
-}
-
 func TestPermanent(t *testing.T) {
 	base := errors.New("bot blocked")
 	wrapped := fmt.Errorf("send: %w", Permanent(base))

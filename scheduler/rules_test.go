@@ -17,7 +17,7 @@ func runHourly(t *testing.T, e *env, until time.Time, ss ...*Scheduler) []string
 	t.Helper()
 	for i := 0; e.clk.Now().Before(until); i++ {
 		e.clk.Advance(time.Hour)
-		if _, err := ss[i%len(ss)].RunDue(context.Background()); err != nil {
+		if _, err := ss[i%len(ss)].RunDue(context.Background(), e.rec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func TestRuleKeepsLocalTimeAcrossDST(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, Config{PlanAhead: 6 * time.Hour})
 			e.clk.Set(at(t, tt.from))
-			other := e.scheduler(t, e.rec, Config{PlanAhead: 6 * time.Hour})
+			other := e.scheduler(t, Config{PlanAhead: 6 * time.Hour})
 			if err := e.s.AddRule(context.Background(),
 				Rule{ID: "r", Spec: tt.spec, Kind: "visit", Owner: "m:1", Urgent: true}); err != nil {
 				t.Fatal(err)

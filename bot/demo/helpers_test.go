@@ -66,19 +66,21 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 		cancel()
 		t.Fatal(err)
 	}
-	engine := flows.New(flows.Config{
-		Redis: rdb, Prefix: "nido", Sender: b.Sender(), Clock: s.clock, Location: s.loc, DefaultLang: "it",
-		AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
-	})
-	sched, err := scheduler.New(rdb, engine.Jobs(), scheduler.Config{
+	sched, err := scheduler.New(rdb, scheduler.Config{
 		Prefix: "nido", Location: s.loc, Clock: s.clock, Logger: log, PollInterval: 50 * time.Millisecond,
 	})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
-	engine.SetScheduler(sched)
-	b.Sender().SetReachability(engine)
+	engine, err := flows.New(flows.Config{
+		Redis: rdb, Prefix: "nido", Sender: b.Sender(), Scheduler: sched, Clock: s.clock, Location: s.loc,
+		DefaultLang: "it", AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
+	}, flows.Appointments(nil), flows.Groups())
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
 	if err := engine.SetDefaultCommands(ctx, append(locales.Codes(), "")); err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); _ = b.Run(ctx, engine) }()
-	go func() { defer wg.Done(); _ = sched.Run(ctx) }()
+	go func() { defer wg.Done(); _ = sched.Run(ctx, engine.Jobs()) }()
 	t.Cleanup(func() {
 		cancel()
 		wg.Wait()

@@ -71,7 +71,7 @@ func (w *world) advance(t time.Time, owners ...string) {
 	ctx := context.Background()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, err := w.sched.RunDue(ctx); err != nil {
+		if _, err := w.sched.RunDue(ctx, w.engine.Jobs()); err != nil {
 			w.t.Fatal(err)
 		}
 		pending := 0

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/scheduler"
@@ -33,15 +35,26 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	// mothers, each with an appointment whose 2-hour reminder is due now.
 	real := time.Now().In(loc)
 	seedClock := clock.NewManual(real.Add(-10 * time.Minute))
-	sched, err := scheduler.New(rdb, scheduler.HandlerFunc(func(context.Context, scheduler.Job) error {
-		t.Error("the seeding scheduler must not run jobs")
-		return nil
-	}), scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
+	// The seeding scheduler is never run: it only queues.
+	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Clock: seedClock, Location: loc,
-		DefaultLang: "it", Scheduler: sched, ReminderOffsets: []time.Duration{2 * time.Hour}})
+	cat, err := newCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nor does the seeding engine send anything; its Sender is the real one all the same.
+	seedBot, err := bot.New(ctx, bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
+		Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
+		DefaultLang: "it", Scheduler: sched}, flows.Appointments([]time.Duration{2 * time.Hour}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -159,3 +172,4 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 		<-tick.C
 	}
 }
+

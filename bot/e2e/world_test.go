@@ -54,6 +54,13 @@ type options struct {
 	years     int
 	tgOptions []telegramtest.Option
 	cluster   bool
+	// capabilities are more capabilities than Nido's own, for a test of one.
+	capabilities []flows.Maker
+}
+
+// capabilities are Nido's, as main.go gives them.
+func capabilities() []flows.Maker {
+	return []flows.Maker{flows.Appointments([]time.Duration{24 * time.Hour, 2 * time.Hour}), flows.Groups()}
 }
 
 // onCluster makes a world on a Redis Cluster of three primaries, with the
@@ -105,26 +112,27 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		cancel()
 		t.Fatal(err)
 	}
-	engine := flows.New(flows.Config{
-		Redis: w.rdb, Prefix: w.prefix, Sender: b.Sender(), Clock: w.clock, Location: loc,
-		DefaultLang: "it", AdminIDs: []int64{w.admin.ID}, BotUsername: b.Username(), Logger: log,
-		ReminderOffsets: []time.Duration{24 * time.Hour, 2 * time.Hour},
-	})
-	w.engine = engine
-	w.sched, err = scheduler.New(w.rdb, engine.Jobs(), scheduler.Config{
+	w.sched, err = scheduler.New(w.rdb, scheduler.Config{
 		Prefix: w.prefix, Location: loc, Clock: w.clock, Logger: log, PollInterval: 50 * time.Millisecond,
 	})
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
-	engine.SetScheduler(w.sched)
-	b.Sender().SetReachability(engine)
+	engine, err := flows.New(flows.Config{
+		Redis: w.rdb, Prefix: w.prefix, Sender: b.Sender(), Scheduler: w.sched, Clock: w.clock, Location: loc,
+		DefaultLang: "it", AdminIDs: []int64{w.admin.ID}, BotUsername: b.Username(), Logger: log,
+	}, append(capabilities(), o.capabilities...)...)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	w.engine = engine
 	w.handled = newTracker(engine)
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); _ = b.Run(ctx, w.handled) }()
-	go func() { defer wg.Done(); _ = w.sched.Run(ctx) }()
+	go func() { defer wg.Done(); _ = w.sched.Run(ctx, engine.Jobs()) }()
 	t.Cleanup(func() { cancel(); wg.Wait() })
 	return w
 }

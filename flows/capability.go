@@ -1,0 +1,96 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+
+	"nido/scheduler"
+)
+
+// A capability is one thing Nido does for people on top of the core
+// (sign-up, invites, organisations, menus, privacy): appointments, mutual-aid
+// groups, and those to come. Each is a package under flows/ that gives the
+// engine one Capability, and main.go hands the engine every capability
+// explicitly, in the order erasure runs them. The engine asks nothing else
+// of a capability: adding one edits no file of the core.
+type Capability struct {
+	// Name names the capability in logs and errors: "appointment".
+	Name string
+	// Routes are its commands, buttons and typed steps. A verb, a step or a
+	// command belongs to one route of one capability.
+	Routes []Route
+	// Jobs runs its scheduled jobs, by job kind ("appointment.reminder").
+	Jobs map[string]JobFunc
+	// Menu lists its buttons on a role's main menu, most used first; nil
+	// for none. Each names a command of its Routes.
+	Menu func(role string) []MenuItem
+	// MyData is what it keeps about p, as lines of /mydata; nil for nothing.
+	MyData func(ctx context.Context, p Person) ([]T, error)
+	// Erase removes everything it keeps about p, who is erasing their data.
+	// The core has already cancelled p's own jobs and marked p (BeingErased).
+	Erase func(ctx context.Context, p Person) error
+	// ForgetAuthor turns author into 0 ("someone who left") wherever a
+	// record of org that it keeps names them as the one who made, changed
+	// or cancelled it: author, a staff member or an administrator, erased
+	// their data.
+	ForgetAuthor func(ctx context.Context, org string, author int64) error
+}
+
+// JobFunc runs one due job of a capability. An error wrapped with
+// scheduler.Permanent fails the job for good; any other error retries it.
+type JobFunc func(ctx context.Context, j scheduler.Job) error
+
+// MenuItem is one button of a main menu: its label's message id and the
+// command it stands for ("/appointments").
+type MenuItem struct {
+	Label   string
+	Command string
+}
+
+// A Maker builds a capability on the engine it will serve, so that the
+// capability reaches the core's services (Redis, people, the scheduler,
+// the sender) and the engine gets its routes, all in one call of New.
+type Maker func(e *Engine) Capability
+
+// addCapabilities takes each capability's routes and jobs, refusing a verb,
+// step, command or job kind that another one already has: two capabilities
+// answering the same button would be a bug found only by the person
+// pressing it.
+func (e *Engine) addCapabilities(makers []Maker) error {
+	seen := map[string]string{}
+	claim := func(what, name, owner string) error {
+		if name == "" {
+			return nil
+		}
+		if other, ok := seen[what+" "+name]; ok {
+			return fmt.Errorf("%s %q of %s is %s's already", what, name, owner, other)
+		}
+		seen[what+" "+name] = owner
+		return nil
+	}
+	for _, r := range e.routes {
+		for _, err := range []error{claim("command", r.Command, "core"), claim("verb", r.Verb, "core"), claim("step", r.Step, "core")} {
+			if err != nil {
+				return err
+			}
+		}
+	}
+	for _, make := range makers {
+		c := make(e)
+		for _, r := range c.Routes {
+			for _, err := range []error{claim("command", r.Command, c.Name), claim("verb", r.Verb, c.Name), claim("step", r.Step, c.Name)} {
+				if err != nil {
+					return err
+				}
+			}
+		}
+		for kind := range c.Jobs {
+			if err := claim("job kind", kind, c.Name); err != nil {
+				return err
+			}
+		}
+		e.caps = append(e.caps, c)
+		e.routes = append(e.routes, c.Routes...)
+	}
+	return nil
+}
