@@ -22,6 +22,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
 	// Europe/Rome must be known on a machine without a time zone database.
 	_ "time/tzdata"
 
@@ -34,6 +35,8 @@ import (
 	"nido/bot/demo"
 	"nido/bot/telegramtest"
 	"nido/flows"
+	"nido/flows/appointment"
+	"nido/flows/group"
 	"nido/locales"
 	"nido/scheduler"
 	"nido/scheduler/clock"
@@ -372,8 +375,8 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 		Redis: rdb, Prefix: cfg.Prefix, Sender: b.Sender(), Scheduler: sched, Clock: clk, Location: cfg.Location,
 		DefaultLang: cfg.DefaultLang, AdminIDs: cfg.AdminIDs, BotUsername: b.Username(), Logger: log,
 	},
-		flows.Appointments(cfg.Reminders),
-		flows.Groups(),
+		appointment.New(cfg.Reminders),
+		group.New(),
 	)
 	if err != nil {
 		return nil, err
@@ -381,7 +384,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	if err := engine.SetDefaultCommands(ctx, append(locales.Codes(), "")); err != nil {
 		log.Warn("set default commands", "error", err)
 	}
-	if err := engine.EnsureDigest(ctx); err != nil {
+	if err := engine.EnsureRules(ctx); err != nil {
 		return nil, err
 	}
 	return &app{bot: b, engine: engine, sched: sched, reg: reg, log: log}, nil

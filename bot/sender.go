@@ -30,14 +30,14 @@ const (
 // for a person who blocked Nido, from which the flows learn it. It implements
 // flows.Sender and is safe for concurrent use.
 type Sender struct {
-	api   *tg.Bot
-	rdb   redis.UniversalClient
-	k     keys
-	r     renderer
-	sg    signer
-	lim   *limits
-	m     *metrics
-	log   *slog.Logger
+	api *tg.Bot
+	rdb redis.UniversalClient
+	k   keys
+	r   renderer
+	sg  signer
+	lim *limits
+	m   *metrics
+	log *slog.Logger
 }
 
 // part is one Telegram message of a flows.Message: a piece of its text (the

@@ -21,6 +21,9 @@ type Capability struct {
 	Routes []Route
 	// Jobs runs its scheduled jobs, by job kind ("appointment.reminder").
 	Jobs map[string]JobFunc
+	// Rules are its recurring jobs (a morning digest), kept in the
+	// scheduler by EnsureRules; each rule's kind is one of Jobs.
+	Rules []scheduler.Rule
 	// Menu lists its buttons on a role's main menu, most used first; nil
 	// for none. Each names a command of its Routes.
 	Menu func(role string) []MenuItem
@@ -91,6 +94,19 @@ func (e *Engine) addCapabilities(makers []Maker) error {
 		}
 		e.caps = append(e.caps, c)
 		e.routes = append(e.routes, c.Routes...)
+	}
+	return nil
+}
+
+// EnsureRules makes sure every capability's recurring rules are in the
+// scheduler; main calls it at start, and calling it again changes nothing.
+func (e *Engine) EnsureRules(ctx context.Context) error {
+	for _, c := range e.caps {
+		for _, r := range c.Rules {
+			if err := e.cfg.Scheduler.AddRule(ctx, r); err != nil {
+				return fmt.Errorf("%s: rule %s: %w", c.Name, r.ID, err)
+			}
+		}
 	}
 	return nil
 }

@@ -44,9 +44,6 @@ type Config struct {
 	// Scheduler keeps the jobs of every capability; it runs them through
 	// Jobs. Required.
 	Scheduler *scheduler.Scheduler
-	// ReminderOffsets are how long before an appointment its reminders come
-	// (NIDO_REMINDER_OFFSETS); DefaultReminderOffsets when empty.
-	ReminderOffsets []time.Duration
 	// Texts renders the texts that go into files (the .ics), which bot/ does
 	// not render; the embedded catalog when nil.
 	Texts *locales.Catalog

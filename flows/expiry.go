@@ -7,12 +7,12 @@ import "time"
 // that is writing it.
 const minKeep = time.Hour
 
-// keepUntil is the TTL that lets Redis clean a key up once until has passed.
+// KeepUntil is the TTL that lets Redis clean a key up once until has passed.
 // Redis counts TTLs in real time while Nido's clock may be a test's or the
 // demo's, so Redis only ever gets a duration, never an absolute time: an
 // instant taken from a clock set in another year would drop the key at once,
 // or keep it for years. Whether a record is still valid is decided from the
 // times stored in it, against Nido's clock; the TTL is only a backstop.
-func keepUntil(now, until time.Time) time.Duration {
+func KeepUntil(now, until time.Time) time.Duration {
 	return max(until.Sub(now), minKeep)
 }

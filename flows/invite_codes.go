@@ -49,7 +49,7 @@ func (e *Engine) createInvite(ctx context.Context, inv invite, now time.Time) (i
 	}
 	inv.Code = code
 	key, by := e.k.invite(code), e.k.invitesBy(inv.By)
-	keep := keepUntil(now, inv.Expires.Add(inviteKeep))
+	keep := KeepUntil(now, inv.Expires.Add(inviteKeep))
 	_, err = e.cfg.Redis.TxPipelined(ctx, func(pipe redis.Pipeliner) error {
 		pipe.HSet(ctx, key, map[string]any{
 			"role": inv.Role, "org": inv.OrgID, "by": inv.By, "label": inv.Label,

@@ -71,7 +71,7 @@ func orgCreate(s *Session, name string) error {
 	if err := s.endConv(); err != nil {
 		return err
 	}
-	o, err := s.e.people.CreateOrg(s.ctx, cleanLine(name), s.now)
+	o, err := s.e.people.CreateOrg(s.ctx, CleanLine(name), s.now)
 	if err != nil {
 		return err
 	}
@@ -100,9 +100,4 @@ func listPeople(s *Session, _ string) error {
 		}
 	}
 	return s.reply(lines...)
-}
-
-// cleanLine keeps one line of printable text.
-func cleanLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < ' ' }), " ")
 }

@@ -160,3 +160,49 @@ func langOr(code, def string) string {
 	}
 	return def
 }
+
+// What a capability's steps know of the input they answer, and what they
+// may do with it. A step gets the session and the text after the verb,
+// command or step; it answers through the session.
+
+// Ctx is the input's context.
+func (s *Session) Ctx() context.Context { return s.ctx }
+
+// Now is when the input is answered, on Nido's clock in the network's time zone.
+func (s *Session) Now() time.Time { return s.now }
+
+// Person is the one who acted; the zero Person for a stranger.
+func (s *Session) Person() Person { return s.person }
+
+// Lang is the language to answer in.
+func (s *Session) Lang() string { return s.lang }
+
+// Input is what the person did.
+func (s *Session) Input() Input { return s.in }
+
+// Engine is the engine answering, for the core's services.
+func (s *Session) Engine() *Engine { return s.e }
+
+// Step is the step waiting for typed text, "" when none is.
+func (s *Session) Step() string { return s.conv.Step }
+
+// Data is what the conversation keeps between steps; nil when there is none.
+func (s *Session) Data() map[string]string { return s.conv.Data }
+
+// Reply says lines to the person, in their language.
+func (s *Session) Reply(lines ...T) error { return s.reply(lines...) }
+
+// Send sends m to the person's chat, in their language unless m says otherwise.
+func (s *Session) Send(m Message) error { return s.send(m) }
+
+// Edit replaces the message whose button was pressed, or sends m anew after typed text.
+func (s *Session) Edit(m Message) error { return s.edit(m) }
+
+// SetStep waits for typed text at step, keeping data for the next step.
+func (s *Session) SetStep(step string, data map[string]string) error { return s.setStep(step, data) }
+
+// EndConv forgets the conversation.
+func (s *Session) EndConv() error { return s.endConv() }
+
+// ShowMenu says intro and shows the person's main menu.
+func (s *Session) ShowMenu(intro string) error { return showMenu(s, intro) }

@@ -16,6 +16,8 @@ import (
 	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
+	"nido/flows/appointment"
+	"nido/flows/group"
 	"nido/locales"
 	"nido/scheduler"
 	"nido/scheduler/clock"
@@ -76,7 +78,7 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 	engine, err := flows.New(flows.Config{
 		Redis: rdb, Prefix: "nido", Sender: b.Sender(), Scheduler: sched, Clock: s.clock, Location: s.loc,
 		DefaultLang: "it", AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
-	}, flows.Appointments(nil), flows.Groups())
+	}, appointment.New(nil), group.New())
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -84,7 +86,7 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 	if err := engine.SetDefaultCommands(ctx, append(locales.Codes(), "")); err != nil {
 		t.Fatal(err)
 	}
-	if err := engine.EnsureDigest(ctx); err != nil {
+	if err := engine.EnsureRules(ctx); err != nil {
 		t.Fatal(err)
 	}
 	cfg := Config{Telegram: s.tg, Clock: s.clock, Location: s.loc, Catalog: s.cat, People: engine.People(), Logger: log}

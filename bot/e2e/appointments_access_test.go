@@ -159,7 +159,7 @@ func TestStaffMorningDigest(t *testing.T) {
 	anna, fatima := aurora(w)
 	olena := person(3003, "Olena", "uk")
 	w.signUp(anna, "mother", olena, "it")
-	if err := w.engine.EnsureDigest(context.Background()); err != nil {
+	if err := w.engine.EnsureRules(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	w.say(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")

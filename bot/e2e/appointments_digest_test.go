@@ -11,7 +11,7 @@ func TestDigestOfAPastDayIsNotSentLate(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era) // Monday 23 November 2026, 09:00
 		anna, fatima := aurora(w)
-		if err := w.engine.EnsureDigest(context.Background()); err != nil {
+		if err := w.engine.EnsureRules(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		w.say(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
@@ -40,7 +40,7 @@ func TestNoDigestOnAHoliday(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era) // Monday 23 November 2026, 09:00
 		anna, fatima := aurora(w)
-		if err := w.engine.EnsureDigest(context.Background()); err != nil {
+		if err := w.engine.EnsureRules(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 		w.say(anna, "/appointment Fatima 08/12/2026 10:00 Pediatra") // Tuesday, Immacolata

@@ -14,6 +14,7 @@ import (
 	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
+	"nido/flows/appointment"
 	"nido/scheduler"
 	"nido/scheduler/clock"
 	"nido/scheduler/redistest"
@@ -31,8 +32,9 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	loc, _ := time.LoadLocation("Europe/Rome")
 	ctx := context.Background()
 
-	// Seed as the staff would have, ten minutes ago: one organisation, 5,000
-	// mothers, each with an appointment whose 2-hour reminder is due now.
+	// Seed as the mothers would have, ten minutes ago: one organisation, 5,000
+	// mothers, each with an appointment whose 2-hour reminder is due now,
+	// typed in her chat.
 	real := time.Now().In(loc)
 	seedClock := clock.NewManual(real.Add(-10 * time.Minute))
 	// The seeding scheduler is never run: it only queues.
@@ -44,14 +46,13 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Nor does the seeding engine send anything; its Sender is the real one all the same.
 	seedBot, err := bot.New(ctx, bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
 		Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
-		DefaultLang: "it", Scheduler: sched}, flows.Appointments([]time.Duration{2 * time.Hour}))
+		DefaultLang: "it", Scheduler: sched}, appointment.New([]time.Duration{2 * time.Hour}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,20 +61,23 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := real.Add(2*time.Hour - time.Minute).Truncate(time.Minute)
+	shortcut := "/appointment " + at.Format("02/01/2006 15:04") + " Pediatra"
 	users := make([]telegramtest.User, mothers)
 	for i := range users {
-		id := int64(100_000 + i)
-		users[i] = person(id, fmt.Sprintf("M%d", i), "it")
-		p := flows.Person{ID: id, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: users[i].FirstName,
+		users[i] = person(int64(100_000+i), fmt.Sprintf("M%d", i), "it")
+	}
+	tg.Meet(users...)
+	for _, u := range users {
+		p := flows.Person{ID: u.ID, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: u.FirstName,
 			Consent: seedClock.Now(), Joined: seedClock.Now()}
 		if err := engine.People().Save(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := engine.AddAppointment(ctx, flows.Appointment{Mother: id, By: id, Kind: "paediatrician", At: at}); err != nil {
+		if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	tg.Meet(users...)
+	seeded := tg.Sent()
 
 	reminder := w0text(t, "appointment.reminder_title")
 	received := func() (chats, total int) {
@@ -97,7 +101,7 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	}
 
 	first := startNido(t, bin, env, nil, nil)
-	waitFor(t, 60*time.Second, func() bool { return tg.Sent() >= mothers/5 })
+	waitFor(t, 60*time.Second, func() bool { return tg.Sent()-seeded >= mothers/5 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -172,4 +176,3 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 		<-tick.C
 	}
 }
-

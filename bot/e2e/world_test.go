@@ -22,6 +22,8 @@ import (
 	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
+	"nido/flows/appointment"
+	"nido/flows/group"
 	"nido/locales"
 	"nido/scheduler"
 	"nido/scheduler/clock"
@@ -60,7 +62,7 @@ type options struct {
 
 // capabilities are Nido's, as main.go gives them.
 func capabilities() []flows.Maker {
-	return []flows.Maker{flows.Appointments([]time.Duration{24 * time.Hour, 2 * time.Hour}), flows.Groups()}
+	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New()}
 }
 
 // onCluster makes a world on a Redis Cluster of three primaries, with the

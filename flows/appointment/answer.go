@@ -1,0 +1,265 @@
+package appointment
+
+import (
+	"nido/flows"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The buttons on an appointment, "ap:<action>:<id>:<version>", from a
+// reminder, a card in a list, or "did you go?". Every press loads the
+// appointment again and checks that it is the presser's own or a mother's of
+// the presser's organisation, and that it was not moved since the button was
+// made: anything else, a forged id included, is an invalid button and
+// changes nothing.
+//
+//	yes     I'll be there          kept for staff (lists, digest)
+//	chg     I need to change it    staff are told (if it is still ahead); then the new day and time
+//	del     Cancel it              asks to confirm: delok cancels (staff told), keep keeps
+//	went    did you go? yes        kept for staff
+//	miss    did you go? no         kept, and staff are told
+//	moved   it was moved           asks the new day and time
+//	ics     the calendar file again
+func (e *capability) apptAction(s *flows.Session, arg string) error {
+	action, ref, _ := strings.Cut(arg, ":")
+	id, version, _ := strings.Cut(ref, ":")
+	a, ok, err := e.appts().get(s.Ctx(), id)
+	if err != nil || !ok || !e.mayTouch(s, a) || version != strconv.Itoa(a.Seq) {
+		return flows.OrInvalid(s, err)
+	}
+	if a.Cancelled {
+		if action == "delok" && a.CancelledBy == s.Person().ID {
+			// Their own cancellation again: the first may have stopped
+			// after marking it, before the reminders and the news.
+			return e.apptCancel(s, a)
+		}
+		return s.Reply(flows.T{ID: "appointment.already_cancelled"})
+	}
+	passed := !s.Now().Before(a.At)
+	switch action {
+	case "yes", "del", "delok":
+		if passed {
+			return s.Reply(flows.T{ID: "appointment.passed"})
+		}
+	case "went", "miss", "moved":
+		if !passed {
+			return s.Reply(flows.T{ID: "appointment.not_yet"})
+		}
+	}
+	switch action {
+	case "yes":
+		return e.apptYes(s, a)
+	case "chg":
+		return e.apptChange(s, a, !passed)
+	case "del":
+		return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
+			Buttons: [][]flows.Button{
+				{{Label: flows.T{ID: "appointment.cancel_yes"}, Data: apButton("delok", a)}},
+				{{Label: flows.T{ID: "appointment.cancel_no"}, Data: apButton("keep", a)}},
+			}})
+	case "delok":
+		return e.apptCancel(s, a)
+	case "keep":
+		return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.kept"}}, apptLines(a)...), Buttons: cardButtons(a)})
+	case "went", "miss":
+		return e.apptOutcome(s, a, action)
+	case "moved":
+		if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcomeMoved); err != nil || !ok {
+			return e.apptChanged(s, a.ID, err)
+		}
+		return e.apptChange(s, a, false)
+	case "ics":
+		doc := e.apptDocument(a, s.Lang())
+		return s.Send(flows.Message{Lines: apptLines(a), Document: &doc})
+	}
+	return s.Reply(flows.T{ID: "common.button_invalid"})
+}
+
+// mayTouch reports whether the person acting may see and change a.
+func (e *capability) mayTouch(s *flows.Session, a Appointment) bool {
+	switch s.Person().Role {
+	case flows.RoleMother:
+		return a.Mother == s.Person().ID
+	case flows.RoleStaff:
+		return a.Org != "" && a.Org == s.Person().OrgID
+	}
+	return false
+}
+
+// apptChanged answers a button whose appointment changed between reading
+// and writing it: cancelled, moved or erased by someone else meanwhile.
+func (e *capability) apptChanged(s *flows.Session, id string, err error) error {
+	if err != nil {
+		return err
+	}
+	a, ok, err := e.appts().get(s.Ctx(), id)
+	if err == nil && ok && a.Cancelled && e.mayTouch(s, a) {
+		return s.Reply(flows.T{ID: "appointment.already_cancelled"})
+	}
+	return flows.OrInvalid(s, err)
+}
+
+func (e *capability) apptYes(s *flows.Session, a Appointment) error {
+	if ok, err := e.appts().set(s.Ctx(), a, "answer", answerYes); err != nil || !ok {
+		return e.apptChanged(s, a.ID, err)
+	}
+	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.confirmed"}}, apptLines(a)...), Buttons: cardButtons(a)})
+}
+
+// apptChange starts moving a: asked before it (she needs to change it) or
+// after (it was moved). When she asks, her staff learn it at once, so that
+// someone can help her arrange it.
+func (e *capability) apptChange(s *flows.Session, a Appointment, before bool) error {
+	intro := "appointment.moved_intro"
+	if before {
+		intro = "appointment.move_intro"
+	}
+	if s.Person().Role == flows.RoleMother && before {
+		if ok, err := e.appts().set(s.Ctx(), a, "answer", answerChange); err != nil || !ok {
+			return e.apptChanged(s, a.ID, err)
+		}
+		err := e.tellStaff(s.Ctx(), a, s.Person().ID, "", flows.T{ID: "appointment.staff_change_asked",
+			Data: map[string]any{"Name": s.Person().Name, "What": apptWhat(a), "When": a.At}})
+		if err != nil {
+			return err
+		}
+	}
+	return e.apptAskDay(s, draft{Mother: a.Mother, Move: a.ID}, intro)
+}
+
+// apptMoveDone puts the appointment at the draft's day and time, plans its
+// reminders again and tells the mother and her staff. The conversation ends
+// only once all is done, so that a repeat after an error finds the
+// appointment already at its new time and only plans and tells again.
+func (e *capability) apptMoveDone(s *flows.Session, d draft) error {
+	a, ok, err := e.appts().get(s.Ctx(), d.Move)
+	if err != nil || !ok || !e.mayTouch(s, a) || a.Cancelled {
+		return e.apptMoveRefused(s, d.Move, err)
+	}
+	mother, ok, err := e.People().Get(s.Ctx(), a.Mother)
+	if err != nil || !ok {
+		return e.apptMoveRefused(s, d.Move, err)
+	}
+	newAt, _ := flows.At(d.Day, d.Time, e.Location())
+	if d.From == "" {
+		d.From = strconv.FormatInt(a.At.Unix(), 10)
+		if err := s.SetStep(s.Step(), d.data()); err != nil {
+			return err
+		}
+	}
+	if !a.At.Equal(newAt) {
+		// Refused when it was moved or cancelled since it was read just now.
+		if a, ok, err = e.appts().move(s.Ctx(), a, newAt, s.Now()); err != nil || !ok {
+			return e.apptMoveRefused(s, d.Move, err)
+		}
+		e.Log().Info("appointment moved", "user_id", s.Person().ID, "appointment", a.ID)
+	}
+	reminders, planErr := e.planAppointment(s.Ctx(), a)
+	if gone, err := e.undoIfErased(s.Ctx(), a); gone || err != nil {
+		return flows.OrMotherGone(s, gone, err)
+	}
+	if planErr != nil {
+		return planErr
+	}
+	if err := e.apptMovedNews(s, a, mother, unixTime(d.From).In(e.Location()), reminders); err != nil {
+		return err
+	}
+	return s.EndConv()
+}
+
+// apptMoveRefused ends a move that cannot be written, saying why.
+func (e *capability) apptMoveRefused(s *flows.Session, id string, err error) error {
+	if err != nil {
+		return err
+	}
+	if err := s.EndConv(); err != nil {
+		return err
+	}
+	return e.apptChanged(s, id, nil)
+}
+
+// apptMovedNews tells the others of the move, then the one who moved it.
+func (e *capability) apptMovedNews(s *flows.Session, a Appointment, mother flows.Person, old time.Time, reminders []time.Time) error {
+	news := "appt:" + a.ID + ":v" + strconv.Itoa(a.Seq) + ":moved"
+	if err := e.apptTellOthers(s, a, mother, news, "appointment.moved_for_you", reminders, flows.T{ID: "appointment.staff_moved",
+		Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "From": old, "To": a.At}}); err != nil {
+		return err
+	}
+	if s.Person().ID == mother.ID {
+		return s.Send(e.apptNews(a, mother, "appointment.moved", reminders))
+	}
+	return s.Reply(append([]flows.T{{ID: "appointment.moved_staff", Data: map[string]any{"Name": mother.Name}}},
+		apptLines(a)...)...)
+}
+
+// apptCancel cancels a and its reminders, and tells the others. Everything
+// after the mark is harmless to repeat, and a repeat tells nobody twice:
+// each message names the cancellation.
+func (e *capability) apptCancel(s *flows.Session, a Appointment) error {
+	if !a.Cancelled {
+		if ok, err := e.appts().set(s.Ctx(), a, "cancelled", 1, "cancelled_by", s.Person().ID); err != nil || !ok {
+			return e.apptChanged(s, a.ID, err)
+		}
+		a.Cancelled, a.CancelledBy = true, s.Person().ID
+	}
+	if err := e.dropAppointmentJobs(s.Ctx(), a, nil); err != nil {
+		return err
+	}
+	e.Log().Info("appointment cancelled", "user_id", s.Person().ID, "appointment", a.ID)
+	mother, ok, err := e.People().Get(s.Ctx(), a.Mother)
+	if err != nil {
+		return err
+	}
+	if ok {
+		err = e.apptTellOthers(s, a, mother, "appt:"+a.ID+":cancelled", "appointment.cancelled_for_you", nil, flows.T{ID: "appointment.staff_cancelled",
+			Data: map[string]any{"Name": mother.Name, "What": apptWhat(a), "When": a.At}})
+		if err != nil {
+			return err
+		}
+	}
+	lines := append([]flows.T{{ID: "appointment.cancelled"}}, apptLines(a)...)
+	if s.Person().ID == a.Mother {
+		lines = append(lines, flows.T{ID: "appointment.calendar_delete"})
+	}
+	return s.Edit(flows.Message{Lines: lines})
+}
+
+// apptTellOthers tells the staff who follow the mother (but the one acting)
+// with staffLine, and the mother, when staff acted, with her own news: the
+// card with the calendar file for a move, the card alone for a cancellation.
+// news names this news, so that a repeat tells nobody twice.
+func (e *capability) apptTellOthers(s *flows.Session, a Appointment, mother flows.Person, news, motherTitle string, reminders []time.Time, staffLine flows.T) error {
+	if err := e.tellStaff(s.Ctx(), a, s.Person().ID, news, staffLine); err != nil {
+		return err
+	}
+	if s.Person().ID == mother.ID {
+		return nil
+	}
+	// A calendar file cannot take an entry off a phone's calendar reliably
+	// (many phones will not open a cancellation), so she is told to.
+	m := flows.Message{Lines: append(append([]flows.T{{ID: motherTitle}}, apptLines(a)...), flows.T{ID: "appointment.calendar_delete"})}
+	if !a.Cancelled {
+		m = e.apptNews(a, mother, motherTitle, reminders)
+	}
+	return e.TellMessage(s.Ctx(), mother, news, m)
+}
+
+// apptOutcome keeps her answer to "did you go?"; staff learn when she did not.
+func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string) error {
+	outcome, reply := outcomeWent, "appointment.after_went"
+	if action == "miss" {
+		outcome, reply = outcomeMissed, "appointment.after_missed"
+	}
+	if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcome); err != nil || !ok {
+		return e.apptChanged(s, a.ID, err)
+	}
+	if outcome == outcomeMissed && s.Person().Role == flows.RoleMother {
+		err := e.tellStaff(s.Ctx(), a, s.Person().ID, "", flows.T{ID: "appointment.staff_missed",
+			Data: map[string]any{"Name": s.Person().Name, "What": apptWhat(a), "When": a.At}})
+		if err != nil {
+			return err
+		}
+	}
+	return s.Edit(flows.Message{Lines: []flows.T{{ID: reply}}})
+}

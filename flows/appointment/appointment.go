@@ -1,0 +1,298 @@
+package appointment
+
+import (
+	"context"
+	"fmt"
+	"nido/flows"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Appointments: a mother's appointments with the services that help her, so
+// that she never misses one and her social workers know how it went. This
+// file holds the record and its store; the flows are, in the order a mother
+// meets them:
+//
+//	appointment_new.go      creating one: buttons, typed dates, the /appointment shortcut
+//	appointment_draft.go    what was answered so far, kept in the conversation
+//	appointment_steps.go    the questions of that conversation: mother, kind, place, note
+//	appointment_daytime.go  the day and the time, also asked to move one
+//	appointment_parse.go    the pure parts: the shortcut, kinds in typed text, day and time buttons
+//	appointment_card.go     how an appointment reads, and who is told about it
+//	appointment_jobs.go     reminders, the no-answer check and "did you go?", run by the scheduler
+//	appointment_answer.go   the buttons on a reminder and on a card: be there, change, cancel
+//	appointment_list.go     /appointments for mothers and staff
+//	appointment_digest.go   the staff's morning digest
+//	appointment_ics.go      the .ics calendar file
+//	appointment_erase.go    a mother's erasure, also while her staff are writing for her
+
+// Appointment is one appointment of a mother.
+type Appointment struct {
+	ID     string
+	Mother int64
+	// Org is the mother's organisation when it was made: its staff follow it.
+	Org string
+	// By is who made it: the mother herself or a staff member.
+	By   int64
+	Kind string
+	// At is when it is, in the network's time zone.
+	At    time.Time
+	Place string
+	Note  string
+	// Cancelled is set when the mother or her staff cancelled it.
+	Cancelled bool
+	// CancelledBy is who cancelled it, so that only they can finish a
+	// cancellation cut short by an error.
+	CancelledBy int64
+	// Answer is the mother's answer to the reminders: "", answerYes or answerChange.
+	Answer string
+	// Reminded is when the last reminder was sent; zero before the first.
+	Reminded time.Time
+	// Told is set once staff learnt that she did not answer.
+	Told bool
+	// Outcome is her answer to "did you go?": "", outcomeWent, outcomeMissed or outcomeMoved.
+	Outcome string
+	// Seq counts the moves; it versions job ids and the .ics SEQUENCE.
+	Seq     int
+	Created time.Time
+}
+
+// Answers to a reminder and to "did you go?".
+const (
+	answerYes     = "yes"
+	answerChange  = "change"
+	outcomeWent   = "went"
+	outcomeMissed = "missed"
+	outcomeMoved  = "moved"
+)
+
+// apptRetention is how long an appointment is kept after its time, so that
+// staff see how the last months went; then Redis forgets it.
+const apptRetention = 180 * 24 * time.Hour
+
+// apptKinds lists the kinds of appointment, in the order the buttons show them.
+func apptKinds() []string {
+	return []string{"social", "paediatrician", "consultorio", "school", "jobcentre",
+		"interview", "house", "lawyer", "court", "other"}
+}
+
+func isApptKind(k string) bool {
+	for _, x := range apptKinds() {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// appointments stores appointments in Redis.
+type appointments struct {
+	rdb redis.UniversalClient
+	k   keys
+	loc *time.Location
+}
+
+// newID reserves an appointment id. The flows keep it in the conversation
+// before anything is written, so that a repeated creation rewrites the same
+// appointment instead of making a second one.
+func (st appointments) newID(ctx context.Context) (string, error) {
+	n, err := st.rdb.Incr(ctx, st.k.apptSeq()).Result()
+	if err != nil {
+		return "", fmt.Errorf("appointment id: %w", err)
+	}
+	return strconv.FormatInt(n, 10), nil
+}
+
+// create stores a with its indexes, under a new id when it has none.
+// Storing the same appointment again rewrites it.
+func (st appointments) create(ctx context.Context, a Appointment) (Appointment, error) {
+	if a.ID == "" {
+		id, err := st.newID(ctx)
+		if err != nil {
+			return a, err
+		}
+		a.ID = id
+	}
+	old := strconv.FormatInt(a.Created.Add(-apptRetention).Unix(), 10)
+	// One round trip, not a transaction: the keys may live on different
+	// Cluster slots, and an index entry without its hash is skipped by list.
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, st.k.appt(a.ID), st.fields(a))
+		p.Expire(ctx, st.k.appt(a.ID), flows.KeepUntil(a.Created, a.At.Add(apptRetention)))
+		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
+			p.ZAdd(ctx, idx, redis.Z{Score: float64(a.At.Unix()), Member: a.ID})
+			p.ZRemRangeByScore(ctx, idx, "-inf", "("+old)
+		}
+		return nil
+	})
+	if err != nil {
+		return a, fmt.Errorf("save appointment: %w", err)
+	}
+	return a, nil
+}
+
+// remove deletes an appointment and its index entries.
+func (st appointments) remove(ctx context.Context, a Appointment) error {
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, st.k.appt(a.ID))
+		p.ZRem(ctx, st.k.motherAppts(a.Mother), a.ID)
+		p.ZRem(ctx, st.k.orgAppts(a.Org), a.ID)
+		return nil
+	})
+	return wrap("remove appointment "+a.ID, err)
+}
+
+// fields is how an appointment is written in its hash.
+func (st appointments) fields(a Appointment) map[string]any {
+	return map[string]any{
+		"mother": a.Mother, "org": a.Org, "by": a.By, "kind": a.Kind, "at": a.At.Unix(),
+		"place": a.Place, "note": a.Note, "cancelled": flag(a.Cancelled), "answer": a.Answer,
+		"reminded": unixOrZero(a.Reminded), "told": flag(a.Told), "outcome": a.Outcome,
+		"seq": a.Seq, "created": a.Created.Unix(),
+	}
+}
+
+// get loads an appointment; found is false for an unknown, expired or erased one.
+func (st appointments) get(ctx context.Context, id string) (Appointment, bool, error) {
+	if id == "" || len(id) > 20 {
+		return Appointment{}, false, nil
+	}
+	h, err := st.rdb.HGetAll(ctx, st.k.appt(id)).Result()
+	if err != nil {
+		return Appointment{}, false, fmt.Errorf("load appointment %s: %w", id, err)
+	}
+	a, ok := st.fromHash(id, h)
+	return a, ok, nil
+}
+
+// fromHash reads an appointment from its hash; ok is false for an empty one.
+func (st appointments) fromHash(id string, h map[string]string) (Appointment, bool) {
+	if len(h) == 0 {
+		return Appointment{}, false
+	}
+	a := Appointment{
+		ID: id, Org: h["org"], Kind: h["kind"], Place: h["place"], Note: h["note"],
+		Cancelled: h["cancelled"] == "1", Answer: h["answer"], Told: h["told"] == "1", Outcome: h["outcome"],
+		At: unixTime(h["at"]).In(st.loc), Reminded: unixTime(h["reminded"]), Created: unixTime(h["created"]),
+	}
+	a.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
+	a.By, _ = strconv.ParseInt(h["by"], 10, 64)
+	a.CancelledBy, _ = strconv.ParseInt(h["cancelled_by"], 10, 64)
+	a.Seq, _ = strconv.Atoi(h["seq"])
+	return a, true
+}
+
+// setScript writes fields of one version of an appointment.
+// KEYS[1] appointment hash; ARGV[1] the version (seq) the caller read;
+// ARGV[2..] field, value pairs. Returns 1 if written, 0 if the appointment
+// is gone, was moved to another version, or was cancelled.
+var setScript = redis.NewScript(`local cur = redis.call('HMGET', KEYS[1], 'seq', 'cancelled')
+if not cur[1] or cur[1] ~= ARGV[1] or cur[2] == '1' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1`)
+
+// set changes fields of a, if it still is the version a holds and is not
+// cancelled: an answer given for the old time must not land on the new one,
+// a cancelled appointment must not come back, and one erased meanwhile must
+// not come back as a ghost. ok is false when nothing was written.
+func (st appointments) set(ctx context.Context, a Appointment, fv ...any) (bool, error) {
+	n, err := setScript.Run(ctx, st.rdb, []string{st.k.appt(a.ID)}, append([]any{a.Seq}, fv...)...).Int()
+	if err != nil {
+		return false, fmt.Errorf("update appointment %s: %w", a.ID, err)
+	}
+	return n == 1, nil
+}
+
+// move puts a at a new time, as a new version with no answers yet; ok is
+// false when a was moved, cancelled or erased since it was read.
+func (st appointments) move(ctx context.Context, a Appointment, at, now time.Time) (Appointment, bool, error) {
+	ok, err := st.set(ctx, a, "at", at.Unix(), "seq", a.Seq+1, "answer", "", "reminded", 0,
+		"told", 0, "outcome", "")
+	if err != nil || !ok {
+		return a, ok, err
+	}
+	a.At, a.Seq = at, a.Seq+1
+	a.Answer, a.Reminded, a.Told, a.Outcome = "", time.Time{}, false, ""
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Expire(ctx, st.k.appt(a.ID), flows.KeepUntil(now, at.Add(apptRetention)))
+		// XX: an index erased meanwhile is not brought back.
+		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
+			p.ZAddXX(ctx, idx, redis.Z{Score: float64(at.Unix()), Member: a.ID})
+		}
+		return nil
+	})
+	return a, true, wrap("move appointment", err)
+}
+
+// ofMother lists a mother's appointments between from and to, soonest first.
+func (st appointments) ofMother(ctx context.Context, mother int64, from, to time.Time) ([]Appointment, error) {
+	return st.list(ctx, st.k.motherAppts(mother), from, to)
+}
+
+// ofOrg lists the appointments of an organisation's mothers between from and to.
+func (st appointments) ofOrg(ctx context.Context, org string, from, to time.Time) ([]Appointment, error) {
+	return st.list(ctx, st.k.orgAppts(org), from, to)
+}
+
+// list loads the appointments in idx between from and to in two round
+// trips, whatever their number.
+func (st appointments) list(ctx context.Context, idx string, from, to time.Time) ([]Appointment, error) {
+	ids, err := st.rdb.ZRangeByScore(ctx, idx, &redis.ZRangeBy{
+		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
+	}).Result()
+	if err != nil || len(ids) == 0 {
+		return nil, wrap("list appointments", err)
+	}
+	hashes := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			hashes[i] = p.HGetAll(ctx, st.k.appt(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load appointments: %w", err)
+	}
+	out := make([]Appointment, 0, len(ids))
+	for i, id := range ids {
+		if a, ok := st.fromHash(id, hashes[i].Val()); ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// eraseMother removes every appointment of a mother and its index entries.
+func (st appointments) eraseMother(ctx context.Context, mother flows.Person) error {
+	ids, err := st.rdb.ZRange(ctx, st.k.motherAppts(mother.ID), 0, -1).Result()
+	if err != nil {
+		return fmt.Errorf("list appointments to erase: %w", err)
+	}
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, id := range ids {
+			p.Del(ctx, st.k.appt(id))
+			if mother.OrgID != "" {
+				p.ZRem(ctx, st.k.orgAppts(mother.OrgID), id)
+			}
+		}
+		p.Del(ctx, st.k.motherAppts(mother.ID))
+		return nil
+	})
+	return wrap("erase appointments", err)
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func unixOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}

@@ -1,0 +1,233 @@
+package appointment
+
+import (
+	"context"
+	"nido/flows"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Lists of appointments. A mother sees only her own; staff see only those of
+// their organisation's mothers.
+//
+//	/appointments (mother)  her next appointments, one card each, with change, cancel, calendar
+//	/appointments (staff)   buttons: today, tomorrow, each mother, a new appointment
+//	apl:m:<id>              staff: one mother's next appointments, and how the recent ones went
+//	apl:d:<day>, apl:n:<day> staff: the organisation's appointments of one day (n: from the day arrows)
+
+// recentDays is how far back staff see how a mother's appointments went.
+const recentDays = 30
+
+func (e *capability) apptList(s *flows.Session, _ string) error {
+	if s.Person().Role == flows.RoleStaff {
+		return e.apptStaffMenu(s)
+	}
+	return e.apptCards(s, s.Person())
+}
+
+// apptCards shows a mother's next appointments: to her, or to her staff
+// with how the last month's went.
+func (e *capability) apptCards(s *flows.Session, mother flows.Person) error {
+	st := e.appts()
+	next, err := st.ofMother(s.Ctx(), mother.ID, s.Now().Add(time.Second), s.Now().Add(flows.MaxAhead))
+	if err != nil {
+		return err
+	}
+	next = active(next)
+	var head []flows.T
+	if mother.ID == s.Person().ID {
+		if len(next) == 0 {
+			return s.Send(flows.Message{Lines: []flows.T{{ID: "appointment.list_none"}},
+				Buttons: [][]flows.Button{{{Label: flows.T{ID: "appointment.new"}, Data: "apn"}}}})
+		}
+		head = []flows.T{{ID: "appointment.list_title", Count: len(next), Data: map[string]any{"Count": len(next)}}}
+	} else {
+		head = []flows.T{{ID: "appointment.list_of", Count: len(next), Data: map[string]any{"Name": mother.Name, "Count": len(next)}}}
+		past, err := st.ofMother(s.Ctx(), mother.ID, s.Now().AddDate(0, 0, -recentDays), s.Now())
+		if err != nil {
+			return err
+		}
+		for _, a := range past {
+			head = append(head, flows.T{ID: "appointment.recent_item", Data: map[string]any{
+				"When": a.At, "What": apptWhat(a), "Status": apptStatus(a)}})
+		}
+	}
+	if len(next) > flows.MaxCards {
+		head = append(head, flows.T{ID: "appointment.list_more", Count: len(next) - flows.MaxCards,
+			Data: map[string]any{"Count": len(next) - flows.MaxCards}})
+		next = next[:flows.MaxCards]
+	}
+	if err := s.Reply(head...); err != nil {
+		return err
+	}
+	for _, a := range next {
+		if err := s.Send(flows.Message{Lines: apptLines(a), Buttons: cardButtons(a)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func active(as []Appointment) []Appointment {
+	out := as[:0:0]
+	for _, a := range as {
+		if !a.Cancelled {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// apptStaffMenu lets staff pick a day or a mother.
+func (e *capability) apptStaffMenu(s *flows.Session) error {
+	mothers, err := e.People().Members(s.Ctx(), s.Person().OrgID, flows.RoleMother)
+	if err != nil {
+		return err
+	}
+	today := midnight(s.Now())
+	rows := [][]flows.Button{{
+		{Label: flows.T{ID: "appointment.list_today"}, Data: "apl:d:" + flows.DayCode(today)},
+		{Label: flows.T{ID: "appointment.list_tomorrow"}, Data: "apl:d:" + flows.DayCode(today.AddDate(0, 0, 1))},
+	}}
+	var bs []flows.Button
+	for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
+		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "apl:m:" + id64(m.ID)})
+	}
+	rows = append(rows, flows.Grid(bs, 2)...)
+	rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.new"}, Data: "apn"}})
+	return s.Send(flows.Message{Lines: []flows.T{{ID: "appointment.staff_menu"}}, Buttons: rows})
+}
+
+func (e *capability) apptListButton(s *flows.Session, arg string) error {
+	what, v, _ := strings.Cut(arg, ":")
+	switch what {
+	case "m":
+		id, _ := strconv.ParseInt(v, 10, 64)
+		m, ok, err := e.People().Get(s.Ctx(), id)
+		if err != nil || !ok || m.Role != flows.RoleMother || m.OrgID != s.Person().OrgID {
+			return flows.OrInvalid(s, err)
+		}
+		return e.apptCards(s, m)
+	case "d", "n":
+		day, ok := flows.ParseDay(v, e.Location())
+		if !ok {
+			return s.Reply(flows.T{ID: "common.button_invalid"})
+		}
+		return e.apptDayView(s, day, what == "n")
+	}
+	return s.Reply(flows.T{ID: "common.button_invalid"})
+}
+
+// apptDayView shows staff every appointment of their organisation on day,
+// with who confirmed, with arrows to the day before and after.
+func (e *capability) apptDayView(s *flows.Session, day time.Time, edit bool) error {
+	lines, err := e.dayLines(s.Ctx(), s.Person().OrgID, day, "appointment.day_title")
+	if err != nil {
+		return err
+	}
+	if len(lines) == 1 {
+		lines = append(lines, flows.T{ID: "appointment.day_none"})
+	}
+	m := flows.Message{Lines: lines, Buttons: [][]flows.Button{{
+		{Label: flows.T{ID: "appointment.day_prev"}, Data: "apl:n:" + flows.DayCode(day.AddDate(0, 0, -1))},
+		{Label: flows.T{ID: "appointment.day_next"}, Data: "apl:n:" + flows.DayCode(day.AddDate(0, 0, 1))},
+	}}}
+	if edit {
+		return s.Edit(m)
+	}
+	return s.Send(m)
+}
+
+// dayLines are a title and one line per appointment of org's mothers on day
+// ("09:30 Anna, Paediatrician: confirmed"), for the day view and the digest.
+func (e *capability) dayLines(ctx context.Context, org string, day time.Time, title string) ([]flows.T, error) {
+	list, err := e.appts().ofOrg(ctx, org, day, day.AddDate(0, 0, 1).Add(-time.Second))
+	if err != nil {
+		return nil, err
+	}
+	lines := []flows.T{{ID: title, Count: len(list), Data: map[string]any{"Day": flows.Day(day), "Count": len(list)}}}
+	if len(list) == 0 {
+		return lines, nil
+	}
+	names, err := e.motherNames(ctx, org, list)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range list {
+		lines = append(lines, flows.T{ID: "appointment.day_item", Data: map[string]any{
+			"Time": a.At.Format("15:04"), "Name": names[a.Mother], "What": apptWhat(a), "Status": apptStatus(a)}})
+	}
+	return lines, nil
+}
+
+// motherNames names the mothers of list: the organisation's mothers in one
+// go, then one by one only those who have left it since.
+func (e *capability) motherNames(ctx context.Context, org string, list []Appointment) (map[int64]string, error) {
+	mothers, err := e.People().Members(ctx, org, flows.RoleMother)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(mothers))
+	for _, m := range mothers {
+		names[m.ID] = m.Name
+	}
+	for _, a := range list {
+		if _, ok := names[a.Mother]; ok {
+			continue
+		}
+		m, _, err := e.People().Get(ctx, a.Mother)
+		if err != nil {
+			return nil, err
+		}
+		names[a.Mother] = m.Name
+	}
+	return names, nil
+}
+
+// apptStatus is what staff need to know of an appointment, most telling first.
+func apptStatus(a Appointment) flows.T {
+	id := "not_reminded"
+	switch {
+	case a.Cancelled:
+		id = "cancelled"
+	case a.Outcome != "":
+		id = a.Outcome
+	case a.Answer == answerYes:
+		id = "confirmed"
+	case a.Answer == answerChange:
+		id = "change"
+	case !a.Reminded.IsZero():
+		id = "no_answer"
+	}
+	return flows.T{ID: "appointment.status_" + id}
+}
+
+// apptData is what /mydata shows of a person's appointments and reminders.
+func (e *capability) apptData(ctx context.Context, p flows.Person) ([]flows.T, error) {
+	if p.Role != flows.RoleMother {
+		return nil, nil
+	}
+	list, err := e.appts().ofMother(ctx, p.ID, time.Unix(0, 0), e.Now().Add(flows.MaxAhead))
+	if err != nil {
+		return nil, err
+	}
+	lines := []flows.T{{ID: "appointment.mydata_title", Count: len(list), Data: map[string]any{"Count": len(list)}}}
+	for _, a := range list {
+		lines = append(lines, flows.T{ID: "appointment.mydata_item", Data: map[string]any{
+			"When": a.At, "What": apptWhat(a), "Status": apptStatus(a)}})
+		if a.Place != "" {
+			lines = append(lines, flows.T{ID: "appointment.card_where", Data: map[string]any{"Place": a.Place}})
+		}
+	}
+	jobs, err := e.Scheduler().ListOwner(ctx, id64(p.ID))
+	if err != nil {
+		return nil, err
+	}
+	lines = append(lines, flows.T{ID: "appointment.mydata_jobs", Count: len(jobs), Data: map[string]any{"Count": len(jobs)}})
+	return lines, nil
+}
+
+func midnight(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
+}

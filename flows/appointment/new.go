@@ -1,0 +1,227 @@
+package appointment
+
+import (
+	"context"
+	"nido/flows"
+	"time"
+)
+
+// Making an appointment: a mother for herself, or staff for a mother of their
+// organisation. It ends with the appointment saved, its reminders planned
+// and a calendar file sent to the mother; or with /cancel, which keeps nothing.
+//
+//  1. /appointment [shortcut]  or the menu's "New appointment" button
+//  2. mother                   staff only: buttons with the organisation's mothers
+//  3. kind                     buttons (social services, paediatrician...) or typed
+//  4. day                      buttons for the next 14 days, or typed ("lunedì", "25/02")
+//  5. time                     buttons for the usual slots, or typed ("9:30")
+//  6. place                    typed, or Skip
+//  7. note                     typed, or Skip
+//  8. the appointment          its card, when the reminders will come, the .ics file
+//
+// The shortcut "/appointment 25/02/2027 09:30 Pediatra" (staff: the mother's
+// name first, as in their list) answers 2 to 7 at once; what it lacks is asked.
+// Each step asks the first question the draft has no answer to, so a typed
+// date with a time skips the time buttons.
+func (e *capability) routes() []flows.Route {
+	ms := []string{flows.RoleMother, flows.RoleStaff}
+	staff := []string{flows.RoleStaff}
+	return []flows.Route{
+		// This file: starting, and the end of the conversation.
+		{Command: "/appointment", Roles: ms, Run: e.apptStart},
+		{Verb: "apn", Roles: ms, Run: e.apptStartButton},
+		// appointment_steps.go and appointment_daytime.go: one question each, button or typed.
+		{Verb: "apm", Roles: staff, Run: e.apptMotherButton},
+		{Step: "appt.mother", Roles: staff, Run: e.apptMotherTyped},
+		{Verb: "apk", Roles: ms, Run: e.apptKindButton},
+		{Step: "appt.kind", Roles: ms, Run: e.apptKindTyped},
+		{Verb: "apd", Roles: ms, Run: e.apptDayButton},
+		{Step: "appt.day", Roles: ms, Run: e.apptDayTyped},
+		{Verb: "apt", Roles: ms, Run: e.apptTimeButton},
+		{Step: "appt.time", Roles: ms, Run: e.apptTimeTyped},
+		{Step: "appt.place", Roles: ms, Run: e.apptPlaceTyped},
+		{Step: "appt.note", Roles: ms, Run: e.apptNoteTyped},
+		{Verb: "aps", Roles: ms, Run: e.apptSkip},
+		// appointment_answer.go: the buttons on a reminder or a card.
+		{Verb: "ap", Roles: ms, Run: e.apptAction},
+		// appointment_list.go.
+		{Command: "/appointments", Roles: ms, Run: e.apptList},
+		{Verb: "apl", Roles: staff, Run: e.apptListButton},
+	}
+}
+
+// apptStart answers /appointment, with or without a shortcut.
+func (e *capability) apptStart(s *flows.Session, arg string) error {
+	d := draft{}
+	if s.Person().Role == flows.RoleMother {
+		d.Mother = s.Person().ID
+	}
+	if arg == "" {
+		return e.apptNext(s, d)
+	}
+	return e.apptShortcut(s, d, arg)
+}
+
+func (e *capability) apptStartButton(s *flows.Session, _ string) error { return e.apptStart(s, "") }
+
+// apptShortcut fills the draft from "[mother name] <date> <time> <what>".
+func (e *capability) apptShortcut(s *flows.Session, d draft, arg string) error {
+	if s.Person().Role == flows.RoleStaff {
+		mothers, err := e.People().Members(s.Ctx(), s.Person().OrgID, flows.RoleMother)
+		if err != nil {
+			return err
+		}
+		m, rest, ok := matchMother(mothers, arg)
+		if !ok {
+			return e.apptAskMother(s, d, "appointment.mother_unknown")
+		}
+		d.Mother, arg = m.ID, rest
+	}
+	sc, err := parseShortcut(arg, s.Lang(), s.Now())
+	if err != nil {
+		return e.apptAskDay(s, d, flows.WhenError(err))
+	}
+	d.Day = flows.DayCode(time.Date(sc.Date.Year, sc.Date.Month, sc.Date.Day, 0, 0, 0, 0, e.Location()))
+	if sc.Date.HasTime {
+		d.Time = flows.ClockOf(sc.Date.Hour, sc.Date.Minute)
+	}
+	if sc.Kind != "" {
+		// Written in one line: the place and the note are not asked.
+		d.Kind, d.Note, d.PlaceAsked, d.NoteAsked = sc.Kind, sc.Note, true, true
+	}
+	if problem := flows.DayProblem(d.Day, s.Now()); problem != "" {
+		d.Day, d.Time = "", ""
+		return e.apptAskDay(s, d, problem)
+	}
+	if old, ok := draftOf(s.Data()); ok && old.ID != "" && sameAppt(old, d) {
+		// The same line again after an error, or delivered again: the same appointment.
+		d.ID = old.ID
+	}
+	return e.apptNext(s, d)
+}
+
+// sameAppt reports whether two drafts describe the same appointment.
+func sameAppt(a, b draft) bool {
+	a.ID, b.ID = "", ""
+	return a == b
+}
+
+// apptNext asks the first question the draft has no answer to, or ends the conversation.
+func (e *capability) apptNext(s *flows.Session, d draft) error {
+	loc := e.Location()
+	switch {
+	case d.Mother == 0:
+		return e.apptAskMother(s, d, "")
+	case d.Move == "" && d.Kind == "":
+		return e.apptAskKind(s, d, "")
+	case d.Day == "":
+		return e.apptAskDay(s, d, "")
+	case d.Time == "":
+		return e.apptAskTime(s, d, "")
+	}
+	if t, ok := flows.At(d.Day, d.Time, loc); !ok || !t.After(s.Now()) {
+		d.Time = ""
+		return e.apptAskTime(s, d, "appointment.time_past")
+	}
+	switch {
+	case d.Move != "":
+		return e.apptMoveDone(s, d)
+	case !d.PlaceAsked:
+		return e.apptAskPlace(s, d)
+	case !d.NoteAsked:
+		return e.apptAskNote(s, d)
+	}
+	return e.apptCreate(s, d)
+}
+
+// apptCreate saves the appointment, plans its reminders and shows it. Its
+// id is reserved and kept in the conversation before anything is written,
+// and the conversation ends only once everything is done: a repeat after an
+// error (the person presses again, or Telegram delivers the update again)
+// rewrites the same appointment and plans it again, and never makes a second.
+func (e *capability) apptCreate(s *flows.Session, d draft) error {
+	mother, ok, err := e.apptMother(s, d.Mother)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		// She left, or changed organisation, while the questions were asked.
+		// If she was erased while an earlier try was being saved, and taking
+		// it back failed, it is taken back now.
+		if d.ID != "" {
+			if _, err := e.undoIfErased(s.Ctx(), Appointment{ID: d.ID, Mother: d.Mother, Org: s.Person().OrgID}); err != nil {
+				return err
+			}
+		}
+		return flows.MotherGone(s)
+	}
+	if d.ID == "" {
+		if d.ID, err = e.appts().newID(s.Ctx()); err != nil {
+			return err
+		}
+		if err := s.SetStep(s.Step(), d.data()); err != nil {
+			return err
+		}
+	}
+	when, _ := flows.At(d.Day, d.Time, e.Location())
+	a, reminders, gone, err := e.saveAppointment(s.Ctx(), Appointment{ID: d.ID,
+		Mother: mother.ID, Org: mother.OrgID, By: s.Person().ID, Kind: d.Kind, At: when,
+		Place: d.Place, Note: d.Note, Created: s.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	if gone {
+		return flows.MotherGone(s)
+	}
+	e.Log().Info("appointment created", "user_id", s.Person().ID, "appointment", a.ID, "org", a.Org)
+	if mother.ID == s.Person().ID {
+		err = s.Send(e.apptNews(a, mother, "appointment.created", reminders))
+	} else {
+		err = e.apptCreatedByStaff(s, a, mother, reminders)
+	}
+	if err != nil {
+		return err
+	}
+	return s.EndConv()
+}
+
+// apptCreatedByStaff tells the mother, with her calendar file, and the staff member a copy.
+func (e *capability) apptCreatedByStaff(s *flows.Session, a Appointment, mother flows.Person, reminders []time.Time) error {
+	if err := e.TellMessage(s.Ctx(), mother, "", e.apptNews(a, mother, "appointment.created_for_you", reminders)); err != nil {
+		return err
+	}
+	return s.Reply(append([]flows.T{{ID: "appointment.created_staff", Data: map[string]any{"Name": mother.Name}}},
+		apptLines(a)...)...)
+}
+
+// saveAppointment stores a, plans its reminders and returns when they will
+// come. gone is true, and nothing is kept, when its mother was erased meanwhile.
+func (e *capability) saveAppointment(ctx context.Context, a Appointment) (Appointment, []time.Time, bool, error) {
+	a, err := e.appts().create(ctx, a)
+	if err != nil {
+		return a, nil, false, err
+	}
+	reminders, planErr := e.planAppointment(ctx, a)
+	// Checked even when planning failed: part of the jobs may be written.
+	if gone, err := e.undoIfErased(ctx, a); gone || err != nil {
+		return a, nil, gone, err
+	}
+	return a, reminders, false, planErr
+}
+
+// apptMother loads the mother a draft is for and checks the one acting may
+// make appointments for her: herself, or a mother of the staff's organisation.
+func (e *capability) apptMother(s *flows.Session, id int64) (flows.Person, bool, error) {
+	if id == s.Person().ID && s.Person().Role == flows.RoleMother {
+		return s.Person(), true, nil
+	}
+	if s.Person().Role != flows.RoleStaff {
+		return flows.Person{}, false, nil
+	}
+	m, ok, err := e.People().Get(s.Ctx(), id)
+	if err != nil || !ok {
+		return flows.Person{}, false, err
+	}
+	return m, m.Role == flows.RoleMother && m.OrgID != "" && m.OrgID == s.Person().OrgID, nil
+}

@@ -1,0 +1,134 @@
+package appointment
+
+import (
+	"errors"
+	"strings"
+	"time"
+	"unicode"
+
+	"nido/flows"
+	"nido/flows/when"
+)
+
+// The pure parts of making an appointment: reading the /appointment
+// shortcut, recognising a kind in what people type, finding a mother by the
+// name staff type, and the days and times offered as buttons. Nothing here
+// does I/O; the conversation in appointment_new.go and appointment_steps.go
+// uses it.
+
+// shortcut is what "/appointment 25/02/2027 09:30 Pediatra" says.
+type shortcut struct {
+	Date when.Result
+	// Kind is "" when nothing follows the date.
+	Kind string
+	Note string
+}
+
+// maxShortcutDateWords is how many words at the start may be the date and time
+// ("martedì 25 febbraio 2027 alle 9:30" has six).
+const maxShortcutDateWords = 7
+
+// parseShortcut reads a date (and usually a time) at the start of text and
+// the kind of appointment after it. The error is when's, for the longest
+// start that looked like a date, so "31/02/2027 10:00 x" says "impossible
+// date" rather than "not understood".
+func parseShortcut(text, lang string, now time.Time) (shortcut, error) {
+	words := strings.Fields(text)
+	var firstErr error
+	for n := min(len(words), maxShortcutDateWords); n >= 1; n-- {
+		r, err := when.Parse(strings.Join(words[:n], " "), lang, now)
+		if err != nil {
+			if firstErr == nil && !errors.Is(err, when.ErrNotUnderstood) {
+				firstErr = err
+			}
+			continue
+		}
+		if !r.HasDate {
+			continue
+		}
+		sc := shortcut{Date: r}
+		if rest := strings.Join(words[n:], " "); rest != "" {
+			sc.Kind, sc.Note = kindAndNote(rest)
+		}
+		return sc, nil
+	}
+	if firstErr == nil {
+		firstErr = when.ErrNotUnderstood
+	}
+	return shortcut{}, firstErr
+}
+
+// kindKeywords are the starts of words that name a kind, in the languages
+// people write in. The order matters: "centro per l'impiego" is a job centre
+// before "colloquio" makes it an interview.
+func kindKeywords() [][2]string {
+	return [][2]string{
+		{"jobcentre", "centro per l'impiego"}, {"jobcentre", "centro impiego"}, {"jobcentre", "cpi"},
+		{"jobcentre", "job centre"}, {"jobcentre", "jobcentre"}, {"jobcentre", "job center"},
+		{"paediatrician", "pediatr"}, {"paediatrician", "paediatr"}, {"paediatrician", "pédiatr"},
+		{"consultorio", "consultorio"}, {"consultorio", "counselling"}, {"consultorio", "ginecolog"},
+		{"social", "assistente sociale"}, {"social", "servizi sociali"}, {"social", "servizio sociale"},
+		{"social", "social"}, {"social", "sociale"},
+		{"school", "scuola"}, {"school", "asilo"}, {"school", "nido"}, {"school", "iscrizion"},
+		{"school", "school"}, {"school", "nursery"}, {"school", "enrol"}, {"school", "école"}, {"school", "escuela"},
+		{"interview", "colloquio"}, {"interview", "interview"}, {"interview", "entretien"}, {"interview", "entrevista"},
+		{"house", "casa"}, {"house", "appartamento"}, {"house", "house"}, {"house", "flat"}, {"house", "viewing"},
+		{"lawyer", "avvocat"}, {"lawyer", "lawyer"}, {"lawyer", "legale"}, {"lawyer", "avocat"}, {"lawyer", "abogad"},
+		{"court", "tribunale"}, {"court", "udienza"}, {"court", "court"}, {"court", "hearing"}, {"court", "giudice"},
+	}
+}
+
+// kindOf finds the kind text names, "" when none.
+func kindOf(text string) string {
+	t := " " + strings.Join(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	}), " ") + " "
+	for _, kw := range kindKeywords() {
+		if strings.Contains(t, " "+kw[1]) {
+			return kw[0]
+		}
+	}
+	return ""
+}
+
+// kindAndNote turns typed text into a kind and a note: the note keeps what
+// the kind alone would lose ("Pediatra dott. Rossi"), and an unknown kind is
+// "other" with the text as its note.
+func kindAndNote(text string) (kind, note string) {
+	text = flows.CleanLine(text)
+	kind = kindOf(text)
+	if kind == "" {
+		return "other", text
+	}
+	if len(strings.Fields(text)) == 1 {
+		return kind, ""
+	}
+	return kind, text
+}
+
+// matchMother finds the mother whose name starts text, longest name first,
+// ignoring case; rest is what follows the name. ok is false when no name or
+// two mothers with the same name match.
+func matchMother(mothers []flows.Person, text string) (m flows.Person, rest string, ok bool) {
+	text = strings.TrimSpace(text)
+	best, count := "", 0
+	for _, p := range mothers {
+		name := strings.TrimSpace(p.Name)
+		if name == "" || len(text) < len(name) || !strings.EqualFold(text[:len(name)], name) {
+			continue
+		}
+		if len(text) > len(name) && text[len(name)] != ' ' {
+			continue // "Ann" must not match "Anna"
+		}
+		switch {
+		case len(name) > len(best):
+			best, count, m = name, 1, p
+		case len(name) == len(best):
+			count++
+		}
+	}
+	if count != 1 {
+		return flows.Person{}, "", false
+	}
+	return m, strings.TrimSpace(text[len(best):]), true
+}

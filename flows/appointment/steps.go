@@ -1,0 +1,173 @@
+package appointment
+
+import (
+	"nido/flows"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The questions of making or moving an appointment, in the order apptNext
+// asks them (the day and the time are in appointment_daytime.go). Each
+// question takes a button or typed text; a wrong answer gets a plain word
+// about what was wrong and the same question again.
+
+// maxNote is the longest note, in characters.
+const maxNote = 300
+
+// apptDraft is the conversation's draft; a person who pressed a first-step
+// button after the conversation expired starts a new one.
+func (e *capability) apptDraft(s *flows.Session) draft {
+	d, ok := draftOf(s.Data())
+	if !ok && s.Person().Role == flows.RoleMother {
+		d.Mother = s.Person().ID
+	}
+	return d
+}
+
+// apptAsk waits at step with the draft and asks.
+func (e *capability) apptAsk(s *flows.Session, step string, d draft, intro string, q flows.T, buttons [][]flows.Button) error {
+	if err := s.SetStep(step, d.data()); err != nil {
+		return err
+	}
+	var lines []flows.T
+	if intro != "" {
+		lines = append(lines, flows.T{ID: intro})
+	}
+	return s.Send(flows.Message{Lines: append(lines, q), Buttons: buttons})
+}
+
+// 2. Mother (staff only).
+
+func (e *capability) apptAskMother(s *flows.Session, d draft, intro string) error {
+	mothers, err := e.People().Members(s.Ctx(), s.Person().OrgID, flows.RoleMother)
+	if err != nil {
+		return err
+	}
+	if len(mothers) == 0 {
+		if err := s.EndConv(); err != nil {
+			return err
+		}
+		return s.Reply(flows.T{ID: "appointment.no_mothers"})
+	}
+	var bs []flows.Button
+	for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
+		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "apm:" + id64(m.ID)})
+	}
+	return e.apptAsk(s, "appt.mother", d, intro, flows.T{ID: "appointment.ask_mother"}, flows.Grid(bs, 2))
+}
+
+func (e *capability) apptMotherButton(s *flows.Session, arg string) error {
+	id, _ := strconv.ParseInt(arg, 10, 64)
+	m, ok, err := e.apptMother(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	d := e.apptDraft(s)
+	d.Mother, d.ID = m.ID, "" // an id reserved for another mother is not hers
+	return e.apptNext(s, d)
+}
+
+func (e *capability) apptMotherTyped(s *flows.Session, text string) error {
+	mothers, err := e.People().Members(s.Ctx(), s.Person().OrgID, flows.RoleMother)
+	if err != nil {
+		return err
+	}
+	d := e.apptDraft(s)
+	m, rest, ok := matchMother(mothers, text)
+	if !ok || rest != "" {
+		return e.apptAskMother(s, d, "appointment.mother_unknown")
+	}
+	d.Mother, d.ID = m.ID, ""
+	return e.apptNext(s, d)
+}
+
+// 3. Kind.
+
+func (e *capability) apptAskKind(s *flows.Session, d draft, intro string) error {
+	var bs []flows.Button
+	for _, k := range apptKinds() {
+		bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.kind_" + k}, Data: "apk:" + k})
+	}
+	return e.apptAsk(s, "appt.kind", d, intro, flows.T{ID: "appointment.ask_kind"}, flows.Grid(bs, 2))
+}
+
+func (e *capability) apptKindButton(s *flows.Session, kind string) error {
+	if !isApptKind(kind) {
+		return s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	d := e.apptDraft(s)
+	d.Kind = kind
+	return e.apptNext(s, d)
+}
+
+// apptKindTyped takes what she wrote as the kind, or as "other" with it as the note.
+func (e *capability) apptKindTyped(s *flows.Session, text string) error {
+	d := e.apptDraft(s)
+	if text == "" || utf8.RuneCountInString(text) > maxNote {
+		return e.apptAskKind(s, d, "appointment.kind_not_understood")
+	}
+	d.Kind, d.Note = kindAndNote(text)
+	return e.apptNext(s, d)
+}
+
+// 6 and 7. Place and note, typed or skipped.
+
+func (e *capability) apptAskPlace(s *flows.Session, d draft) error {
+	return e.apptAsk(s, "appt.place", d, "", flows.T{ID: "appointment.ask_place"},
+		[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: "aps:place"}}})
+}
+
+// apptPlaceTyped takes the place; a photo or a voice note (no text) gets the question again.
+func (e *capability) apptPlaceTyped(s *flows.Session, text string) error {
+	d := e.apptDraft(s)
+	if text == "" {
+		return e.apptAskPlace(s, d)
+	}
+	if utf8.RuneCountInString(text) > flows.MaxPlace {
+		return s.Reply(flows.T{ID: "appointment.too_long", Data: map[string]any{"Max": flows.MaxPlace}})
+	}
+	d.Place, d.PlaceAsked = flows.CleanLine(text), true
+	return e.apptNext(s, d)
+}
+
+func (e *capability) apptAskNote(s *flows.Session, d draft) error {
+	return e.apptAsk(s, "appt.note", d, "", flows.T{ID: "appointment.ask_note"},
+		[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: "aps:note"}}})
+}
+
+// apptNoteTyped takes the note; a photo or a voice note gets the question
+// again. Once the note is in, the appointment is being saved: text typed
+// then (or the note delivered again) saves it again, as it is.
+func (e *capability) apptNoteTyped(s *flows.Session, text string) error {
+	d := e.apptDraft(s)
+	switch {
+	case d.NoteAsked:
+		return e.apptNext(s, d)
+	case text == "":
+		return e.apptAskNote(s, d)
+	}
+	if utf8.RuneCountInString(text) > maxNote {
+		return s.Reply(flows.T{ID: "appointment.too_long", Data: map[string]any{"Max": maxNote}})
+	}
+	if d.Note != "" {
+		text = d.Note + " — " + text
+	}
+	d.Note, d.NoteAsked = flows.CleanLine(text), true
+	return e.apptNext(s, d)
+}
+
+// apptSkip is the Skip button of the place or the note.
+func (e *capability) apptSkip(s *flows.Session, what string) error {
+	d, ok := draftOf(s.Data())
+	switch {
+	case !ok:
+		return s.Reply(flows.T{ID: "common.button_invalid"})
+	case what == "place":
+		d.PlaceAsked = true
+	case what == "note":
+		d.NoteAsked = true
+	default:
+		return s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	return e.apptNext(s, d)
+}

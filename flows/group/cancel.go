@@ -1,0 +1,83 @@
+package group
+
+import (
+	"nido/flows"
+	"strings"
+)
+
+// Cancelling a group's meeting, for staff, from the group's page. It ends
+// with the meeting cancelled, its reminder dropped and every mother of the
+// group told; the buttons the mothers have for it then say it is cancelled.
+//
+//  1. grc:<group>             "Cancel a meeting": the next meetings as buttons
+//  2. grc:<group>:<meeting>   are you sure? (No goes back to the group's page)
+//  3. grx:<meeting>           cancelled, and the mothers told
+
+// meetAskCancel is "grc:<group>": the next meetings to choose from; or
+// "grc:<group>:<meeting>": are you sure?
+func (e *capability) meetAskCancel(s *flows.Session, arg string) error {
+	id, mid, _ := strings.Cut(arg, ":")
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	if mid == "" {
+		ms, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			return s.Reply(flows.T{ID: "group.meetings_none"})
+		}
+		var bs []flows.Button
+		for _, m := range ms[:min(len(ms), flows.MaxButtons)] {
+			bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.choice_when", Data: map[string]any{"When": m.At}},
+				Data: "grc:" + g.ID + ":" + m.ID})
+		}
+		return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_cancel"}}, Buttons: flows.Grid(bs, 1)})
+	}
+	m, ok, err := e.groupStore().meeting(s.Ctx(), mid)
+	if err != nil || !ok || m.Group != g.ID {
+		return flows.OrInvalid(s, err)
+	}
+	if !s.Now().Before(m.At) {
+		return s.Reply(flows.T{ID: "group.meeting_passed"})
+	}
+	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "group.cancel_confirm"}}, meetLines(g, m, "")...), Buttons: [][]flows.Button{
+		{{Label: flows.T{ID: "group.cancel_yes"}, Data: "grx:" + m.ID}},
+		{{Label: flows.T{ID: "group.cancel_no"}, Data: "grp:" + g.ID}},
+	}})
+}
+
+// meetCancel cancels a meeting and its reminder, and tells the group's mothers.
+func (e *capability) meetCancel(s *flows.Session, mid string) error {
+	st := e.groupStore()
+	m, ok, err := st.meeting(s.Ctx(), mid)
+	if err != nil || !ok || m.Org != s.Person().OrgID {
+		return flows.OrInvalid(s, err)
+	}
+	g, ok, err := e.staffGroup(s, m.Group)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	if !s.Now().Before(m.At) {
+		return s.Reply(flows.T{ID: "group.meeting_passed"})
+	}
+	// A meeting already cancelled goes on to the end: this very press may
+	// have cancelled it before an error, and what follows is harmless to
+	// repeat (the mothers' messages name the meeting, so none comes twice).
+	if _, err := st.cancelMeeting(s.Ctx(), m); err != nil {
+		return err
+	}
+	if err := e.dropMeetingJobs(s.Ctx(), m); err != nil {
+		return err
+	}
+	e.Log().Info("meeting cancelled", "user_id", s.Person().ID, "group", g.ID, "meeting", m.ID)
+	if err := e.tellGroup(s.Ctx(), g, "meet:"+m.ID+":cancelled", func(flows.Person) (flows.Message, bool) {
+		return flows.Message{Lines: meetLines(g, m, "group.meeting_cancelled_for_you")}, true
+	}); err != nil {
+		return err
+	}
+	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "group.cancelled"}}, meetLines(g, m, "")...),
+		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back_to", Data: map[string]any{"Name": g.Name}}, Data: "grp:" + g.ID}}}})
+}

@@ -1,0 +1,62 @@
+package group
+
+import (
+	"context"
+	"nido/flows"
+)
+
+// capability is the mutual-aid groups, on the engine they serve.
+type capability struct {
+	*flows.Engine
+	k keys
+}
+
+// New is the mutual-aid group capability: staff make groups of their
+// organisation's mothers and plan their meetings; mothers answer, get a
+// reminder the day before, and never learn who else is in a group.
+func New() flows.Maker {
+	return func(core *flows.Engine) flows.Capability {
+		e := &capability{Engine: core, k: keys{prefix: core.Prefix()}}
+		return flows.Capability{
+			Name:         "group",
+			Routes:       e.routes(),
+			Jobs:         map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting},
+			Menu:         menu,
+			MyData:       e.groupData,
+			Erase:        e.eraseGroups,
+			ForgetAuthor: e.forgetGroupAuthor,
+		}
+	}
+}
+
+// menu is what the main menu offers each role.
+func menu(role string) []flows.MenuItem {
+	switch role {
+	case flows.RoleStaff:
+		return []flows.MenuItem{{Label: "group.menu_staff", Command: "/groups"}}
+	case flows.RoleMother:
+		return []flows.MenuItem{{Label: "group.menu_mine", Command: "/group"}}
+	}
+	return nil
+}
+
+// forgetGroupAuthor forgets an erased staff member or administrator as the
+// one who made org's groups and meetings.
+func (e *capability) forgetGroupAuthor(ctx context.Context, org string, author int64) error {
+	groups, err := e.Redis().ZRange(ctx, e.k.orgGroups(org), 0, -1).Result()
+	if err != nil {
+		return wrap("list groups to forget their author", err)
+	}
+	var refs []flows.Ref
+	for _, g := range groups {
+		refs = append(refs, flows.Ref{Key: e.k.group(g), Field: "by"})
+		meetings, err := e.Redis().ZRange(ctx, e.k.groupMeetings(g), 0, -1).Result()
+		if err != nil {
+			return wrap("list meetings to forget their author", err)
+		}
+		for _, m := range meetings {
+			refs = append(refs, flows.Ref{Key: e.k.meeting(m), Field: "by"})
+		}
+	}
+	return e.ForgetAuthor(ctx, author, refs)
+}

@@ -1,0 +1,56 @@
+package group
+
+import "nido/flows"
+
+// Ending a group, for staff, from the group's page. It ends with the
+// group's planned meetings cancelled and their reminders dropped, each of
+// its mothers told that the group has ended, and nothing of the group left
+// in Redis, its mothers' answers included. A repeat after a failure half-way
+// (the person presses again, or Telegram delivers the update again) does
+// the rest and tells nobody twice.
+//
+//  1. grd:<group>   are you sure? (No goes back to the group's page)
+//  2. gre:<group>   ended, and the mothers told
+
+// groupAskEnd is "grd:<group>": are you sure?
+func (e *capability) groupAskEnd(s *flows.Session, id string) error {
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	return s.Edit(flows.Message{Lines: []flows.T{{ID: "group.end_confirm", Data: map[string]any{"Name": g.Name}}}, Buttons: [][]flows.Button{
+		{{Label: flows.T{ID: "group.end_yes"}, Data: "gre:" + g.ID}},
+		{{Label: flows.T{ID: "group.cancel_no"}, Data: "grp:" + g.ID}},
+	}})
+}
+
+// groupEnd is "gre:<group>": the group ends.
+func (e *capability) groupEnd(s *flows.Session, id string) error {
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	st := e.groupStore()
+	meetings, err := st.planned(s.Ctx(), g.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	for _, m := range meetings {
+		if err := e.dropMeetingJobs(s.Ctx(), m); err != nil {
+			return err
+		}
+	}
+	// Told before the group goes, since telling needs its members; the job
+	// id makes a repeat tell nobody twice.
+	if err := e.tellGroup(s.Ctx(), g, "group:"+g.ID+":ended", func(flows.Person) (flows.Message, bool) {
+		return flows.Message{Lines: []flows.T{{ID: "group.ended_for_you", Data: map[string]any{"Group": g.Name}}}}, true
+	}); err != nil {
+		return err
+	}
+	if err := st.removeGroup(s.Ctx(), g); err != nil {
+		return err
+	}
+	e.Log().Info("group ended", "user_id", s.Person().ID, "group", g.ID)
+	return s.Edit(flows.Message{Lines: []flows.T{{ID: "group.ended", Data: map[string]any{"Name": g.Name}}},
+		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back"}, Data: "grl"}}}})
+}

@@ -1,0 +1,336 @@
+package group
+
+import (
+	"context"
+	"nido/flows"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Mutual-aid groups, for staff: they make a group of mothers of their
+// organisation, add and remove mothers, and plan its meetings. A mother is
+// told when she is added and when a meeting is planned or cancelled; she
+// never learns who else is in the group. Every button names a group by id
+// and is checked against the staff member's organisation: another
+// organisation's group, or a forged id, is an invalid button and changes
+// nothing.
+//
+//  1. /groups or the menu's "Groups"   the organisation's groups as buttons, and "New group"
+//  2. grn, then the name typed         a new group, then its page
+//  3. grp:<group>                      its page: members, next meetings with answer counts, actions
+//  4. gra:<group>[:<mother>]           add a mother: buttons of the organisation's mothers not in it
+//  5. grr:<group>[:<mother>]           remove a mother: buttons of its members
+//  6. grm, grc, grx                    plan and cancel a meeting (group_meeting.go, group_cancel.go)
+//  7. grd, gre                         end the group (group_end.go)
+//
+// A mother's side is group_mine.go; the reminder group_jobs.go.
+func (e *capability) routes() []flows.Route {
+	staff := []string{flows.RoleStaff}
+	mother := []string{flows.RoleMother}
+	return []flows.Route{
+		// This file.
+		{Command: "/groups", Roles: staff, Run: e.groupList},
+		{Verb: "grl", Roles: staff, Run: e.groupList},
+		{Verb: "grn", Roles: staff, Run: e.groupAskName},
+		{Step: "group.name", Roles: staff, Run: e.groupNameTyped},
+		{Verb: "grp", Roles: staff, Run: e.groupPageButton},
+		{Verb: "gra", Roles: staff, Run: e.groupAdd},
+		{Verb: "grr", Roles: staff, Run: e.groupRemove},
+		// group_end.go: ending a group.
+		{Verb: "grd", Roles: staff, Run: e.groupAskEnd},
+		{Verb: "gre", Roles: staff, Run: e.groupEnd},
+		// group_meeting.go and group_cancel.go: planning and cancelling a meeting.
+		{Verb: "grm", Roles: staff, Run: e.meetStart},
+		{Verb: "gmd", Roles: staff, Run: e.meetDayButton},
+		{Step: "group.day", Roles: staff, Run: e.meetDayTyped},
+		{Verb: "gmt", Roles: staff, Run: e.meetTimeButton},
+		{Step: "group.time", Roles: staff, Run: e.meetTimeTyped},
+		{Step: "group.place", Roles: staff, Run: e.meetPlaceTyped},
+		{Verb: "gms", Roles: staff, Run: e.meetSkipPlace},
+		{Verb: "grc", Roles: staff, Run: e.meetAskCancel},
+		{Verb: "grx", Roles: staff, Run: e.meetCancel},
+		// group_mine.go: a mother's groups and her answers.
+		{Command: "/group", Roles: mother, Run: e.groupMine},
+		{Verb: "gm", Roles: mother, Run: e.meetAnswer},
+	}
+}
+
+// 1. The organisation's groups.
+
+func (e *capability) groupList(s *flows.Session, _ string) error {
+	gs, err := e.groupStore().ofOrg(s.Ctx(), s.Person().OrgID)
+	if err != nil {
+		return err
+	}
+	title := flows.T{ID: "group.list_title"}
+	if len(gs) == 0 {
+		title = flows.T{ID: "group.list_none"}
+	}
+	var bs []flows.Button
+	for _, g := range gs[:min(len(gs), flows.MaxButtons)] {
+		bs = append(bs, flows.Button{Label: flows.T{Plain: g.Name}, Data: "grp:" + g.ID})
+	}
+	rows := append(flows.Grid(bs, 2), []flows.Button{{Label: flows.T{ID: "group.new"}, Data: "grn"}})
+	return s.Send(flows.Message{Lines: []flows.T{title}, Buttons: rows})
+}
+
+// 2. A new group: its name, typed.
+
+func (e *capability) groupAskName(s *flows.Session, _ string) error {
+	if err := s.SetStep("group.name", map[string]string{"f": "group"}); err != nil {
+		return err
+	}
+	return s.Reply(flows.T{ID: "group.ask_name", Data: map[string]any{"Max": maxGroupName}})
+}
+
+// groupNameTyped makes the group. Its id is reserved and kept in the
+// conversation before anything is written, so that a repeat after an error
+// rewrites the same group and never makes a second.
+func (e *capability) groupNameTyped(s *flows.Session, text string) error {
+	name := flows.CleanLine(text)
+	if name == "" || utf8.RuneCountInString(name) > maxGroupName {
+		return s.Reply(flows.T{ID: "group.name_invalid", Data: map[string]any{"Max": maxGroupName}})
+	}
+	data := s.Data()
+	if data == nil {
+		data = map[string]string{"f": "group"}
+	}
+	st := e.groupStore()
+	if data["id"] == "" {
+		id, err := st.newGroupID(s.Ctx())
+		if err != nil {
+			return err
+		}
+		data["id"] = id
+		if err := s.SetStep(s.Step(), data); err != nil {
+			return err
+		}
+	}
+	g := Group{ID: data["id"], Org: s.Person().OrgID, Name: name, By: s.Person().ID, Created: s.Now()}
+	if err := st.saveGroup(s.Ctx(), g); err != nil {
+		return err
+	}
+	e.Log().Info("group created", "user_id", s.Person().ID, "group", g.ID, "org", g.Org)
+	if err := s.EndConv(); err != nil {
+		return err
+	}
+	return e.groupPage(s, g, flows.T{ID: "group.created"})
+}
+
+// 3. A group's page.
+
+// staffGroup loads the group a button names and checks that it is of the
+// staff member's organisation; ok is false for anyone else's, or none.
+func (e *capability) staffGroup(s *flows.Session, id string) (Group, bool, error) {
+	g, ok, err := e.groupStore().group(s.Ctx(), id)
+	if err != nil || !ok {
+		return Group{}, false, err
+	}
+	return g, g.Org != "" && g.Org == s.Person().OrgID, nil
+}
+
+func (e *capability) groupPageButton(s *flows.Session, id string) error {
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	return e.groupPage(s, g, flows.T{})
+}
+
+// groupPage shows staff a group: an intro when set, its mothers, its next
+// meetings with how many said they come, and what they can do.
+func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
+	mothers, err := e.groupMothers(s.Ctx(), g)
+	if err != nil {
+		return err
+	}
+	meetings, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	var lines []flows.T
+	if intro.ID != "" {
+		lines = append(lines, intro)
+	}
+	lines = append(lines, flows.T{ID: "group.title", Data: map[string]any{"Name": g.Name}})
+	if len(mothers) == 0 {
+		lines = append(lines, flows.T{ID: "group.members_none"})
+	} else {
+		lines = append(lines, flows.T{ID: "group.members", Count: len(mothers), Data: map[string]any{"Count": len(mothers)}})
+	}
+	for _, m := range mothers {
+		lines = append(lines, flows.T{ID: "group.member_item", Data: map[string]any{"Name": m.Name}})
+	}
+	if len(meetings) == 0 {
+		lines = append(lines, flows.T{ID: "group.meetings_none"})
+	} else {
+		lines = append(lines, flows.T{ID: "group.meetings_title"})
+	}
+	for _, m := range meetings[:min(len(meetings), flows.MaxCards)] {
+		yes, no, none := answerCounts(m, mothers)
+		lines = append(lines, flows.T{ID: "group.meeting_item", Data: map[string]any{
+			"When": m.At, "Yes": yes, "No": no, "None": none}})
+	}
+	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
+		{{Label: flows.T{ID: "group.add"}, Data: "gra:" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: "grr:" + g.ID}},
+		{{Label: flows.T{ID: "group.plan"}, Data: "grm:" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: "grc:" + g.ID}},
+		{{Label: flows.T{ID: "group.end"}, Data: "grd:" + g.ID}, {Label: flows.T{ID: "group.back"}, Data: "grl"}},
+	}})
+}
+
+// answerCounts counts the answers of a group's mothers to m: who comes, who
+// does not, who has not said.
+func answerCounts(m Meeting, mothers []flows.Person) (yes, no, none int) {
+	for _, p := range mothers {
+		switch m.Answers[p.ID] {
+		case answerComing:
+			yes++
+		case answerNotComing:
+			no++
+		default:
+			none++
+		}
+	}
+	return yes, no, none
+}
+
+// groupMothers lists the mothers in g who are still mothers of its
+// organisation, in the order they were added; an erased one is not there.
+func (e *capability) groupMothers(ctx context.Context, g Group) ([]flows.Person, error) {
+	ids, err := e.groupStore().members(ctx, g)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	all, err := e.People().Members(ctx, g.Org, flows.RoleMother)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]flows.Person, len(all))
+	for _, p := range all {
+		byID[p.ID] = p
+	}
+	out := make([]flows.Person, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// 4. Adding a mother.
+
+// groupAdd is "gra:<group>": the mothers who can be added; or
+// "gra:<group>:<mother>": add her, and tell her.
+func (e *capability) groupAdd(s *flows.Session, arg string) error {
+	id, who, _ := strings.Cut(arg, ":")
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	if who == "" {
+		return e.groupAskAdd(s, g)
+	}
+	uid, _ := strconv.ParseInt(who, 10, 64)
+	m, ok, err := e.People().Get(s.Ctx(), uid)
+	if err != nil || !ok || m.Role != flows.RoleMother || m.OrgID != g.Org {
+		return flows.OrInvalid(s, err)
+	}
+	st := e.groupStore()
+	already, err := st.isMember(s.Ctx(), g, m.ID)
+	if err != nil {
+		return err
+	}
+	// Adding her again is harmless, and finishes an add that failed half-way
+	// (the press repeated after an error, or delivered twice): she still
+	// gets her welcome, once, as its id names when she joined.
+	since, err := st.addMember(s.Ctx(), g, m.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	// She may have erased her data while she was being added: then what was
+	// just written is taken back (see appointment_erase.go).
+	if gone, err := e.BeingErased(s.Ctx(), m.ID); err != nil || gone {
+		if err == nil {
+			err = st.removeMember(s.Ctx(), g.ID, m.ID)
+		}
+		return flows.OrMotherGone(s, gone, err)
+	}
+	e.Log().Info("group member added", "user_id", s.Person().ID, "group", g.ID, "member", m.ID)
+	welcome := "group:" + g.ID + ":added:" + strconv.FormatInt(since, 10)
+	err = e.TellMessage(s.Ctx(), m, welcome, flows.Message{
+		Lines:   []flows.T{{ID: "group.welcome", Data: map[string]any{"Group": g.Name}}},
+		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.menu_mine"}, Data: "menu:group"}}},
+	})
+	if err != nil {
+		return err
+	}
+	if already {
+		return e.groupPage(s, g, flows.T{ID: "group.already_in", Data: map[string]any{"Name": m.Name}})
+	}
+	return e.groupPage(s, g, flows.T{ID: "group.added", Data: map[string]any{"Name": m.Name}})
+}
+
+// groupAskAdd offers the organisation's mothers who are not in g yet.
+func (e *capability) groupAskAdd(s *flows.Session, g Group) error {
+	all, err := e.People().Members(s.Ctx(), g.Org, flows.RoleMother)
+	if err != nil {
+		return err
+	}
+	in, err := e.groupStore().members(s.Ctx(), g)
+	if err != nil {
+		return err
+	}
+	member := map[int64]bool{}
+	for _, id := range in {
+		member[id] = true
+	}
+	var bs []flows.Button
+	for _, m := range all {
+		if !member[m.ID] && len(bs) < flows.MaxButtons {
+			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "gra:" + g.ID + ":" + id64(m.ID)})
+		}
+	}
+	if len(bs) == 0 {
+		return s.Reply(flows.T{ID: "group.none_to_add"})
+	}
+	return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_add", Data: map[string]any{"Name": g.Name}}}, Buttons: flows.Grid(bs, 2)})
+}
+
+// 5. Removing a mother.
+
+// groupRemove is "grr:<group>": the group's mothers; or
+// "grr:<group>:<mother>": take her out, with her answers.
+func (e *capability) groupRemove(s *flows.Session, arg string) error {
+	id, who, _ := strings.Cut(arg, ":")
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	mothers, err := e.groupMothers(s.Ctx(), g)
+	if err != nil {
+		return err
+	}
+	if who == "" {
+		if len(mothers) == 0 {
+			return s.Reply(flows.T{ID: "group.none_to_remove"})
+		}
+		var bs []flows.Button
+		for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
+			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "grr:" + g.ID + ":" + id64(m.ID)})
+		}
+		return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_remove", Data: map[string]any{"Name": g.Name}}}, Buttons: flows.Grid(bs, 2)})
+	}
+	for _, m := range mothers {
+		if id64(m.ID) != who {
+			continue
+		}
+		if err := e.groupStore().removeMember(s.Ctx(), g.ID, m.ID); err != nil {
+			return err
+		}
+		e.Log().Info("group member removed", "user_id", s.Person().ID, "group", g.ID, "member", m.ID)
+		return e.groupPage(s, g, flows.T{ID: "group.removed", Data: map[string]any{"Name": m.Name}})
+	}
+	return s.Reply(flows.T{ID: "common.button_invalid"})
+}

@@ -1,0 +1,41 @@
+package group
+
+import "strconv"
+
+// keys names every Redis key of the mutual-aid groups, all under Nido's
+// prefix; nothing else writes them.
+type keys struct{ prefix string }
+
+// groupSeq is a STRING counter giving mutual-aid group ids; it is kept for ever.
+func (k keys) groupSeq() string { return k.prefix + ":group:seq" }
+
+// group is a HASH of one mutual-aid group (org, name, by, created), kept
+// until its organisation's staff remove it.
+func (k keys) group(id string) string { return k.prefix + ":group:" + id }
+
+// orgGroups is a ZSET of an organisation's group ids by creation unix seconds.
+func (k keys) orgGroups(orgID string) string { return k.prefix + ":groups:org:" + orgID }
+
+// groupMembers is a ZSET of the user ids of a group's mothers by the unix
+// seconds they were added; a mother goes when removed or when she erases her data.
+func (k keys) groupMembers(groupID string) string { return k.prefix + ":group:" + groupID + ":members" }
+
+// motherGroups is a SET of the group ids one mother is in, so that her
+// erasure finds them; it goes with her data.
+func (k keys) motherGroups(userID int64) string { return k.prefix + ":groups:mother:" + id64(userID) }
+
+// meetingSeq is a STRING counter giving meeting ids; it is kept for ever.
+func (k keys) meetingSeq() string { return k.prefix + ":meeting:seq" }
+
+// meeting is a HASH of one group meeting (group, org, at, place, status, by,
+// created, and "ans:<user id>" for each member's answer); it expires
+// meetingRetention after the meeting's time.
+func (k keys) meeting(id string) string { return k.prefix + ":meeting:" + id }
+
+// groupMeetings is a ZSET of a group's meeting ids by unix seconds of their
+// time; members older than meetingRetention are pruned on each write.
+func (k keys) groupMeetings(groupID string) string {
+	return k.prefix + ":group:" + groupID + ":meetings"
+}
+
+func id64(n int64) string { return strconv.FormatInt(n, 10) }

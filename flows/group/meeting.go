@@ -1,0 +1,253 @@
+package group
+
+import (
+	"nido/flows"
+	"unicode/utf8"
+)
+
+// Planning and cancelling a group's meeting, for staff. Planning asks, in
+// this order, with the same day and time buttons as an appointment
+// (appointment_daytime.go), and ends with the meeting saved, its reminder
+// planned and every mother of the group told, with "I'll come" and "I
+// can't come"; or with /cancel, which keeps nothing.
+//
+//  1. grm:<group>          "Plan a meeting" on the group's page
+//  2. day                  buttons for the next 14 days (gmd), or typed
+//  3. time                 buttons for the usual slots (gmt), or typed
+//  4. place                typed, or Skip (gms)
+//  5. the meeting          the group's page with it; each mother gets it
+//
+// Cancelling one is group_cancel.go.
+
+// meetDraft is a meeting being planned, kept in the conversation.
+type meetDraft struct {
+	Group string
+	Day   string // DayCode
+	Time  string // "0930"
+	Place string
+	// PlaceAsked is set once the place was typed or skipped.
+	PlaceAsked bool
+	// ID is the id reserved for the meeting once every answer is in, so
+	// that saving it again rewrites it (see meetSave).
+	ID string
+}
+
+// meetDraftOf reads the draft of the conversation; ok is false when there is none.
+func meetDraftOf(d map[string]string) (meetDraft, bool) {
+	if d["f"] != "meet" || d["g"] == "" {
+		return meetDraft{}, false
+	}
+	return meetDraft{Group: d["g"], Day: d["d"], Time: d["t"], Place: d["p"], PlaceAsked: d["pa"] == "1", ID: d["id"]}, true
+}
+
+func (d meetDraft) data() map[string]string {
+	out := map[string]string{"f": "meet", "g": d.Group}
+	for k, v := range map[string]string{"d": d.Day, "t": d.Time, "p": d.Place, "id": d.ID} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if d.PlaceAsked {
+		out["pa"] = "1"
+	}
+	return out
+}
+
+// 1. Start, and what to ask next.
+
+func (e *capability) meetStart(s *flows.Session, id string) error {
+	g, ok, err := e.staffGroup(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	return e.meetNext(s, meetDraft{Group: g.ID})
+}
+
+// meetNext asks the first question the draft has no answer to, or saves the meeting.
+func (e *capability) meetNext(s *flows.Session, d meetDraft) error {
+	switch {
+	case d.Day == "":
+		return e.meetAskDay(s, d, "")
+	case d.Time == "":
+		return e.meetAskTime(s, d, "")
+	}
+	if t, ok := flows.At(d.Day, d.Time, e.Location()); !ok || !t.After(s.Now()) {
+		d.Time = ""
+		return e.meetAskTime(s, d, "appointment.time_past")
+	}
+	if !d.PlaceAsked {
+		return e.meetAsk(s, "group.place", d, "", flows.T{ID: "group.ask_place"},
+			[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: "gms"}}})
+	}
+	return e.meetSave(s, d)
+}
+
+// meetAsk waits at step with the draft and asks.
+func (e *capability) meetAsk(s *flows.Session, step string, d meetDraft, intro string, q flows.T, buttons [][]flows.Button) error {
+	if err := s.SetStep(step, d.data()); err != nil {
+		return err
+	}
+	var lines []flows.T
+	if intro != "" {
+		lines = append(lines, flows.T{ID: intro})
+	}
+	return s.Send(flows.Message{Lines: append(lines, q), Buttons: buttons})
+}
+
+// meetDraftOrInvalid is the conversation's draft; a button pressed after
+// the conversation ended or expired is no longer valid.
+func (e *capability) meetDraftOrInvalid(s *flows.Session) (meetDraft, bool, error) {
+	d, ok := meetDraftOf(s.Data())
+	if !ok {
+		return d, false, s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	return d, true, nil
+}
+
+// 2. Day.
+
+func (e *capability) meetAskDay(s *flows.Session, d meetDraft, intro string) error {
+	return e.meetAsk(s, "group.day", d, intro, flows.T{ID: "group.ask_day"}, flows.DayRows(s.Now(), "gmd"))
+}
+
+func (e *capability) meetDayButton(s *flows.Session, arg string) error {
+	d, ok, err := e.meetDraftOrInvalid(s)
+	if !ok {
+		return err
+	}
+	return e.meetWhen(s, d, flows.DayButtonAnswer(arg, d.Day, d.Time, s.Now()))
+}
+
+func (e *capability) meetDayTyped(s *flows.Session, text string) error {
+	d, ok, err := e.meetDraftOrInvalid(s)
+	if !ok {
+		return err
+	}
+	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, "gmd", "gmt"))
+}
+
+// meetWhen takes an answer about the day or the time into the draft and
+// asks what it calls for (see WhenAnswer).
+func (e *capability) meetWhen(s *flows.Session, d meetDraft, a flows.WhenAnswer) error {
+	d.Day, d.Time = a.Day, a.Time
+	switch a.Next {
+	case flows.AskDay:
+		return e.meetAskDay(s, d, a.Intro)
+	case flows.AskTime:
+		return e.meetAskTime(s, d, a.Intro)
+	case flows.TypeDay, flows.TypeTime:
+		return flows.TypeWhen(s, a.Next, "group.day", "group.time", d.data())
+	case flows.ChooseReading:
+		return e.meetAsk(s, s.Step(), d, "", flows.T{ID: "appointment.which_one"}, a.Rows)
+	case flows.InvalidButton:
+		return s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	return e.meetNext(s, d)
+}
+
+// 3. Time.
+
+func (e *capability) meetAskTime(s *flows.Session, d meetDraft, intro string) error {
+	day, _ := flows.ParseDay(d.Day, e.Location())
+	q := flows.T{ID: "appointment.ask_time", Data: map[string]any{"Day": flows.Day(day)}}
+	return e.meetAsk(s, "group.time", d, intro, q, flows.TimeRows(day, s.Now(), "gmt"))
+}
+
+// meetTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the day again.
+func (e *capability) meetTimeButton(s *flows.Session, arg string) error {
+	d, ok, err := e.meetDraftOrInvalid(s)
+	if !ok {
+		return err
+	}
+	return e.meetWhen(s, d, flows.TimeButtonAnswer(arg, d.Day, d.Time))
+}
+
+func (e *capability) meetTimeTyped(s *flows.Session, text string) error {
+	d, ok, err := e.meetDraftOrInvalid(s)
+	if !ok {
+		return err
+	}
+	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, "gmd", "gmt"))
+}
+
+// 4. Place, typed or skipped.
+
+func (e *capability) meetPlaceTyped(s *flows.Session, text string) error {
+	d, ok, err := e.meetDraftOrInvalid(s)
+	if !ok {
+		return err
+	}
+	if utf8.RuneCountInString(text) > flows.MaxPlace {
+		return s.Reply(flows.T{ID: "appointment.too_long", Data: map[string]any{"Max": flows.MaxPlace}})
+	}
+	if d.Place = flows.CleanLine(text); d.Place != "" {
+		d.PlaceAsked = true
+	}
+	return e.meetNext(s, d)
+}
+
+func (e *capability) meetSkipPlace(s *flows.Session, _ string) error {
+	d, ok, err := e.meetDraftOrInvalid(s)
+	if !ok {
+		return err
+	}
+	d.PlaceAsked = true
+	return e.meetNext(s, d)
+}
+
+// 5. The meeting saved, planned and told.
+
+// meetSave stores the meeting, plans its reminder and tells the group's
+// mothers. Its id is reserved and kept in the conversation before anything
+// is written, and the conversation ends only once all is done: a repeat
+// after an error rewrites the same meeting, and each mother's message names
+// the meeting, so the Telegram layer does not send it twice.
+func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
+	g, ok, err := e.staffGroup(s, d.Group)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := s.EndConv(); err != nil {
+			return err
+		}
+		return s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	st := e.groupStore()
+	if d.ID == "" {
+		if d.ID, err = st.newMeetingID(s.Ctx()); err != nil {
+			return err
+		}
+		if err := s.SetStep(s.Step(), d.data()); err != nil {
+			return err
+		}
+	}
+	when, _ := flows.At(d.Day, d.Time, e.Location())
+	m := Meeting{ID: d.ID, Group: g.ID, Org: g.Org, At: when, Place: d.Place, Status: meetingPlanned,
+		By: s.Person().ID, Created: s.Now()}
+	saved, err := st.saveMeeting(s.Ctx(), m, s.Now())
+	if err != nil {
+		return err
+	}
+	if !saved {
+		// A colleague cancelled it while this save was being repeated.
+		if err := s.EndConv(); err != nil {
+			return err
+		}
+		return s.Reply(flows.T{ID: "group.meeting_cancelled"})
+	}
+	if err := e.planMeeting(s.Ctx(), m); err != nil {
+		return err
+	}
+	e.Log().Info("meeting planned", "user_id", s.Person().ID, "group", g.ID, "meeting", m.ID)
+	if err := e.tellGroup(s.Ctx(), g, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
+		lines := append(meetLines(g, m, "group.meeting_new"), flows.T{ID: "group.ask_come"})
+		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
+	}); err != nil {
+		return err
+	}
+	if err := s.EndConv(); err != nil {
+		return err
+	}
+	return e.groupPage(s, g, flows.T{ID: "group.planned"})
+}

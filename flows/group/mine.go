@@ -1,0 +1,207 @@
+package group
+
+import (
+	"context"
+	"nido/flows"
+	"strings"
+	"time"
+)
+
+// A mother's side of her mutual-aid groups: the groups she is in, their
+// next meetings, and her answer to each. Being in a shelter is sensitive:
+// she sees the group's name, when and where it meets, and never who else is
+// in it.
+//
+//	/group or the menu's "My group"   her groups, then each next meeting with her answer and two buttons
+//	gm:y:<meeting>, gm:n:<meeting>    I'll come, I can't come; pressed again, the answer changes
+//
+// The same two buttons come with a new meeting and with its reminder.
+
+func (e *capability) groupMine(s *flows.Session, _ string) error {
+	gs, err := e.myGroups(s.Ctx(), s.Person())
+	if err != nil {
+		return err
+	}
+	if len(gs) == 0 {
+		return s.Reply(flows.T{ID: "group.mine_none"})
+	}
+	for _, g := range gs {
+		ms, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
+		if err != nil {
+			return err
+		}
+		head := []flows.T{{ID: "group.meeting_of", Data: map[string]any{"Group": g.Name}}}
+		if len(ms) == 0 {
+			head = append(head, flows.T{ID: "group.mine_no_meetings"})
+		}
+		if err := s.Reply(head...); err != nil {
+			return err
+		}
+		for _, m := range ms[:min(len(ms), flows.MaxCards)] {
+			lines := append(meetLines(g, m, ""), answerLine(m.Answers[s.Person().ID]))
+			if err := s.Send(flows.Message{Lines: lines, Buttons: meetButtons(m)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// myGroups lists the groups a mother is in, of her organisation.
+func (e *capability) myGroups(ctx context.Context, p flows.Person) ([]Group, error) {
+	gs, err := e.groupStore().ofMother(ctx, p.ID)
+	out := gs[:0:0]
+	for _, g := range gs {
+		if g.Org == p.OrgID {
+			out = append(out, g)
+		}
+	}
+	return out, err
+}
+
+// meetAnswer keeps her answer to a meeting of a group she is in, and shows
+// it on the message she pressed. Anyone else's press, a forged id included,
+// is an invalid button and changes nothing.
+func (e *capability) meetAnswer(s *flows.Session, arg string) error {
+	choice, mid, _ := strings.Cut(arg, ":")
+	answer := map[string]string{"y": answerComing, "n": answerNotComing}[choice]
+	st := e.groupStore()
+	m, ok, err := st.meeting(s.Ctx(), mid)
+	if err != nil || !ok || answer == "" || m.Org != s.Person().OrgID {
+		return flows.OrInvalid(s, err)
+	}
+	g, ok, err := st.group(s.Ctx(), m.Group)
+	if err != nil || !ok || g.Org != s.Person().OrgID {
+		return flows.OrInvalid(s, err)
+	}
+	if in, err := st.isMember(s.Ctx(), g, s.Person().ID); err != nil || !in {
+		return flows.OrInvalid(s, err)
+	}
+	switch {
+	case m.Status == meetingCancelled:
+		return s.Reply(flows.T{ID: "group.meeting_cancelled"})
+	case !s.Now().Before(m.At):
+		return s.Reply(flows.T{ID: "group.meeting_passed"})
+	}
+	if ok, err := st.answer(s.Ctx(), m, s.Person().ID, answer); err != nil {
+		return err
+	} else if !ok {
+		return s.Reply(flows.T{ID: "group.meeting_cancelled"})
+	}
+	// Staff may have taken her out of the group meanwhile: then her answer
+	// must not stay behind, where she could neither see nor erase it.
+	if in, err := st.isMember(s.Ctx(), g, s.Person().ID); err != nil || !in {
+		if err == nil {
+			err = st.removeMember(s.Ctx(), g.ID, s.Person().ID)
+		}
+		return flows.OrInvalid(s, err)
+	}
+	e.Log().Info("meeting answered", "user_id", s.Person().ID, "meeting", m.ID)
+	lines := append(meetLines(g, m, ""), answerLine(answer))
+	return s.Edit(flows.Message{Lines: lines, Buttons: meetButtons(m)})
+}
+
+// meetLines are a meeting as a mother reads it: a title naming the group
+// (group.meeting_of when title is ""), when and where.
+func meetLines(g Group, m Meeting, title string) []flows.T {
+	if title == "" {
+		title = "group.meeting_of"
+	}
+	lines := []flows.T{
+		{ID: title, Data: map[string]any{"Group": g.Name}},
+		{ID: "appointment.card_when", Data: map[string]any{"When": m.At}},
+	}
+	if m.Place != "" {
+		lines = append(lines, flows.T{ID: "appointment.card_where", Data: map[string]any{"Place": m.Place}})
+	}
+	return lines
+}
+
+// meetButtons are her two answers, and the map when there is a place.
+func meetButtons(m Meeting) [][]flows.Button {
+	rows := [][]flows.Button{
+		{{Label: flows.T{ID: "group.come"}, Data: "gm:y:" + m.ID}},
+		{{Label: flows.T{ID: "group.not_come"}, Data: "gm:n:" + m.ID}},
+	}
+	if m.Place != "" {
+		rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.map"}, URL: flows.MapsURL(m.Place)}})
+	}
+	return rows
+}
+
+// answerLine says what she answered.
+func answerLine(answer string) flows.T {
+	switch answer {
+	case answerComing:
+		return flows.T{ID: "group.answer_yes"}
+	case answerNotComing:
+		return flows.T{ID: "group.answer_no"}
+	}
+	return flows.T{ID: "group.answer_none"}
+}
+
+// tellGroup sends each mother of g the message build makes for her, when
+// it makes one (ok is false for none). jobID
+// names the news, so that a repeat after an error does not tell anyone twice.
+// A mother who blocked Nido, or is being erased, is skipped.
+func (e *capability) tellGroup(ctx context.Context, g Group, jobID string, build func(flows.Person) (flows.Message, bool)) error {
+	mothers, err := e.groupMothers(ctx, g)
+	if err != nil {
+		return err
+	}
+	for _, p := range mothers {
+		if p.Unreachable {
+			continue
+		}
+		if gone, err := e.BeingErased(ctx, p.ID); err != nil || gone {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		m, ok := build(p)
+		if !ok {
+			continue
+		}
+		if err := e.TellMessage(ctx, p, jobID, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupData is what /mydata shows of a mother's groups and her answers.
+func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, error) {
+	if p.Role != flows.RoleMother {
+		return nil, nil
+	}
+	gs, err := e.myGroups(ctx, p)
+	if err != nil || len(gs) == 0 {
+		return nil, err
+	}
+	lines := []flows.T{{ID: "group.mydata_title", Count: len(gs), Data: map[string]any{"Count": len(gs)}}}
+	for _, g := range gs {
+		lines = append(lines, flows.T{ID: "group.mydata_group", Data: map[string]any{"Name": g.Name}})
+		ms, err := e.groupStore().meetings(ctx, g.ID, time.Unix(0, 0), e.Now().Add(flows.MaxAhead))
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if a := m.Answers[p.ID]; a != "" {
+				status := flows.T{ID: "group.status_yes"}
+				if a == answerNotComing {
+					status = flows.T{ID: "group.status_no"}
+				}
+				lines = append(lines, flows.T{ID: "group.mydata_answer", Data: map[string]any{"When": m.At, "Answer": status}})
+			}
+		}
+	}
+	return lines, nil
+}
+
+// eraseGroups takes a mother out of every group, with her answers; it is
+// one of Erase's erasers, and runs after eraseAppointments has marked her
+// as being erased, so that staff adding her meanwhile take it back.
+func (e *capability) eraseGroups(ctx context.Context, p flows.Person) error {
+	return e.groupStore().eraseMother(ctx, p.ID)
+}

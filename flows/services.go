@@ -1,0 +1,59 @@
+package flows
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"nido/locales"
+	"nido/scheduler"
+)
+
+// The core's services, for the capabilities: each owns its Redis keys
+// under Prefix, schedules its jobs with Scheduler, and reaches people
+// through Tell, TellMessage and Deliver, which skip or fail on a person
+// who blocked Nido as their doc says.
+
+// Redis is the client every store of Nido uses.
+func (e *Engine) Redis() redis.UniversalClient { return e.cfg.Redis }
+
+// Prefix starts every Redis key of Nido; each capability puts its own keys under it.
+func (e *Engine) Prefix() string { return e.cfg.Prefix }
+
+// Scheduler keeps every capability's jobs.
+func (e *Engine) Scheduler() *scheduler.Scheduler { return e.cfg.Scheduler }
+
+// Location is the network's time zone.
+func (e *Engine) Location() *time.Location { return e.cfg.Location }
+
+// Now is the time on Nido's clock, in the network's time zone.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// Log is Nido's logger: ids, never names or texts.
+func (e *Engine) Log() *slog.Logger { return e.log }
+
+// Texts renders the texts that go into files (an .ics), which bot/ does not render.
+func (e *Engine) Texts() *locales.Catalog { return e.cfg.Texts }
+
+// Tell sends lines to someone other than the person acting, in their
+// language; a person who blocked Nido is skipped, not an error.
+func (e *Engine) Tell(ctx context.Context, to Person, lines ...T) error {
+	return e.tell(ctx, to, lines...)
+}
+
+// TellMessage sends m to someone other than the person acting, in their
+// language; a person who blocked Nido is skipped. jobID, when set, names the
+// job or the step delivering it, made unique per recipient, so that a
+// repeat does not send it twice.
+func (e *Engine) TellMessage(ctx context.Context, to Person, jobID string, m Message) error {
+	return e.tellMessage(ctx, to, jobID, m)
+}
+
+// Deliver sends a job's message to one person. jobID lets the Telegram layer
+// refuse to send it twice when the job runs again after a crash; a person
+// who blocked Nido fails the job for good (scheduler.Permanent).
+func (e *Engine) Deliver(ctx context.Context, to Person, jobID string, m Message) error {
+	return e.deliver(ctx, to, jobID, m)
+}

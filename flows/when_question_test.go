@@ -1,0 +1,106 @@
+package flows
+
+import (
+	"nido/flows/when"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+)
+
+func rome(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestSlotsFor(t *testing.T) {
+	loc := rome(t)
+	day := time.Date(2027, 2, 25, 0, 0, 0, 0, loc)
+	tests := []struct {
+		name  string
+		now   time.Time
+		first string
+		n     int
+	}{
+		{"a later day has every slot", time.Date(2027, 2, 20, 10, 0, 0, 0, loc), "0830", len(timeSlots())},
+		{"today only those half an hour away", time.Date(2027, 2, 25, 10, 10, 0, 0, loc), "1100", 9},
+		{"exactly half an hour counts", time.Date(2027, 2, 25, 16, 0, 0, 0, loc), "1630", 2},
+		{"none left in the evening", time.Date(2027, 2, 25, 18, 0, 0, 0, loc), "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := slotsFor(day, tt.now)
+			if len(got) != tt.n || (tt.n > 0 && got[0] != tt.first) {
+				t.Errorf("slots %v, want %d from %s", got, tt.n, tt.first)
+			}
+			if !slices.IsSorted(got) {
+				t.Errorf("slots not in order: %v", got)
+			}
+		})
+	}
+}
+
+func TestDayProblem(t *testing.T) {
+	loc := rome(t)
+	now := time.Date(2027, 2, 20, 23, 59, 0, 0, loc)
+	tests := map[string]string{
+		"20270220": "",
+		"20270221": "",
+		"20270219": "appointment.day_past",
+		"20290301": "appointment.day_far",
+		"2027022":  "appointment.day_not_understood",
+		"20270231": "appointment.day_not_understood",
+	}
+	for day, want := range tests {
+		t.Run(day, func(t *testing.T) {
+			if got := DayProblem(day, now); got != want {
+				t.Errorf("DayProblem(%s) = %q, want %q", day, got, want)
+			}
+		})
+	}
+}
+
+// at reads the day and time on the clock of Rome, also on the days the clocks change.
+func TestAtAcrossDST(t *testing.T) {
+	loc := rome(t)
+	tests := []struct {
+		day, clock string
+		wantUTC    time.Time
+	}{
+		{"20261024", "0930", time.Date(2026, 10, 24, 7, 30, 0, 0, time.UTC)}, // summer time
+		{"20261025", "0930", time.Date(2026, 10, 25, 8, 30, 0, 0, time.UTC)}, // winter time from 03:00
+		{"20261025", "0230", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC)}, // twice: the first
+		{"20270328", "0930", time.Date(2027, 3, 28, 7, 30, 0, 0, time.UTC)},  // summer time from 02:00
+	}
+	for _, tt := range tests {
+		t.Run(tt.day+" "+tt.clock, func(t *testing.T) {
+			got, ok := At(tt.day, tt.clock, loc)
+			if !ok || !got.Equal(tt.wantUTC) {
+				t.Errorf("at = %v %v, want %v", got.UTC(), ok, tt.wantUTC)
+			}
+		})
+	}
+	if _, ok := At("20270328", "2460", loc); ok {
+		t.Error("24:60 was read as a time")
+	}
+}
+
+func TestDayLabel(t *testing.T) {
+	loc := rome(t)
+	days := when.Days(time.Date(2027, 2, 20, 10, 0, 0, 0, loc), 3)
+	want := []T{
+		{ID: "appointment.today", Data: map[string]any{"Date": "20/02"}},
+		{ID: "appointment.tomorrow", Data: map[string]any{"Date": "21/02"}},
+		{ID: "appointment.day_button", Data: map[string]any{"Weekday": T{ID: "date.weekday.1"}, "Date": "22/02"}},
+	}
+	for i, d := range days {
+		got := dayLabel(d, i)
+		if !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("day %d: %+v, want %+v", i, got, want[i])
+		}
+	}
+}
