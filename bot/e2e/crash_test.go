@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -18,6 +19,8 @@ import (
 	"nido/scheduler"
 	"nido/scheduler/clock"
 	"nido/scheduler/redistest"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // The worst bug Nido can have is a lost reminder; the second worst, a
@@ -47,7 +50,7 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 		t.Fatal(err)
 	}
 	seedBot, err := bot.New(ctx, bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
-		Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
+		SendRate: math.Inf(1), ChatRate: 1000, Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,15 +70,21 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 		users[i] = person(int64(100_000+i), fmt.Sprintf("M%d", i), "it")
 	}
 	tg.Meet(users...)
+	// Different chats are answered in parallel, as the Telegram layer does.
+	var seeding errgroup.Group
+	seeding.SetLimit(8)
 	for _, u := range users {
-		p := flows.Person{ID: u.ID, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: u.FirstName,
-			Consent: seedClock.Now(), Joined: seedClock.Now()}
-		if err := engine.People().Save(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-		if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut}); err != nil {
-			t.Fatal(err)
-		}
+		seeding.Go(func() error {
+			p := flows.Person{ID: u.ID, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: u.FirstName,
+				Consent: seedClock.Now(), Joined: seedClock.Now()}
+			if err := engine.People().Save(ctx, p); err != nil {
+				return err
+			}
+			return engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut})
+		})
+	}
+	if err := seeding.Wait(); err != nil {
+		t.Fatal(err)
 	}
 	seeded := tg.Sent()
 
