@@ -16,11 +16,17 @@ import (
 func inviteRoutes() []Route {
 	return []Route{
 		{Command: "/invite", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteStart},
-		{Verb: "inv", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteRole},
+		{Verb: verbInvite, Roles: []string{RoleStaff, RoleAdmin}, Run: inviteRole},
 		{Step: "invite.name", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteName},
-		{Verb: "invskip", Roles: []string{RoleStaff, RoleAdmin}, Run: inviteSkipName},
+		{Verb: verbInviteSkip, Roles: []string{RoleStaff, RoleAdmin}, Run: inviteSkipName},
 	}
 }
+
+// The button verbs of this flow; each starts a button's data.
+const (
+	verbInvite     = "inv"     // invite: a role, then an organisation
+	verbInviteSkip = "invskip" // invite without a name
+)
 
 // roleWord maps what staff may type after /invite to a role.
 func roleWord(w string) string {
@@ -59,9 +65,9 @@ func inviteStart(s *Session, arg string) error {
 
 func rolePicker(question string) Message {
 	return Message{Lines: []T{{ID: question}}, Buttons: [][]Button{
-		{{Label: T{ID: "role.mother"}, Data: "inv:" + RoleMother}},
-		{{Label: T{ID: "role.family"}, Data: "inv:" + RoleFamily}},
-		{{Label: T{ID: "role.colleague"}, Data: "inv:" + RoleStaff}},
+		{{Label: T{ID: "role.mother"}, Data: verbInvite + ":" + RoleMother}},
+		{{Label: T{ID: "role.family"}, Data: verbInvite + ":" + RoleFamily}},
+		{{Label: T{ID: "role.colleague"}, Data: verbInvite + ":" + RoleStaff}},
 	}}
 }
 
@@ -73,11 +79,11 @@ func inviteChooseOrg(s *Session) error {
 	}
 	if len(orgs) == 0 {
 		return s.send(Message{Lines: []T{{ID: "org.none_yet"}},
-			Buttons: [][]Button{{{Label: T{ID: "org.new"}, Data: "org:new"}}}})
+			Buttons: [][]Button{{{Label: T{ID: "org.new"}, Data: verbOrg + ":new"}}}})
 	}
 	var rows [][]Button
 	for _, o := range orgs {
-		rows = append(rows, []Button{{Label: T{Plain: o.Name}, Data: "inv:" + RoleStaff + ":" + o.ID}})
+		rows = append(rows, []Button{{Label: T{Plain: o.Name}, Data: verbInvite + ":" + RoleStaff + ":" + o.ID}})
 	}
 	return s.send(Message{Lines: []T{{ID: "invite.choose_org"}}, Buttons: rows})
 }
@@ -103,7 +109,7 @@ func inviteAskName(s *Session, role, orgID string) error {
 		return err
 	}
 	return s.send(Message{Lines: []T{{ID: "invite.ask_name"}},
-		Buttons: [][]Button{{{Label: T{ID: "invite.skip_name"}, Data: "invskip"}}}})
+		Buttons: [][]Button{{{Label: T{ID: "invite.skip_name"}, Data: verbInviteSkip}}}})
 }
 
 // inviteName is the typed name of the person invited.

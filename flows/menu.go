@@ -11,9 +11,12 @@ func menuRoutes() []Route {
 		{Command: "/help", Run: help},
 		{Command: "/lang", Roles: members(), Run: askLang},
 		{Command: "/cancel", Run: cancel},
-		{Verb: "menu", Roles: members(), Run: menuButton},
+		{Verb: verbMenu, Roles: members(), Run: menuButton},
 	}
 }
+
+// verbMenu is the button verb of this flow: a main-menu button.
+const verbMenu = "menu"
 
 // menuFor lists the main menu of a role, most used first: what the
 // capabilities offer the role, in their order, then the core's own
@@ -63,7 +66,7 @@ func showMenu(s *Session, intro string) error {
 	var rows [][]Button
 	var row []Button
 	for _, it := range s.e.menuFor(s.person.Role) {
-		row = append(row, Button{Label: T{ID: it.Label}, Data: "menu:" + it.Command[1:]})
+		row = append(row, Button{Label: T{ID: it.Label}, Data: verbMenu + ":" + it.Command[1:]})
 		if len(row) == 2 {
 			rows, row = append(rows, row), nil
 		}

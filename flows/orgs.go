@@ -17,11 +17,14 @@ func orgRoutes() []Route {
 	return []Route{
 		{Command: "/orgs", Roles: admin, Run: listOrgs},
 		{Command: "/org", Roles: admin, Run: orgCommand},
-		{Verb: "org", Roles: admin, Run: orgButton},
+		{Verb: verbOrg, Roles: admin, Run: orgButton},
 		{Step: "org.name", Roles: admin, Run: orgName},
 		{Command: "/people", Roles: []string{RoleStaff}, Run: listPeople},
 	}
 }
+
+// verbOrg is the button verb of this flow: organisations, for administrators.
+const verbOrg = "org"
 
 func listOrgs(s *Session, _ string) error {
 	orgs, err := s.e.people.Orgs(s.ctx)
@@ -32,7 +35,7 @@ func listOrgs(s *Session, _ string) error {
 	for _, o := range orgs {
 		lines = append(lines, T{ID: "org.list_item", Data: map[string]any{"Name": o.Name, "ID": o.ID}})
 	}
-	return s.send(Message{Lines: lines, Buttons: [][]Button{{{Label: T{ID: "org.new"}, Data: "org:new"}}}})
+	return s.send(Message{Lines: lines, Buttons: [][]Button{{{Label: T{ID: "org.new"}, Data: verbOrg + ":new"}}}})
 }
 
 // orgCommand answers "/org new <name>".
@@ -78,7 +81,7 @@ func orgCreate(s *Session, name string) error {
 	s.e.log.Info("organisation created", "org", o.ID, "user_id", s.person.ID)
 	return s.send(Message{
 		Lines:   []T{{ID: "org.created", Data: map[string]any{"Name": o.Name}}},
-		Buttons: [][]Button{{{Label: T{ID: "org.invite_staff"}, Data: "inv:" + RoleStaff + ":" + o.ID}}},
+		Buttons: [][]Button{{{Label: T{ID: "org.invite_staff"}, Data: verbInvite + ":" + RoleStaff + ":" + o.ID}}},
 	})
 }
 

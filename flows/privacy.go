@@ -20,9 +20,12 @@ func privacyRoutes() []Route {
 		{Command: "/privacy", Run: privacy},
 		{Command: "/mydata", Run: myData},
 		{Command: "/delete", Run: askDelete},
-		{Verb: "del", Run: confirmDelete},
+		{Verb: verbDelete, Run: confirmDelete},
 	}
 }
+
+// verbDelete is the button verb of this flow: erase my data: yes or no.
+const verbDelete = "del"
 
 func privacy(s *Session, _ string) error {
 	return s.reply(T{ID: "privacy.text"})
@@ -75,8 +78,8 @@ func askDelete(s *Session, _ string) error {
 		return s.reply(T{ID: "privacy.no_data"})
 	}
 	return s.send(Message{Lines: []T{{ID: "delete.confirm"}}, Buttons: [][]Button{
-		{{Label: T{ID: "delete.yes"}, Data: "del:yes"}},
-		{{Label: T{ID: "delete.no"}, Data: "del:no"}},
+		{{Label: T{ID: "delete.yes"}, Data: verbDelete + ":yes"}},
+		{{Label: T{ID: "delete.no"}, Data: verbDelete + ":no"}},
 	}})
 }
 

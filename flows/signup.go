@@ -20,11 +20,17 @@ import (
 func signupRoutes() []Route {
 	return []Route{
 		{Command: "/start", Run: start},
-		{Verb: "lang", Run: chooseLang},
-		{Verb: "consent", Run: consent},
+		{Verb: verbLang, Run: chooseLang},
+		{Verb: verbConsent, Run: consent},
 		{Step: "signup", Run: signupText},
 	}
 }
+
+// The button verbs of this flow; each starts a button's data.
+const (
+	verbLang    = "lang"    // a language
+	verbConsent = "consent" // consent: yes or no
+)
 
 // signupTTL is how long a started sign-up waits for its consent.
 const signupTTL = 24 * time.Hour
@@ -85,7 +91,7 @@ func startAdmin(s *Session) error {
 func langPicker(question string) Message {
 	var rows [][]Button
 	for _, l := range locales.Supported() {
-		rows = append(rows, []Button{{Label: T{Plain: l.Native}, Data: "lang:" + l.Code}})
+		rows = append(rows, []Button{{Label: T{Plain: l.Native}, Data: verbLang + ":" + l.Code}})
 	}
 	return Message{Lines: []T{{ID: question}}, Buttons: rows}
 }
@@ -117,8 +123,8 @@ func chooseLang(s *Session, code string) error {
 	return s.edit(Message{
 		Lines: []T{{ID: "signup.consent"}},
 		Buttons: [][]Button{
-			{{Label: T{ID: "signup.accept"}, Data: "consent:yes"}},
-			{{Label: T{ID: "signup.decline"}, Data: "consent:no"}},
+			{{Label: T{ID: "signup.accept"}, Data: verbConsent + ":yes"}},
+			{{Label: T{ID: "signup.decline"}, Data: verbConsent + ":no"}},
 		},
 	})
 }

@@ -1,11 +1,12 @@
 package flows
 
 import (
-	"nido/flows/when"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	"nido/flows/when"
 )
 
 func rome(t *testing.T) *time.Location {

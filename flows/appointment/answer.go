@@ -1,13 +1,14 @@
 package appointment
 
 import (
-	"nido/flows"
 	"strconv"
 	"strings"
 	"time"
+
+	"nido/flows"
 )
 
-// The buttons on an appointment, "ap:<action>:<id>:<version>", from a
+// The buttons on an appointment, verbAct + ":<action>:<id>:<version>", from a
 // reminder, a card in a list, or "did you go?". Every press loads the
 // appointment again and checks that it is the presser's own or a mother's of
 // the presser's organisation, and that it was not moved since the button was
@@ -21,6 +22,20 @@ import (
 //	miss    did you go? no         kept, and staff are told
 //	moved   it was moved           asks the new day and time
 //	ics     the calendar file again
+//
+// The actions of verbAct's buttons.
+const (
+	actYes        = "yes"   // I'll be there
+	actChange     = "chg"   // I need to change it
+	actCancel     = "del"   // cancel it: asks to confirm
+	actCancelSure = "delok" // cancel it, confirmed
+	actKeep       = "keep"  // keep it after all
+	actWent       = "went"  // did you go? yes
+	actMissed     = "miss"  // did you go? no
+	actMoved      = "moved" // it was moved
+	actCalendar   = "ics"   // the calendar file again
+)
+
 func (e *capability) apptAction(s *flows.Session, arg string) error {
 	action, ref, _ := strings.Cut(arg, ":")
 	id, version, _ := strings.Cut(ref, ":")
@@ -29,7 +44,7 @@ func (e *capability) apptAction(s *flows.Session, arg string) error {
 		return flows.OrInvalid(s, err)
 	}
 	if a.Cancelled {
-		if action == "delok" && a.CancelledBy == s.Person().ID {
+		if action == actCancelSure && a.CancelledBy == s.Person().ID {
 			// Their own cancellation again: the first may have stopped
 			// after marking it, before the reminders and the news.
 			return e.apptCancel(s, a)
@@ -38,38 +53,38 @@ func (e *capability) apptAction(s *flows.Session, arg string) error {
 	}
 	passed := !s.Now().Before(a.At)
 	switch action {
-	case "yes", "del", "delok":
+	case actYes, actCancel, actCancelSure:
 		if passed {
 			return s.Reply(flows.T{ID: "appointment.passed"})
 		}
-	case "went", "miss", "moved":
+	case actWent, actMissed, actMoved:
 		if !passed {
 			return s.Reply(flows.T{ID: "appointment.not_yet"})
 		}
 	}
 	switch action {
-	case "yes":
+	case actYes:
 		return e.apptYes(s, a)
-	case "chg":
+	case actChange:
 		return e.apptChange(s, a, !passed)
-	case "del":
+	case actCancel:
 		return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
 			Buttons: [][]flows.Button{
-				{{Label: flows.T{ID: "appointment.cancel_yes"}, Data: apButton("delok", a)}},
-				{{Label: flows.T{ID: "appointment.cancel_no"}, Data: apButton("keep", a)}},
+				{{Label: flows.T{ID: "appointment.cancel_yes"}, Data: apButton(actCancelSure, a)}},
+				{{Label: flows.T{ID: "appointment.cancel_no"}, Data: apButton(actKeep, a)}},
 			}})
-	case "delok":
+	case actCancelSure:
 		return e.apptCancel(s, a)
-	case "keep":
+	case actKeep:
 		return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.kept"}}, apptLines(a)...), Buttons: cardButtons(a)})
-	case "went", "miss":
+	case actWent, actMissed:
 		return e.apptOutcome(s, a, action)
-	case "moved":
+	case actMoved:
 		if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcomeMoved); err != nil || !ok {
 			return e.apptChanged(s, a.ID, err)
 		}
 		return e.apptChange(s, a, false)
-	case "ics":
+	case actCalendar:
 		doc := e.apptDocument(a, s.Lang())
 		return s.Send(flows.Message{Lines: apptLines(a), Document: &doc})
 	}
@@ -248,7 +263,7 @@ func (e *capability) apptTellOthers(s *flows.Session, a Appointment, mother flow
 // apptOutcome keeps her answer to "did you go?"; staff learn when she did not.
 func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string) error {
 	outcome, reply := outcomeWent, "appointment.after_went"
-	if action == "miss" {
+	if action == actMissed {
 		outcome, reply = outcomeMissed, "appointment.after_missed"
 	}
 	if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcome); err != nil || !ok {

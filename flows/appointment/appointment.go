@@ -1,32 +1,34 @@
+// Package appointment is the appointment capability: a mother's
+// appointments with the services that help her, so that she never misses
+// one and her social workers know how it went. This file holds the record
+// and its store; the flows are, in the order a mother meets them:
+//
+//	capability.go  what the capability gives the engine (New)
+//	new.go         creating one: buttons, typed dates, the /appointment shortcut
+//	draft.go       what was answered so far, kept in the conversation
+//	steps.go       the questions of that conversation: mother, kind, place, note
+//	daytime.go     the day and the time, also asked to move one (the core's when_question.go)
+//	parse.go       the pure parts: the shortcut, kinds in typed text
+//	card.go        how an appointment reads, and who is told about it
+//	jobs.go        reminders, the no-answer check and "did you go?", run by the scheduler
+//	answer.go      the buttons on a reminder and on a card: be there, change, cancel
+//	list.go        /appointments for mothers and staff
+//	digest.go      the staff's morning digest
+//	ics.go         the .ics calendar file
+//	erase.go       a mother's erasure, also while her staff are writing for her
+//	keys.go        its Redis keys
 package appointment
 
 import (
 	"context"
 	"fmt"
-	"nido/flows"
 	"strconv"
 	"time"
 
+	"nido/flows"
+
 	"github.com/redis/go-redis/v9"
 )
-
-// Appointments: a mother's appointments with the services that help her, so
-// that she never misses one and her social workers know how it went. This
-// file holds the record and its store; the flows are, in the order a mother
-// meets them:
-//
-//	appointment_new.go      creating one: buttons, typed dates, the /appointment shortcut
-//	appointment_draft.go    what was answered so far, kept in the conversation
-//	appointment_steps.go    the questions of that conversation: mother, kind, place, note
-//	appointment_daytime.go  the day and the time, also asked to move one
-//	appointment_parse.go    the pure parts: the shortcut, kinds in typed text, day and time buttons
-//	appointment_card.go     how an appointment reads, and who is told about it
-//	appointment_jobs.go     reminders, the no-answer check and "did you go?", run by the scheduler
-//	appointment_answer.go   the buttons on a reminder and on a card: be there, change, cancel
-//	appointment_list.go     /appointments for mothers and staff
-//	appointment_digest.go   the staff's morning digest
-//	appointment_ics.go      the .ics calendar file
-//	appointment_erase.go    a mother's erasure, also while her staff are writing for her
 
 // Appointment is one appointment of a mother.
 type Appointment struct {

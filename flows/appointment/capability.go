@@ -1,9 +1,10 @@
 package appointment
 
 import (
+	"time"
+
 	"nido/flows"
 	"nido/scheduler"
-	"time"
 )
 
 // capability is appointments, on the engine they serve.

@@ -2,9 +2,10 @@ package appointment
 
 import (
 	"context"
-	"nido/flows"
 	"strconv"
 	"time"
+
+	"nido/flows"
 )
 
 // How an appointment reads wherever it is shown (a new one, a reminder, a
@@ -44,23 +45,23 @@ func mapRow(a Appointment) [][]flows.Button {
 // apButton is the data of a button acting on this version of a, so that a
 // button from before a move cannot answer for the new time.
 func apButton(action string, a Appointment) string {
-	return "ap:" + action + ":" + a.ID + ":" + strconv.Itoa(a.Seq)
+	return verbAct + ":" + action + ":" + a.ID + ":" + strconv.Itoa(a.Seq)
 }
 
 // reminderButtons are the answers to a reminder.
 func reminderButtons(a Appointment) [][]flows.Button {
 	return append([][]flows.Button{
-		{{Label: flows.T{ID: "appointment.yes"}, Data: apButton("yes", a)}},
-		{{Label: flows.T{ID: "appointment.change"}, Data: apButton("chg", a)}},
-		{{Label: flows.T{ID: "appointment.cancel"}, Data: apButton("del", a)}},
+		{{Label: flows.T{ID: "appointment.yes"}, Data: apButton(actYes, a)}},
+		{{Label: flows.T{ID: "appointment.change"}, Data: apButton(actChange, a)}},
+		{{Label: flows.T{ID: "appointment.cancel"}, Data: apButton(actCancel, a)}},
 	}, mapRow(a)...)
 }
 
 // cardButtons are the actions on an appointment shown in a list or just made.
 func cardButtons(a Appointment) [][]flows.Button {
 	return append([][]flows.Button{
-		{{Label: flows.T{ID: "appointment.change"}, Data: apButton("chg", a)}, {Label: flows.T{ID: "appointment.cancel"}, Data: apButton("del", a)}},
-		{{Label: flows.T{ID: "appointment.calendar"}, Data: apButton("ics", a)}},
+		{{Label: flows.T{ID: "appointment.change"}, Data: apButton(actChange, a)}, {Label: flows.T{ID: "appointment.cancel"}, Data: apButton(actCancel, a)}},
+		{{Label: flows.T{ID: "appointment.calendar"}, Data: apButton(actCalendar, a)}},
 	}, mapRow(a)...)
 }
 

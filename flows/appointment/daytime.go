@@ -7,7 +7,7 @@ import "nido/flows"
 // typed text is read by nido/flows/when, and what it cannot read is
 // explained in a plain word before the question comes again. The buttons
 // and the reading of every answer (DayRows, TimeRows, WhenAnswer) also ask
-// when a group meeting is (group_meeting.go).
+// when a group meeting is (meeting.go).
 
 // 4. Day.
 
@@ -16,7 +16,7 @@ func (e *capability) apptAskDay(s *flows.Session, d draft, intro string) error {
 	if d.Move != "" {
 		q = flows.T{ID: "appointment.ask_new_day"}
 	}
-	return e.apptAsk(s, "appt.day", d, intro, q, flows.DayRows(s.Now(), "apd"))
+	return e.apptAsk(s, "appt.day", d, intro, q, flows.DayRows(s.Now(), verbDay))
 }
 
 // apptDayButton is a day ("20270225"), a day and time from an ambiguous
@@ -31,7 +31,7 @@ func (e *capability) apptDayButton(s *flows.Session, arg string) error {
 
 func (e *capability) apptDayTyped(s *flows.Session, text string) error {
 	d := e.apptDraft(s)
-	return e.apptWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, "apd", "apt"))
+	return e.apptWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, verbDay, verbTime))
 }
 
 // 5. Time.
@@ -39,7 +39,7 @@ func (e *capability) apptDayTyped(s *flows.Session, text string) error {
 func (e *capability) apptAskTime(s *flows.Session, d draft, intro string) error {
 	day, _ := flows.ParseDay(d.Day, e.Location())
 	q := flows.T{ID: "appointment.ask_time", Data: map[string]any{"Day": flows.Day(day)}}
-	return e.apptAsk(s, "appt.time", d, intro, q, flows.TimeRows(day, s.Now(), "apt"))
+	return e.apptAsk(s, "appt.time", d, intro, q, flows.TimeRows(day, s.Now(), verbTime))
 }
 
 // apptTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the
@@ -55,7 +55,7 @@ func (e *capability) apptTimeButton(s *flows.Session, arg string) error {
 
 func (e *capability) apptTimeTyped(s *flows.Session, text string) error {
 	d := e.apptDraft(s)
-	return e.apptWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, "apd", "apt"))
+	return e.apptWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, verbDay, verbTime))
 }
 
 // apptWhen takes an answer about the day or the time into the draft and

@@ -2,6 +2,7 @@ package appointment
 
 import (
 	"context"
+
 	"nido/flows"
 )
 

@@ -2,8 +2,9 @@ package appointment
 
 import (
 	"fmt"
-	"nido/flows"
 	"time"
+
+	"nido/flows"
 
 	ics "github.com/arran4/golang-ical"
 )

@@ -180,9 +180,9 @@ func (e *capability) askAfter(ctx context.Context, j scheduler.Job) error {
 	return e.Deliver(ctx, m, j.ID, flows.Message{
 		Lines: []flows.T{{ID: "appointment.after_ask", Data: map[string]any{"What": apptWhat(a), "When": a.At}}},
 		Buttons: [][]flows.Button{
-			{{Label: flows.T{ID: "appointment.went"}, Data: apButton("went", a)}},
-			{{Label: flows.T{ID: "appointment.missed"}, Data: apButton("miss", a)}},
-			{{Label: flows.T{ID: "appointment.was_moved"}, Data: apButton("moved", a)}},
+			{{Label: flows.T{ID: "appointment.went"}, Data: apButton(actWent, a)}},
+			{{Label: flows.T{ID: "appointment.missed"}, Data: apButton(actMissed, a)}},
+			{{Label: flows.T{ID: "appointment.was_moved"}, Data: apButton(actMoved, a)}},
 		},
 	})
 }

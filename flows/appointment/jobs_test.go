@@ -1,10 +1,11 @@
 package appointment
 
 import (
-	"nido/flows"
 	"strings"
 	"testing"
 	"time"
+
+	"nido/flows"
 )
 
 func TestOffsetName(t *testing.T) {

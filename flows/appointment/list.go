@@ -2,10 +2,11 @@ package appointment
 
 import (
 	"context"
-	"nido/flows"
 	"strconv"
 	"strings"
 	"time"
+
+	"nido/flows"
 )
 
 // Lists of appointments. A mother sees only her own; staff see only those of
@@ -39,7 +40,7 @@ func (e *capability) apptCards(s *flows.Session, mother flows.Person) error {
 	if mother.ID == s.Person().ID {
 		if len(next) == 0 {
 			return s.Send(flows.Message{Lines: []flows.T{{ID: "appointment.list_none"}},
-				Buttons: [][]flows.Button{{{Label: flows.T{ID: "appointment.new"}, Data: "apn"}}}})
+				Buttons: [][]flows.Button{{{Label: flows.T{ID: "appointment.new"}, Data: verbNew}}}})
 		}
 		head = []flows.T{{ID: "appointment.list_title", Count: len(next), Data: map[string]any{"Count": len(next)}}}
 	} else {
@@ -87,15 +88,15 @@ func (e *capability) apptStaffMenu(s *flows.Session) error {
 	}
 	today := midnight(s.Now())
 	rows := [][]flows.Button{{
-		{Label: flows.T{ID: "appointment.list_today"}, Data: "apl:d:" + flows.DayCode(today)},
-		{Label: flows.T{ID: "appointment.list_tomorrow"}, Data: "apl:d:" + flows.DayCode(today.AddDate(0, 0, 1))},
+		{Label: flows.T{ID: "appointment.list_today"}, Data: verbList + ":d:" + flows.DayCode(today)},
+		{Label: flows.T{ID: "appointment.list_tomorrow"}, Data: verbList + ":d:" + flows.DayCode(today.AddDate(0, 0, 1))},
 	}}
 	var bs []flows.Button
 	for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
-		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "apl:m:" + id64(m.ID)})
+		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: verbList + ":m:" + id64(m.ID)})
 	}
 	rows = append(rows, flows.Grid(bs, 2)...)
-	rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.new"}, Data: "apn"}})
+	rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.new"}, Data: verbNew}})
 	return s.Send(flows.Message{Lines: []flows.T{{ID: "appointment.staff_menu"}}, Buttons: rows})
 }
 
@@ -130,8 +131,8 @@ func (e *capability) apptDayView(s *flows.Session, day time.Time, edit bool) err
 		lines = append(lines, flows.T{ID: "appointment.day_none"})
 	}
 	m := flows.Message{Lines: lines, Buttons: [][]flows.Button{{
-		{Label: flows.T{ID: "appointment.day_prev"}, Data: "apl:n:" + flows.DayCode(day.AddDate(0, 0, -1))},
-		{Label: flows.T{ID: "appointment.day_next"}, Data: "apl:n:" + flows.DayCode(day.AddDate(0, 0, 1))},
+		{Label: flows.T{ID: "appointment.day_prev"}, Data: verbList + ":n:" + flows.DayCode(day.AddDate(0, 0, -1))},
+		{Label: flows.T{ID: "appointment.day_next"}, Data: verbList + ":n:" + flows.DayCode(day.AddDate(0, 0, 1))},
 	}}}
 	if edit {
 		return s.Edit(m)

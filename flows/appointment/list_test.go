@@ -2,8 +2,9 @@ package appointment
 
 import (
 	"fmt"
-	"nido/flows"
 	"testing"
+
+	"nido/flows"
 )
 
 // Telegram takes at most 100 buttons a message: a large organisation's

@@ -2,8 +2,9 @@ package appointment
 
 import (
 	"context"
-	"nido/flows"
 	"time"
+
+	"nido/flows"
 )
 
 // Making an appointment: a mother for herself, or staff for a mother of their
@@ -29,26 +30,40 @@ func (e *capability) routes() []flows.Route {
 	return []flows.Route{
 		// This file: starting, and the end of the conversation.
 		{Command: "/appointment", Roles: ms, Run: e.apptStart},
-		{Verb: "apn", Roles: ms, Run: e.apptStartButton},
-		// appointment_steps.go and appointment_daytime.go: one question each, button or typed.
-		{Verb: "apm", Roles: staff, Run: e.apptMotherButton},
+		{Verb: verbNew, Roles: ms, Run: e.apptStartButton},
+		// steps.go and daytime.go: one question each, button or typed.
+		{Verb: verbMother, Roles: staff, Run: e.apptMotherButton},
 		{Step: "appt.mother", Roles: staff, Run: e.apptMotherTyped},
-		{Verb: "apk", Roles: ms, Run: e.apptKindButton},
+		{Verb: verbKind, Roles: ms, Run: e.apptKindButton},
 		{Step: "appt.kind", Roles: ms, Run: e.apptKindTyped},
-		{Verb: "apd", Roles: ms, Run: e.apptDayButton},
+		{Verb: verbDay, Roles: ms, Run: e.apptDayButton},
 		{Step: "appt.day", Roles: ms, Run: e.apptDayTyped},
-		{Verb: "apt", Roles: ms, Run: e.apptTimeButton},
+		{Verb: verbTime, Roles: ms, Run: e.apptTimeButton},
 		{Step: "appt.time", Roles: ms, Run: e.apptTimeTyped},
 		{Step: "appt.place", Roles: ms, Run: e.apptPlaceTyped},
 		{Step: "appt.note", Roles: ms, Run: e.apptNoteTyped},
-		{Verb: "aps", Roles: ms, Run: e.apptSkip},
-		// appointment_answer.go: the buttons on a reminder or a card.
-		{Verb: "ap", Roles: ms, Run: e.apptAction},
-		// appointment_list.go.
+		{Verb: verbSkip, Roles: ms, Run: e.apptSkip},
+		// answer.go: the buttons on a reminder or a card.
+		{Verb: verbAct, Roles: ms, Run: e.apptAction},
+		// list.go.
 		{Command: "/appointments", Roles: ms, Run: e.apptList},
-		{Verb: "apl", Roles: staff, Run: e.apptListButton},
+		{Verb: verbList, Roles: staff, Run: e.apptListButton},
 	}
 }
+
+// The appointment's button verbs: each starts a button's data, before its
+// arguments, and names the route that answers it. They are short because
+// Telegram gives a button 64 bytes and the signature takes its share.
+const (
+	verbNew    = "apn" // "New appointment" on a list
+	verbMother = "apm" // a mother, for staff
+	verbKind   = "apk" // a kind of appointment
+	verbDay    = "apd" // a day
+	verbTime   = "apt" // a time
+	verbSkip   = "aps" // skip the place or the note
+	verbAct    = "ap"  // an answer on a reminder or a card
+	verbList   = "apl" // a staff list: a day, or all
+)
 
 // apptStart answers /appointment, with or without a shortcut.
 func (e *capability) apptStart(s *flows.Session, arg string) error {

@@ -13,7 +13,7 @@ import (
 // The pure parts of making an appointment: reading the /appointment
 // shortcut, recognising a kind in what people type, finding a mother by the
 // name staff type, and the days and times offered as buttons. Nothing here
-// does I/O; the conversation in appointment_new.go and appointment_steps.go
+// does I/O; the conversation in new.go and steps.go
 // uses it.
 
 // shortcut is what "/appointment 25/02/2027 09:30 Pediatra" says.

@@ -2,9 +2,10 @@ package appointment
 
 import (
 	"errors"
-	"nido/flows"
 	"testing"
 	"time"
+
+	"nido/flows"
 
 	"nido/flows/when"
 )

@@ -1,10 +1,11 @@
 package appointment
 
 import (
-	"nido/flows/flowstest"
 	"strconv"
 	"strings"
 	"testing"
+
+	"nido/flows/flowstest"
 )
 
 // Staff act in their own chat, at the same time as the mother in hers: what

@@ -32,7 +32,7 @@ func TestReminderJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	if out.Count() != 1 || out.Sent()[0].ChatID != 3001 || out.Sent()[0].JobID != "appt:x:remind-24h" ||
-		out.Sent()[0].Buttons[0][0].Data != "ap:yes:"+a.ID+":0" {
+		out.Sent()[0].Buttons[0][0].Data != verbAct+":yes:"+a.ID+":0" {
 		t.Fatalf("sent %+v", out.Sent())
 	}
 	if got, _, _ := w.c.appts().get(ctx, a.ID); got.Reminded.IsZero() {

@@ -2,11 +2,12 @@ package appointment
 
 import (
 	"errors"
-	"nido/flows"
-	"nido/flows/flowstest"
 	"slices"
 	"testing"
 	"time"
+
+	"nido/flows"
+	"nido/flows/flowstest"
 )
 
 // Saving an appointment can fail half-way (Redis or Telegram went away), and

@@ -1,13 +1,14 @@
 package appointment
 
 import (
-	"nido/flows"
 	"strconv"
 	"unicode/utf8"
+
+	"nido/flows"
 )
 
 // The questions of making or moving an appointment, in the order apptNext
-// asks them (the day and the time are in appointment_daytime.go). Each
+// asks them (the day and the time are in daytime.go). Each
 // question takes a button or typed text; a wrong answer gets a plain word
 // about what was wrong and the same question again.
 
@@ -51,7 +52,7 @@ func (e *capability) apptAskMother(s *flows.Session, d draft, intro string) erro
 	}
 	var bs []flows.Button
 	for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
-		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "apm:" + id64(m.ID)})
+		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: verbMother + ":" + id64(m.ID)})
 	}
 	return e.apptAsk(s, "appt.mother", d, intro, flows.T{ID: "appointment.ask_mother"}, flows.Grid(bs, 2))
 }
@@ -86,7 +87,7 @@ func (e *capability) apptMotherTyped(s *flows.Session, text string) error {
 func (e *capability) apptAskKind(s *flows.Session, d draft, intro string) error {
 	var bs []flows.Button
 	for _, k := range apptKinds() {
-		bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.kind_" + k}, Data: "apk:" + k})
+		bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.kind_" + k}, Data: verbKind + ":" + k})
 	}
 	return e.apptAsk(s, "appt.kind", d, intro, flows.T{ID: "appointment.ask_kind"}, flows.Grid(bs, 2))
 }
@@ -114,7 +115,7 @@ func (e *capability) apptKindTyped(s *flows.Session, text string) error {
 
 func (e *capability) apptAskPlace(s *flows.Session, d draft) error {
 	return e.apptAsk(s, "appt.place", d, "", flows.T{ID: "appointment.ask_place"},
-		[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: "aps:place"}}})
+		[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: verbSkip + ":place"}}})
 }
 
 // apptPlaceTyped takes the place; a photo or a voice note (no text) gets the question again.
@@ -132,7 +133,7 @@ func (e *capability) apptPlaceTyped(s *flows.Session, text string) error {
 
 func (e *capability) apptAskNote(s *flows.Session, d draft) error {
 	return e.apptAsk(s, "appt.note", d, "", flows.T{ID: "appointment.ask_note"},
-		[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: "aps:note"}}})
+		[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: verbSkip + ":note"}}})
 }
 
 // apptNoteTyped takes the note; a photo or a voice note gets the question

@@ -2,9 +2,10 @@ package appointment
 
 import (
 	"fmt"
-	"nido/flows"
 	"testing"
 	"time"
+
+	"nido/flows"
 )
 
 // "A day before 10:00" is 10:00 the day before in Rome, even when the

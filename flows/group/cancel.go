@@ -1,8 +1,9 @@
 package group
 
 import (
-	"nido/flows"
 	"strings"
+
+	"nido/flows"
 )
 
 // Cancelling a group's meeting, for staff, from the group's page. It ends
@@ -13,8 +14,8 @@ import (
 //  2. grc:<group>:<meeting>   are you sure? (No goes back to the group's page)
 //  3. grx:<meeting>           cancelled, and the mothers told
 
-// meetAskCancel is "grc:<group>": the next meetings to choose from; or
-// "grc:<group>:<meeting>": are you sure?
+// meetAskCancel is verbAskCancel + ":<group>": the next meetings to choose from; or
+// verbAskCancel + ":<group>:<meeting>": are you sure?
 func (e *capability) meetAskCancel(s *flows.Session, arg string) error {
 	id, mid, _ := strings.Cut(arg, ":")
 	g, ok, err := e.staffGroup(s, id)
@@ -32,7 +33,7 @@ func (e *capability) meetAskCancel(s *flows.Session, arg string) error {
 		var bs []flows.Button
 		for _, m := range ms[:min(len(ms), flows.MaxButtons)] {
 			bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.choice_when", Data: map[string]any{"When": m.At}},
-				Data: "grc:" + g.ID + ":" + m.ID})
+				Data: verbAskCancel + ":" + g.ID + ":" + m.ID})
 		}
 		return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_cancel"}}, Buttons: flows.Grid(bs, 1)})
 	}
@@ -44,8 +45,8 @@ func (e *capability) meetAskCancel(s *flows.Session, arg string) error {
 		return s.Reply(flows.T{ID: "group.meeting_passed"})
 	}
 	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "group.cancel_confirm"}}, meetLines(g, m, "")...), Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "group.cancel_yes"}, Data: "grx:" + m.ID}},
-		{{Label: flows.T{ID: "group.cancel_no"}, Data: "grp:" + g.ID}},
+		{{Label: flows.T{ID: "group.cancel_yes"}, Data: verbCancel + ":" + m.ID}},
+		{{Label: flows.T{ID: "group.cancel_no"}, Data: verbPage + ":" + g.ID}},
 	}})
 }
 
@@ -79,5 +80,5 @@ func (e *capability) meetCancel(s *flows.Session, mid string) error {
 		return err
 	}
 	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "group.cancelled"}}, meetLines(g, m, "")...),
-		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back_to", Data: map[string]any{"Name": g.Name}}, Data: "grp:" + g.ID}}}})
+		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back_to", Data: map[string]any{"Name": g.Name}}, Data: verbPage + ":" + g.ID}}}})
 }

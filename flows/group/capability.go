@@ -1,7 +1,12 @@
+// Package group is the mutual-aid group capability: staff make groups of
+// their organisation's mothers and plan their meetings (group.go,
+// meeting.go, cancel.go, end.go); mothers see and answer them (mine.go) and
+// get a reminder the day before (jobs.go). store.go and keys.go keep them.
 package group
 
 import (
 	"context"
+
 	"nido/flows"
 )
 

@@ -12,19 +12,19 @@ import "nido/flows"
 //  1. grd:<group>   are you sure? (No goes back to the group's page)
 //  2. gre:<group>   ended, and the mothers told
 
-// groupAskEnd is "grd:<group>": are you sure?
+// groupAskEnd is verbAskEnd + ":<group>": are you sure?
 func (e *capability) groupAskEnd(s *flows.Session, id string) error {
 	g, ok, err := e.staffGroup(s, id)
 	if err != nil || !ok {
 		return flows.OrInvalid(s, err)
 	}
 	return s.Edit(flows.Message{Lines: []flows.T{{ID: "group.end_confirm", Data: map[string]any{"Name": g.Name}}}, Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "group.end_yes"}, Data: "gre:" + g.ID}},
-		{{Label: flows.T{ID: "group.cancel_no"}, Data: "grp:" + g.ID}},
+		{{Label: flows.T{ID: "group.end_yes"}, Data: verbEnd + ":" + g.ID}},
+		{{Label: flows.T{ID: "group.cancel_no"}, Data: verbPage + ":" + g.ID}},
 	}})
 }
 
-// groupEnd is "gre:<group>": the group ends.
+// groupEnd is verbEnd + ":<group>": the group ends.
 func (e *capability) groupEnd(s *flows.Session, id string) error {
 	g, ok, err := e.staffGroup(s, id)
 	if err != nil || !ok {
@@ -52,5 +52,5 @@ func (e *capability) groupEnd(s *flows.Session, id string) error {
 	}
 	e.Log().Info("group ended", "user_id", s.Person().ID, "group", g.ID)
 	return s.Edit(flows.Message{Lines: []flows.T{{ID: "group.ended", Data: map[string]any{"Name": g.Name}}},
-		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back"}, Data: "grl"}}}})
+		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back"}, Data: verbList}}}})
 }

@@ -2,10 +2,11 @@ package group
 
 import (
 	"context"
-	"nido/flows"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"nido/flows"
 )
 
 // Mutual-aid groups, for staff: they make a group of mothers of their
@@ -21,40 +22,60 @@ import (
 //  3. grp:<group>                      its page: members, next meetings with answer counts, actions
 //  4. gra:<group>[:<mother>]           add a mother: buttons of the organisation's mothers not in it
 //  5. grr:<group>[:<mother>]           remove a mother: buttons of its members
-//  6. grm, grc, grx                    plan and cancel a meeting (group_meeting.go, group_cancel.go)
-//  7. grd, gre                         end the group (group_end.go)
+//  6. grm, grc, grx                    plan and cancel a meeting (meeting.go, cancel.go)
+//  7. grd, gre                         end the group (end.go)
 //
-// A mother's side is group_mine.go; the reminder group_jobs.go.
+// A mother's side is mine.go; the reminder jobs.go.
 func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	mother := []string{flows.RoleMother}
 	return []flows.Route{
 		// This file.
 		{Command: "/groups", Roles: staff, Run: e.groupList},
-		{Verb: "grl", Roles: staff, Run: e.groupList},
-		{Verb: "grn", Roles: staff, Run: e.groupAskName},
+		{Verb: verbList, Roles: staff, Run: e.groupList},
+		{Verb: verbNew, Roles: staff, Run: e.groupAskName},
 		{Step: "group.name", Roles: staff, Run: e.groupNameTyped},
-		{Verb: "grp", Roles: staff, Run: e.groupPageButton},
-		{Verb: "gra", Roles: staff, Run: e.groupAdd},
-		{Verb: "grr", Roles: staff, Run: e.groupRemove},
-		// group_end.go: ending a group.
-		{Verb: "grd", Roles: staff, Run: e.groupAskEnd},
-		{Verb: "gre", Roles: staff, Run: e.groupEnd},
-		// group_meeting.go and group_cancel.go: planning and cancelling a meeting.
-		{Verb: "grm", Roles: staff, Run: e.meetStart},
-		{Verb: "gmd", Roles: staff, Run: e.meetDayButton},
+		{Verb: verbPage, Roles: staff, Run: e.groupPageButton},
+		{Verb: verbAdd, Roles: staff, Run: e.groupAdd},
+		{Verb: verbRemove, Roles: staff, Run: e.groupRemove},
+		// end.go: ending a group.
+		{Verb: verbAskEnd, Roles: staff, Run: e.groupAskEnd},
+		{Verb: verbEnd, Roles: staff, Run: e.groupEnd},
+		// meeting.go and cancel.go: planning and cancelling a meeting.
+		{Verb: verbPlan, Roles: staff, Run: e.meetStart},
+		{Verb: verbDay, Roles: staff, Run: e.meetDayButton},
 		{Step: "group.day", Roles: staff, Run: e.meetDayTyped},
-		{Verb: "gmt", Roles: staff, Run: e.meetTimeButton},
+		{Verb: verbTime, Roles: staff, Run: e.meetTimeButton},
 		{Step: "group.time", Roles: staff, Run: e.meetTimeTyped},
 		{Step: "group.place", Roles: staff, Run: e.meetPlaceTyped},
-		{Verb: "gms", Roles: staff, Run: e.meetSkipPlace},
-		{Verb: "grc", Roles: staff, Run: e.meetAskCancel},
-		{Verb: "grx", Roles: staff, Run: e.meetCancel},
-		// group_mine.go: a mother's groups and her answers.
+		{Verb: verbSkipPlace, Roles: staff, Run: e.meetSkipPlace},
+		{Verb: verbAskCancel, Roles: staff, Run: e.meetAskCancel},
+		{Verb: verbCancel, Roles: staff, Run: e.meetCancel},
+		// mine.go: a mother's groups and her answers.
 		{Command: "/group", Roles: mother, Run: e.groupMine},
-		{Verb: "gm", Roles: mother, Run: e.meetAnswer},
+		{Verb: verbAnswer, Roles: mother, Run: e.meetAnswer},
 	}
 }
+
+// The group's button verbs: each starts a button's data, before its
+// arguments, and names the route that answers it. They are short because
+// Telegram gives a button 64 bytes and the signature takes its share.
+const (
+	verbList      = "grl" // the organisation's groups
+	verbNew       = "grn" // a new group
+	verbPage      = "grp" // a group's page
+	verbAdd       = "gra" // add a mother
+	verbRemove    = "grr" // remove a mother
+	verbAskEnd    = "grd" // end the group?
+	verbEnd       = "gre" // end it, confirmed
+	verbPlan      = "grm" // plan a meeting
+	verbDay       = "gmd" // the meeting's day
+	verbTime      = "gmt" // the meeting's time
+	verbSkipPlace = "gms" // no place
+	verbAskCancel = "grc" // cancel a meeting?
+	verbCancel    = "grx" // cancel it, confirmed
+	verbAnswer    = "gm"  // a mother's answer to a meeting
+)
 
 // 1. The organisation's groups.
 
@@ -69,9 +90,9 @@ func (e *capability) groupList(s *flows.Session, _ string) error {
 	}
 	var bs []flows.Button
 	for _, g := range gs[:min(len(gs), flows.MaxButtons)] {
-		bs = append(bs, flows.Button{Label: flows.T{Plain: g.Name}, Data: "grp:" + g.ID})
+		bs = append(bs, flows.Button{Label: flows.T{Plain: g.Name}, Data: verbPage + ":" + g.ID})
 	}
-	rows := append(flows.Grid(bs, 2), []flows.Button{{Label: flows.T{ID: "group.new"}, Data: "grn"}})
+	rows := append(flows.Grid(bs, 2), []flows.Button{{Label: flows.T{ID: "group.new"}, Data: verbNew}})
 	return s.Send(flows.Message{Lines: []flows.T{title}, Buttons: rows})
 }
 
@@ -173,9 +194,9 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 			"When": m.At, "Yes": yes, "No": no, "None": none}})
 	}
 	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "group.add"}, Data: "gra:" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: "grr:" + g.ID}},
-		{{Label: flows.T{ID: "group.plan"}, Data: "grm:" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: "grc:" + g.ID}},
-		{{Label: flows.T{ID: "group.end"}, Data: "grd:" + g.ID}, {Label: flows.T{ID: "group.back"}, Data: "grl"}},
+		{{Label: flows.T{ID: "group.add"}, Data: verbAdd + ":" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: verbRemove + ":" + g.ID}},
+		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: verbAskCancel + ":" + g.ID}},
+		{{Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}, {Label: flows.T{ID: "group.back"}, Data: verbList}},
 	}})
 }
 
@@ -221,8 +242,8 @@ func (e *capability) groupMothers(ctx context.Context, g Group) ([]flows.Person,
 
 // 4. Adding a mother.
 
-// groupAdd is "gra:<group>": the mothers who can be added; or
-// "gra:<group>:<mother>": add her, and tell her.
+// groupAdd is verbAdd + ":<group>": the mothers who can be added; or
+// verbAdd + ":<group>:<mother>": add her, and tell her.
 func (e *capability) groupAdd(s *flows.Session, arg string) error {
 	id, who, _ := strings.Cut(arg, ":")
 	g, ok, err := e.staffGroup(s, id)
@@ -250,7 +271,7 @@ func (e *capability) groupAdd(s *flows.Session, arg string) error {
 		return err
 	}
 	// She may have erased her data while she was being added: then what was
-	// just written is taken back (see appointment_erase.go).
+	// just written is taken back (see the core's erasing.go).
 	if gone, err := e.BeingErased(s.Ctx(), m.ID); err != nil || gone {
 		if err == nil {
 			err = st.removeMember(s.Ctx(), g.ID, m.ID)
@@ -289,7 +310,7 @@ func (e *capability) groupAskAdd(s *flows.Session, g Group) error {
 	var bs []flows.Button
 	for _, m := range all {
 		if !member[m.ID] && len(bs) < flows.MaxButtons {
-			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "gra:" + g.ID + ":" + id64(m.ID)})
+			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: verbAdd + ":" + g.ID + ":" + id64(m.ID)})
 		}
 	}
 	if len(bs) == 0 {
@@ -300,8 +321,8 @@ func (e *capability) groupAskAdd(s *flows.Session, g Group) error {
 
 // 5. Removing a mother.
 
-// groupRemove is "grr:<group>": the group's mothers; or
-// "grr:<group>:<mother>": take her out, with her answers.
+// groupRemove is verbRemove + ":<group>": the group's mothers; or
+// verbRemove + ":<group>:<mother>": take her out, with her answers.
 func (e *capability) groupRemove(s *flows.Session, arg string) error {
 	id, who, _ := strings.Cut(arg, ":")
 	g, ok, err := e.staffGroup(s, id)
@@ -318,7 +339,7 @@ func (e *capability) groupRemove(s *flows.Session, arg string) error {
 		}
 		var bs []flows.Button
 		for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
-			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: "grr:" + g.ID + ":" + id64(m.ID)})
+			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: verbRemove + ":" + g.ID + ":" + id64(m.ID)})
 		}
 		return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_remove", Data: map[string]any{"Name": g.Name}}}, Buttons: flows.Grid(bs, 2)})
 	}

@@ -1,13 +1,14 @@
 package group
 
 import (
-	"nido/flows"
 	"unicode/utf8"
+
+	"nido/flows"
 )
 
 // Planning and cancelling a group's meeting, for staff. Planning asks, in
 // this order, with the same day and time buttons as an appointment
-// (appointment_daytime.go), and ends with the meeting saved, its reminder
+// (the core's when_question.go), and ends with the meeting saved, its reminder
 // planned and every mother of the group told, with "I'll come" and "I
 // can't come"; or with /cancel, which keeps nothing.
 //
@@ -17,7 +18,7 @@ import (
 //  4. place                typed, or Skip (gms)
 //  5. the meeting          the group's page with it; each mother gets it
 //
-// Cancelling one is group_cancel.go.
+// Cancelling one is cancel.go.
 
 // meetDraft is a meeting being planned, kept in the conversation.
 type meetDraft struct {
@@ -77,7 +78,7 @@ func (e *capability) meetNext(s *flows.Session, d meetDraft) error {
 	}
 	if !d.PlaceAsked {
 		return e.meetAsk(s, "group.place", d, "", flows.T{ID: "group.ask_place"},
-			[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: "gms"}}})
+			[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: verbSkipPlace}}})
 	}
 	return e.meetSave(s, d)
 }
@@ -107,7 +108,7 @@ func (e *capability) meetDraftOrInvalid(s *flows.Session) (meetDraft, bool, erro
 // 2. Day.
 
 func (e *capability) meetAskDay(s *flows.Session, d meetDraft, intro string) error {
-	return e.meetAsk(s, "group.day", d, intro, flows.T{ID: "group.ask_day"}, flows.DayRows(s.Now(), "gmd"))
+	return e.meetAsk(s, "group.day", d, intro, flows.T{ID: "group.ask_day"}, flows.DayRows(s.Now(), verbDay))
 }
 
 func (e *capability) meetDayButton(s *flows.Session, arg string) error {
@@ -123,7 +124,7 @@ func (e *capability) meetDayTyped(s *flows.Session, text string) error {
 	if !ok {
 		return err
 	}
-	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, "gmd", "gmt"))
+	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, verbDay, verbTime))
 }
 
 // meetWhen takes an answer about the day or the time into the draft and
@@ -150,7 +151,7 @@ func (e *capability) meetWhen(s *flows.Session, d meetDraft, a flows.WhenAnswer)
 func (e *capability) meetAskTime(s *flows.Session, d meetDraft, intro string) error {
 	day, _ := flows.ParseDay(d.Day, e.Location())
 	q := flows.T{ID: "appointment.ask_time", Data: map[string]any{"Day": flows.Day(day)}}
-	return e.meetAsk(s, "group.time", d, intro, q, flows.TimeRows(day, s.Now(), "gmt"))
+	return e.meetAsk(s, "group.time", d, intro, q, flows.TimeRows(day, s.Now(), verbTime))
 }
 
 // meetTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the day again.
@@ -167,7 +168,7 @@ func (e *capability) meetTimeTyped(s *flows.Session, text string) error {
 	if !ok {
 		return err
 	}
-	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, "gmd", "gmt"))
+	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, verbDay, verbTime))
 }
 
 // 4. Place, typed or skipped.

@@ -2,9 +2,10 @@ package group
 
 import (
 	"context"
-	"nido/flows"
 	"strings"
 	"time"
+
+	"nido/flows"
 )
 
 // A mother's side of her mutual-aid groups: the groups she is in, their
@@ -120,8 +121,8 @@ func meetLines(g Group, m Meeting, title string) []flows.T {
 // meetButtons are her two answers, and the map when there is a place.
 func meetButtons(m Meeting) [][]flows.Button {
 	rows := [][]flows.Button{
-		{{Label: flows.T{ID: "group.come"}, Data: "gm:y:" + m.ID}},
-		{{Label: flows.T{ID: "group.not_come"}, Data: "gm:n:" + m.ID}},
+		{{Label: flows.T{ID: "group.come"}, Data: verbAnswer + ":y:" + m.ID}},
+		{{Label: flows.T{ID: "group.not_come"}, Data: verbAnswer + ":n:" + m.ID}},
 	}
 	if m.Place != "" {
 		rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.map"}, URL: flows.MapsURL(m.Place)}})

@@ -3,20 +3,21 @@ package group
 import (
 	"context"
 	"fmt"
-	"nido/flows"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"nido/flows"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // Mutual-aid groups: a few mothers of one organisation who meet, with a
 // social worker, to help each other. This file holds the records and their
-// store; the flows are group.go (staff), group_meeting.go and
-// group_cancel.go (planning and cancelling a meeting), group_mine.go (a
-// mother's side) and group_jobs.go (the reminder). A group belongs to one organisation, and
+// store; the flows are group.go (staff), meeting.go and
+// cancel.go (planning and cancelling a meeting), mine.go (a
+// mother's side) and jobs.go (the reminder). A group belongs to one organisation, and
 // every action checks it: staff of another organisation can never see or
 // touch it.
 

@@ -1,10 +1,11 @@
 package group
 
 import (
-	"nido/flows"
-	"nido/flows/flowstest"
 	"testing"
 	"time"
+
+	"nido/flows"
+	"nido/flows/flowstest"
 
 	"nido/scheduler"
 )
@@ -213,8 +214,8 @@ func TestGroupButtonsCheckTheOrganisation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, data := range []string{"grp:" + g.ID, "gra:" + g.ID, "gra:" + g.ID + ":" + id64(stranger.ID),
-		"grr:" + g.ID + ":" + id64(olena.ID), "grm:" + g.ID, "grc:" + g.ID, "grc:" + g.ID + ":" + m.ID, "grx:" + m.ID} {
+	for _, data := range []string{verbPage + ":" + g.ID, verbAdd + ":" + g.ID, verbAdd + ":" + g.ID + ":" + id64(stranger.ID),
+		verbRemove + ":" + g.ID + ":" + id64(olena.ID), verbPlan + ":" + g.ID, verbAskCancel + ":" + g.ID, verbAskCancel + ":" + g.ID + ":" + m.ID, verbCancel + ":" + m.ID} {
 		w.Want(w.Do(other, "!"+data), "common.button_invalid")
 	}
 	w.Want(w.Do(stranger, "!gm:y:"+m.ID), "common.button_invalid")
