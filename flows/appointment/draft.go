@@ -25,39 +25,40 @@ type draft struct {
 	From string
 }
 
-// draftOf reads the draft of the conversation; ok is false when there is none.
+// draftOf reads the draft of the conversation; ok is false when there is
+// none. Its fields are kept under readable names (see data).
 func draftOf(d map[string]string) (draft, bool) {
-	if d["f"] != "appt" {
+	if d["flow"] != "appt" {
 		return draft{}, false
 	}
-	m, _ := strconv.ParseInt(d["m"], 10, 64)
-	return draft{Mother: m, Kind: d["k"], Day: d["d"], Time: d["t"], Place: d["p"], Note: d["n"],
-		PlaceAsked: d["pa"] == "1", NoteAsked: d["na"] == "1", Move: d["mv"], ID: d["id"], From: d["fr"]}, true
+	m, _ := strconv.ParseInt(d["mother"], 10, 64)
+	return draft{Mother: m, Kind: d["kind"], Day: d["day"], Time: d["time"], Place: d["place"], Note: d["note"],
+		PlaceAsked: d["place_asked"] == "1", NoteAsked: d["note_asked"] == "1", Move: d["move"], ID: d["id"], From: d["from"]}, true
 }
 
 func (d draft) data() map[string]string {
-	out := map[string]string{"f": "appt"}
+	out := map[string]string{"flow": "appt"}
 	put := func(k, v string) {
 		if v != "" {
 			out[k] = v
 		}
 	}
 	if d.Mother != 0 {
-		put("m", id64(d.Mother))
+		put("mother", id64(d.Mother))
 	}
-	put("k", d.Kind)
-	put("d", d.Day)
-	put("t", d.Time)
-	put("p", d.Place)
-	put("n", d.Note)
-	put("mv", d.Move)
+	put("kind", d.Kind)
+	put("day", d.Day)
+	put("time", d.Time)
+	put("place", d.Place)
+	put("note", d.Note)
+	put("move", d.Move)
 	put("id", d.ID)
-	put("fr", d.From)
+	put("from", d.From)
 	if d.PlaceAsked {
-		put("pa", "1")
+		put("place_asked", "1")
 	}
 	if d.NoteAsked {
-		put("na", "1")
+		put("note_asked", "1")
 	}
 	return out
 }

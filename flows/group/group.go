@@ -99,7 +99,7 @@ func (e *capability) groupList(s *flows.Session, _ string) error {
 // 2. A new group: its name, typed.
 
 func (e *capability) groupAskName(s *flows.Session, _ string) error {
-	if err := s.SetStep("group.name", map[string]string{"f": "group"}); err != nil {
+	if err := s.SetStep("group.name", map[string]string{"flow": "group"}); err != nil {
 		return err
 	}
 	return s.Reply(flows.T{ID: "group.ask_name", Data: map[string]any{"Max": maxGroupName}})
@@ -115,7 +115,7 @@ func (e *capability) groupNameTyped(s *flows.Session, text string) error {
 	}
 	data := s.Data()
 	if data == nil {
-		data = map[string]string{"f": "group"}
+		data = map[string]string{"flow": "group"}
 	}
 	st := e.groupStore()
 	if data["id"] == "" {

@@ -35,21 +35,21 @@ type meetDraft struct {
 
 // meetDraftOf reads the draft of the conversation; ok is false when there is none.
 func meetDraftOf(d map[string]string) (meetDraft, bool) {
-	if d["f"] != "meet" || d["g"] == "" {
+	if d["flow"] != "meet" || d["group"] == "" {
 		return meetDraft{}, false
 	}
-	return meetDraft{Group: d["g"], Day: d["d"], Time: d["t"], Place: d["p"], PlaceAsked: d["pa"] == "1", ID: d["id"]}, true
+	return meetDraft{Group: d["group"], Day: d["day"], Time: d["time"], Place: d["place"], PlaceAsked: d["place_asked"] == "1", ID: d["id"]}, true
 }
 
 func (d meetDraft) data() map[string]string {
-	out := map[string]string{"f": "meet", "g": d.Group}
-	for k, v := range map[string]string{"d": d.Day, "t": d.Time, "p": d.Place, "id": d.ID} {
+	out := map[string]string{"flow": "meet", "group": d.Group}
+	for k, v := range map[string]string{"day": d.Day, "time": d.Time, "place": d.Place, "id": d.ID} {
 		if v != "" {
 			out[k] = v
 		}
 	}
 	if d.PlaceAsked {
-		out["pa"] = "1"
+		out["place_asked"] = "1"
 	}
 	return out
 }
