@@ -171,6 +171,11 @@ func counter(t *testing.T, c prometheus.Counter) int {
 }
 
 // reach records the chats reported unreachable.
+// text is a message of one localized line to a chat.
+func text(chatID int64, lang, id string, data map[string]any) flows.Message {
+	return flows.Message{ChatID: chatID, Lang: lang, Lines: []flows.T{{ID: id, Data: data}}}
+}
+
 func user(id int64) telegramtest.User {
 	return telegramtest.User{ID: id, FirstName: fmt.Sprintf("User%d", id), LanguageCode: "en"}
 }

@@ -96,7 +96,7 @@ func TestSendWaitsOutTooManyRequests(t *testing.T) {
 	e.fake.SendText(anna, "hi")
 	e.fake.InjectTooManyRequests(1, 1)
 	start := time.Now()
-	if _, err := b.Sender().Send(t.Context(), flows.Text(anna.ID, "en", "bot.error", nil)); err != nil {
+	if _, err := b.Sender().Send(t.Context(), text(anna.ID, "en", "bot.error", nil)); err != nil {
 		t.Fatal(err)
 	}
 	if waited := time.Since(start); waited < time.Second {
@@ -118,7 +118,7 @@ func TestSendToBlockedChat(t *testing.T) {
 	anna := user(101)
 	e.fake.SendText(anna, "hi")
 	e.fake.Block(anna.ID)
-	_, err := s.Send(t.Context(), flows.Text(anna.ID, "en", "bot.error", nil))
+	_, err := s.Send(t.Context(), text(anna.ID, "en", "bot.error", nil))
 	if !errors.Is(err, flows.ErrUnreachable) {
 		t.Fatalf("error %v, want ErrUnreachable", err)
 	}
@@ -130,7 +130,7 @@ func TestSendJobOnce(t *testing.T) {
 	s := e.bot(e.config()).Sender()
 	anna := user(101)
 	e.fake.SendText(anna, "hi")
-	m := flows.Text(anna.ID, "en", "bot.error", nil)
+	m := text(anna.ID, "en", "bot.error", nil)
 	m.JobID = "remind:42:2027-02-25"
 	m.Document = &flows.Document{Name: "visita.ics", Content: []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"), Caption: flows.T{Plain: "a & b"}}
 	first, err := s.Send(t.Context(), m)
@@ -166,7 +166,7 @@ func TestForgetSentJobsOfOneChat(t *testing.T) {
 	for _, u := range []telegramtest.User{anna, bea} {
 		e.fake.SendText(u, "hi")
 		for _, id := range jobs[u.ID] {
-			m := flows.Text(u.ID, "en", "bot.error", nil)
+			m := text(u.ID, "en", "bot.error", nil)
 			m.JobID = id
 			if _, err := s.Send(ctx, m); err != nil {
 				t.Fatal(err)
@@ -212,7 +212,7 @@ func TestForgetSentJobsOfOneChat(t *testing.T) {
 		t.Errorf("other chat lists %d sent jobs, want %d", got, len(jobs[bea.ID]))
 	}
 	before := len(e.fake.Messages(bea.ID))
-	m := flows.Text(bea.ID, "en", "bot.error", nil)
+	m := text(bea.ID, "en", "bot.error", nil)
 	m.JobID = jobs[bea.ID][0]
 	if _, err := s.Send(ctx, m); err != nil {
 		t.Fatal(err)

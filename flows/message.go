@@ -83,11 +83,6 @@ type Message struct {
 	JobID string
 }
 
-// Text is a shorthand for a message made of one localized line.
-func Text(chatID int64, lang, id string, data map[string]any) Message {
-	return Message{ChatID: chatID, Lang: lang, Lines: []T{{ID: id, Data: data}}}
-}
-
 // Command is one entry of the command menu Telegram shows beside the text box.
 type Command struct {
 	// Name is the command without the slash: [a-z0-9_]{1,32}.
