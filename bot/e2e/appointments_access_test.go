@@ -6,34 +6,10 @@ import (
 	"testing"
 
 	"nido/bot/telegramtest"
-	"nido/flows"
 )
 
 // Who sees what: staff see their own organisation's mothers only; a mother
 // who erased her data hears nothing more; staff get their morning digest.
-
-// pressSigned is u pressing a button whose data Nido signed for u's chat,
-// such as a button kept from another time: only the flows' own checks stand
-// between it and the appointment it names.
-func (w *world) pressSigned(u telegramtest.User, data string) []telegramtest.Message {
-	w.t.Helper()
-	before := len(w.tg.Messages(u.ID))
-	in := flows.Input{ChatID: u.ID, UserID: u.ID, Callback: data}
-	if err := w.engine.Handle(context.Background(), in); err != nil {
-		w.t.Fatalf("press %q: %v", data, err)
-	}
-	return w.tg.Messages(u.ID)[before:]
-}
-
-// apptIDs lists a mother's appointment ids.
-func (w *world) apptIDs(u telegramtest.User) []string {
-	w.t.Helper()
-	ids, err := w.rdb.ZRange(context.Background(), "nido:appts:mother:"+idOf(u), 0, -1).Result()
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return ids
-}
 
 func TestAnotherOrganisationCannotSeeOrTouch(t *testing.T) {
 	w := newWorld(t)

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/go-telegram/bot/models"
-
-	"nido/bot/telegramtest"
 )
 
 // The questions of a new appointment, answered the way people really do:
@@ -62,15 +60,4 @@ func TestPhotoOrVoiceNoteGetsTheQuestionAgain(t *testing.T) {
 		}
 		w.wantSaid(w.say(fatima, step.answer), "it", step.next, nil)
 	}
-}
-
-// send is u sending m (a photo, a voice note) with no text, and returns what
-// Nido answered.
-func (w *world) send(u telegramtest.User, m *models.Message) []telegramtest.Message {
-	w.t.Helper()
-	before := len(w.tg.Messages(u.ID))
-	from := models.User{ID: u.ID, FirstName: u.FirstName, LanguageCode: u.LanguageCode}
-	m.From, m.Chat, m.Date = &from, models.Chat{ID: u.ID, Type: models.ChatTypePrivate, FirstName: u.FirstName}, int(w.clock.Now().Unix())
-	w.handled.wait(w.t, w.tg.Deliver(models.Update{Message: m})[0])
-	return w.tg.Messages(u.ID)[before:]
 }

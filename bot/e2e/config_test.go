@@ -1,65 +1,9 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
-
-// nidoBinary builds the nido command once per test run and returns its path.
-var nidoBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "nido-e2e-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "nido")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
-	}
-	return bin, nil
-})
-
-func buildNido(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the nido command")
-	}
-	bin, err := nidoBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
-// runNido runs the command with only env as its environment and returns its
-// exit code and what it wrote to stderr.
-func runNido(t *testing.T, bin string, env ...string) (int, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), stderr.String()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, stderr.String()
-}
 
 func TestWrongConfigurationStopsWithOneClearLine(t *testing.T) {
 	bin := buildNido(t)

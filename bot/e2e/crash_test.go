@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -134,54 +132,5 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	// scheduler worker (8).
 	if chats != mothers || dups > 8 {
 		t.Errorf("%d of %d mothers reminded, %d duplicates (at most 8 allowed)", chats, mothers, dups)
-	}
-}
-
-// w0text renders a message id in Italian, as the mothers read it.
-func w0text(t *testing.T, id string) string {
-	t.Helper()
-	w := &world{t: t}
-	var err error
-	if w.cat, err = newCatalog(); err != nil {
-		t.Fatal(err)
-	}
-	return w.text("it", id, nil)
-}
-
-// startNido starts the command with only env as its environment, and stops
-// it when the test ends; prepare may connect its output first.
-func startNido(t *testing.T, bin string, env []string, args []string, prepare func(*exec.Cmd)) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
-	if testing.Verbose() {
-		cmd.Stderr = os.Stderr
-	}
-	if prepare != nil {
-		prepare(cmd)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	})
-	return cmd
-}
-
-// waitFor waits for cond, checking it every few milliseconds, up to limit.
-func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not reached within %s", limit)
-		}
-		<-tick.C
 	}
 }

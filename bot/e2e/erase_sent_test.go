@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -46,22 +43,4 @@ func TestErasedMotherLeavesNoKeyNamingHer(t *testing.T) {
 	if len(w.keysMatching(other, ":bot:sent-job")) == 0 {
 		t.Error("the other mother's sent-job records went with hers")
 	}
-}
-
-// named matches a key naming u's Telegram id as a whole number.
-func named(u telegramtest.User) *regexp.Regexp {
-	return regexp.MustCompile(`(^|[^0-9])` + idOf(u) + `([^0-9]|$)`)
-}
-
-// keysMatching lists the keys that re matches and that contain part, sorted.
-func (w *world) keysMatching(re *regexp.Regexp, part string) []string {
-	w.t.Helper()
-	var out []string
-	for _, k := range w.keys("*") {
-		if re.MatchString(k) && strings.Contains(k, part) {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
 }

@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"nido/bot/telegramtest"
 )
@@ -13,45 +11,6 @@ import (
 // plan meetings; the mothers say whether they come, and a reminder comes a
 // day before to those who did not say no. The world starts on Monday
 // 23 November 2026 at 09:00 in Rome.
-
-// tuesdayGroup is Casa Aurora with Fatima (Italian) and Olena (Ukrainian),
-// both put by Anna, with the buttons, in the group "Mamme del martedì",
-// which meets on Wednesday 25 November at 17:00 in Via Roma 1.
-func tuesdayGroup(w *world) (anna, fatima, olena telegramtest.User) {
-	w.t.Helper()
-	anna, fatima = aurora(w)
-	olena = person(3002, "Olena", "uk")
-	w.signUp(anna, "mother", olena, "uk")
-
-	// From her menu: no groups yet, then a new one with its typed name.
-	w.say(anna, "/menu")
-	w.wantSaid(w.press(anna, w.label("it", "group.menu_staff")), "it", "group.list_none", nil)
-	w.wantSaid(w.press(anna, w.label("it", "group.new")), "it", "group.ask_name", map[string]any{"Max": 60})
-	w.wantSaid(w.say(anna, strings.Repeat("x", 61)), "it", "group.name_invalid", map[string]any{"Max": 60})
-	msgs := w.say(anna, "Mamme del martedì")
-	w.wantSaid(msgs, "it", "group.created", nil)
-	w.wantSaid(msgs, "it", "group.members_none", nil)
-
-	// Two mothers, each told what the group is.
-	for _, m := range []telegramtest.User{fatima, olena} {
-		w.press(anna, w.label("it", "group.add"))
-		w.wantSaid(w.press(anna, m.FirstName), "it", "group.added", map[string]any{"Name": m.FirstName})
-		w.waitCount(m, w.text(m.LanguageCode, "group.welcome", map[string]any{"Group": "Mamme del martedì"}), 1)
-	}
-	// Nobody is left to add.
-	w.wantSaid(w.press(anna, w.label("it", "group.add")), "it", "group.none_to_add", nil)
-
-	// A meeting, with the same day and time buttons as an appointment.
-	w.press(anna, w.label("it", "group.plan"))
-	w.wantSaid(w.press(anna, "mercoledì 25/11"), "it", "appointment.ask_time",
-		map[string]any{"Day": w.cat.Date("it", w.rome(2026, 11, 25, 0, 0))})
-	w.wantSaid(w.press(anna, "17:00"), "it", "group.ask_place", nil)
-	msgs = w.say(anna, "Via Roma 1")
-	w.wantSaid(msgs, "it", "group.planned", nil)
-	w.wantSaid(msgs, "it", "group.meeting_item", map[string]any{
-		"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 17, 0)), "Yes": 0, "No": 0, "None": 2})
-	return anna, fatima, olena
-}
 
 func TestMutualAidGroup(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
@@ -217,27 +176,4 @@ func TestErasedMotherLeavesTheGroupAndCancelledMeetingsAreTold(t *testing.T) {
 		// Her old buttons say it is cancelled, and change nothing.
 		w.wantSaid(w.press(fatima, w.label("it", "group.come")), "it", "group.meeting_cancelled", nil)
 	})
-}
-
-// jobsOfOwner lists the waiting jobs of owner by id, with when they are due.
-func (w *world) jobsOfOwner(owner string) map[string]time.Time {
-	w.t.Helper()
-	jobs, err := w.sched.ListOwner(context.Background(), owner)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	out := map[string]time.Time{}
-	for _, j := range jobs {
-		out[j.ID] = j.Due
-	}
-	return out
-}
-
-// wantDueFor fails unless owner has job id, due at due.
-func (w *world) wantDueFor(owner, id string, due time.Time) {
-	w.t.Helper()
-	jobs := w.jobsOfOwner(owner)
-	if d, ok := jobs[id]; !ok || !d.Equal(due) {
-		w.t.Errorf("no job %s due %v; jobs: %v", id, due, jobs)
-	}
 }

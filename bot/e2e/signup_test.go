@@ -10,26 +10,8 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"nido/bot/telegramtest"
+	"nido/flows"
 )
-
-// network is an organisation with its first staff member, signed up through
-// the admin, as on the first day.
-type network struct {
-	staff telegramtest.User
-}
-
-// openOrg makes the admin create an organisation and invite its first staff member.
-func (w *world) openOrg(name string, staff telegramtest.User, lang string) network {
-	w.t.Helper()
-	w.say(w.admin, "/start")
-	msgs := w.say(w.admin, "/org new "+name)
-	w.wantSaid(msgs, "it", "org.created", map[string]any{"Name": name})
-	msgs = w.press(w.admin, w.label("it", "org.invite_staff"))
-	w.wantSaid(msgs, "it", "invite.ask_name", nil)
-	code := codeIn(w.t, w.say(w.admin, staff.FirstName))
-	w.join(staff, code, lang)
-	return network{staff: staff}
-}
 
 func TestNetworkSignsUpInTheirLanguages(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
@@ -85,14 +67,6 @@ func TestNetworkSignsUpInTheirLanguages(t *testing.T) {
 			t.Errorf("mother's record: %v", h)
 		}
 	})
-}
-
-func commandNames(cmds []telegramtest.Command) string {
-	var names []string
-	for _, c := range cmds {
-		names = append(names, c.Command)
-	}
-	return strings.Join(names, ",")
 }
 
 func TestInviteCodesThatDoNotWork(t *testing.T) {
@@ -317,7 +291,11 @@ func TestAnAdminRemovedFromTheListHasNoRightsLeft(t *testing.T) {
 	// Someone who was an administrator before NIDO_ADMIN_IDS changed.
 	former := person(1001, "Piero", "it")
 	w.say(former, "/start")
-	w.rdb.HSet(context.Background(), "nido:person:1001", "role", "admin", "lang", "it", "name", "Piero")
+	err := w.engine.People().Save(context.Background(), flows.Person{ID: former.ID, Role: flows.RoleAdmin, Lang: "it",
+		Name: "Piero", Joined: w.clock.Now(), Consent: w.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	before := w.snapshot()
 	w.wantSaid(w.say(former, "/org new Mia"), "it", "common.not_allowed", nil)
 	w.wantSaid(w.say(former, "/invite staff"), "it", "common.not_allowed", nil)

@@ -4,25 +4,37 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"io"
 	"log/slog"
 	"math"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 
 	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/flowstest"
 	"nido/flows/group"
 	"nido/locales"
 	"nido/scheduler"
@@ -45,6 +57,8 @@ type world struct {
 	admin   telegramtest.User
 	// prefix is Nido's key prefix in this world's Redis.
 	prefix string
+	// hook sees every command Nido sends to Redis, to cut a step short.
+	hook *flowstest.Hook
 	// years is how far this world's calendar stands from the one the
 	// tests are written in (see eras).
 	years int
@@ -91,6 +105,8 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	} else {
 		w.redis = redistest.Start(t)
 		w.rdb = w.redis.Client()
+		w.hook = &flowstest.Hook{}
+		w.rdb.AddHook(w.hook)
 		// Runs after Nido has stopped, before Redis does.
 		t.Cleanup(w.noExpiryYearsAway)
 	}
@@ -399,4 +415,517 @@ func (w *world) join(u telegramtest.User, code, lang string) {
 	w.press(u, w.label(lang, "signup.accept"))
 	// The consent message itself turns into the thank-you.
 	w.wantSaid(w.tg.Messages(u.ID), lang, "signup.accepted", nil)
+}
+
+// failOnce makes the next Redis command that match accepts fail, as a lost
+// connection would: the step Nido is taking stops half-way, as after a
+// crash. (Not on a Cluster world.)
+func (w *world) failOnce(match func(args []any) bool) {
+	w.hook.Arm(match, func() error { return errors.New("connection lost") })
+}
+
+// tapTwice presses the button labelled label and, once Nido has answered,
+// the same button on the same message again: the second tap of someone
+// impatient, or a press Telegram delivers twice. It returns what Nido said
+// to the second.
+func (w *world) tapTwice(u telegramtest.User, label string) []telegramtest.Message {
+	w.t.Helper()
+	msgs := w.tg.Messages(u.ID)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		for _, row := range msgs[i].Buttons {
+			for _, b := range row {
+				if b.Text != label || msgs[i].Deleted {
+					continue
+				}
+				w.press(u, label)
+				before := len(w.tg.Messages(u.ID))
+				w.handled.wait(w.t, w.tg.PressData(u, msgs[i].ID, b.CallbackData))
+				return w.tg.Messages(u.ID)[before:]
+			}
+		}
+	}
+	w.t.Fatalf("no button %q in chat %d", label, u.ID)
+	return nil
+}
+
+// pressSigned is u pressing a button whose data Nido signed for u's chat,
+// such as a button kept from another time: only the flows' own checks stand
+// between it and the appointment it names.
+func (w *world) pressSigned(u telegramtest.User, data string) []telegramtest.Message {
+	w.t.Helper()
+	before := len(w.tg.Messages(u.ID))
+	in := flows.Input{ChatID: u.ID, UserID: u.ID, Callback: data}
+	if err := w.engine.Handle(context.Background(), in); err != nil {
+		w.t.Fatalf("press %q: %v", data, err)
+	}
+	return w.tg.Messages(u.ID)[before:]
+}
+
+// apptIDs lists a mother's appointment ids.
+func (w *world) apptIDs(u telegramtest.User) []string {
+	w.t.Helper()
+	ids, err := w.rdb.ZRange(context.Background(), "nido:appts:mother:"+idOf(u), 0, -1).Result()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return ids
+}
+
+// send is u sending m (a photo, a voice note) with no text, and returns what
+// Nido answered.
+func (w *world) send(u telegramtest.User, m *models.Message) []telegramtest.Message {
+	w.t.Helper()
+	before := len(w.tg.Messages(u.ID))
+	from := models.User{ID: u.ID, FirstName: u.FirstName, LanguageCode: u.LanguageCode}
+	m.From, m.Chat, m.Date = &from, models.Chat{ID: u.ID, Type: models.ChatTypePrivate, FirstName: u.FirstName}, int(w.clock.Now().Unix())
+	w.handled.wait(w.t, w.tg.Deliver(models.Update{Message: m})[0])
+	return w.tg.Messages(u.ID)[before:]
+}
+
+// aurora is an organisation with its staff member Anna and a mother, Fatima.
+func aurora(w *world) (staff, mother telegramtest.User) {
+	w.t.Helper()
+	org := w.openOrg("Casa Aurora", person(2001, "Anna", "it"), "it")
+	fatima := person(3001, "Fatima", "it")
+	w.signUp(org.staff, "mother", fatima, "it")
+	return org.staff, fatima
+}
+
+// startingAt makes a world whose clock starts at t.
+func startingAt(t time.Time) func(*options) { return func(o *options) { o.start = t } }
+
+// rome is a time on the clocks of Rome.
+func rome(y int, m time.Month, d, h, min int) time.Time {
+	loc, _ := time.LoadLocation("Europe/Rome")
+	return time.Date(y, m, d, h, min, 0, 0, loc)
+}
+
+// jobsOf lists the waiting jobs about u by id, with when they are due.
+func (w *world) jobsOf(u telegramtest.User) map[string]time.Time {
+	w.t.Helper()
+	jobs, err := w.sched.ListOwner(context.Background(), idOf(u))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[string]time.Time{}
+	for _, j := range jobs {
+		out[j.ID] = j.Due
+	}
+	return out
+}
+
+func idOf(u telegramtest.User) string { return strconv.FormatInt(u.ID, 10) }
+
+// wantDue fails unless u has a job whose id ends with suffix, due at due.
+func (w *world) wantDue(u telegramtest.User, suffix string, due time.Time) {
+	w.t.Helper()
+	jobs := w.jobsOf(u)
+	for id, d := range jobs {
+		if strings.HasSuffix(id, suffix) && d.Equal(due) {
+			return
+		}
+	}
+	w.t.Errorf("no job ending in %q due %v; jobs: %v", suffix, due, jobs)
+}
+
+// advance moves the clock to t and waits until every job of the owners
+// that was due by then has run, so that what they sent can be read and
+// what they did not send is known not to come.
+func (w *world) advance(t time.Time, owners ...string) {
+	w.t.Helper()
+	w.clock.Set(t)
+	ctx := context.Background()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := w.sched.RunDue(ctx, w.engine.Jobs()); err != nil {
+			w.t.Fatal(err)
+		}
+		pending := 0
+		for _, o := range owners {
+			jobs, err := w.sched.ListOwner(ctx, o)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			for _, j := range jobs {
+				if !j.Due.After(t) {
+					pending++
+				}
+			}
+		}
+		if pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("%d jobs due by %v still pending", pending, t)
+		}
+		// The scheduler's own loop is running them: look again shortly.
+		<-time.After(5 * time.Millisecond)
+	}
+}
+
+// count is how many of the bot's messages to u contain substr.
+func (w *world) count(u telegramtest.User, substr string) int {
+	n := 0
+	for _, m := range w.tg.Messages(u.ID) {
+		if strings.Contains(m.Plain(), substr) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitCount waits until n of the bot's messages to u contain substr.
+func (w *world) waitCount(u telegramtest.User, substr string, n int) {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := w.tg.Wait(ctx, func() bool { return w.count(u, substr) >= n }); err != nil {
+		w.t.Fatalf("want %d messages to %d with %q, have %d: %v", n, u.ID, substr, w.count(u, substr), err)
+	}
+}
+
+// calendarIn parses the .ics file among msgs and returns its event's start.
+func calendarIn(t *testing.T, msgs []telegramtest.Message) (time.Time, *ics.VEvent) {
+	t.Helper()
+	for _, m := range msgs {
+		if m.Document == nil || !strings.HasSuffix(m.Document.FileName, ".ics") {
+			continue
+		}
+		cal, err := ics.ParseCalendar(bytes.NewReader(m.Document.Content))
+		if err != nil {
+			t.Fatalf("the calendar file does not parse: %v", err)
+		}
+		if len(cal.Events()) != 1 {
+			t.Fatalf("the calendar file has %d events", len(cal.Events()))
+		}
+		ev := cal.Events()[0]
+		start, err := ev.GetStartAt()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return start, ev
+	}
+	t.Fatalf("no calendar file among %d messages", len(msgs))
+	return time.Time{}, nil
+}
+
+// nidoBinary builds the nido command once per test run and returns its path.
+var nidoBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "nido-e2e-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "nido")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", errors.New("go build: " + err.Error() + "\n" + string(out))
+	}
+	return bin, nil
+})
+
+func buildNido(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the nido command")
+	}
+	bin, err := nidoBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// runNido runs the command with only env as its environment and returns its
+// exit code and what it wrote to stderr.
+func runNido(t *testing.T, bin string, env ...string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), stderr.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, stderr.String()
+}
+
+// w0text renders a message id in Italian, as the mothers read it.
+func w0text(t *testing.T, id string) string {
+	t.Helper()
+	w := &world{t: t}
+	var err error
+	if w.cat, err = newCatalog(); err != nil {
+		t.Fatal(err)
+	}
+	return w.text("it", id, nil)
+}
+
+// startNido starts the command with only env as its environment, and stops
+// it when the test ends; prepare may connect its output first.
+func startNido(t *testing.T, bin string, env []string, args []string, prepare func(*exec.Cmd)) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
+	if testing.Verbose() {
+		cmd.Stderr = os.Stderr
+	}
+	if prepare != nil {
+		prepare(cmd)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	return cmd
+}
+
+// waitFor waits for cond, checking it every few milliseconds, up to limit.
+func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not reached within %s", limit)
+		}
+		<-tick.C
+	}
+}
+
+// eraYears are the eras every date-sensitive test runs in, as years from
+// the calendar the tests are written in: as written, 17 years before (2009
+// and 2010) and 11 years after (2037 and 2038).
+func eraYears() []int { return []int{0, -17, 11} }
+
+// inEveryEra runs test once in each era; era goes to newWorld.
+func inEveryEra(t *testing.T, test func(t *testing.T, era func(*options))) {
+	t.Helper()
+	for _, years := range eraYears() {
+		t.Run("in "+strconv.Itoa(2026+years), func(t *testing.T) {
+			test(t, func(o *options) { o.years = years })
+		})
+	}
+}
+
+// at moves a time written in the tests' calendar into this world's era.
+func (w *world) at(t time.Time) time.Time {
+	if w.years == 0 {
+		return t
+	}
+	t = t.In(w.loc)
+	return time.Date(t.Year()+w.years, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), w.loc)
+}
+
+// rome is a time on the clocks of Rome, written in the tests' calendar and
+// moved into this world's era.
+func (w *world) rome(y int, m time.Month, d, h, min int) time.Time {
+	return w.at(time.Date(y, m, d, h, min, 0, 0, w.loc))
+}
+
+// yearsWritten are the years a test writes in text: what a person types, or
+// reads in a long date.
+var yearsWritten = regexp.MustCompile(`\b20(2[6-9])\b`)
+
+// era moves the years 2026 to 2029 written in s into this world's era:
+// "25/11/2026" typed in a world of 2037 is "25/11/2037".
+func (w *world) era(s string) string {
+	if w.years == 0 {
+		return s
+	}
+	return yearsWritten.ReplaceAllStringFunc(s, func(y string) string {
+		n, _ := strconv.Atoi(y)
+		return strconv.Itoa(n + w.years)
+	})
+}
+
+// named matches a key naming u's Telegram id as a whole number.
+func named(u telegramtest.User) *regexp.Regexp {
+	return regexp.MustCompile(`(^|[^0-9])` + idOf(u) + `([^0-9]|$)`)
+}
+
+// keysMatching lists the keys that re matches and that contain part, sorted.
+func (w *world) keysMatching(re *regexp.Regexp, part string) []string {
+	w.t.Helper()
+	var out []string
+	for _, k := range w.keys("*") {
+		if re.MatchString(k) && strings.Contains(k, part) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// tuesdayGroup is Casa Aurora with Fatima (Italian) and Olena (Ukrainian),
+// both put by Anna, with the buttons, in the group "Mamme del martedì",
+// which meets on Wednesday 25 November at 17:00 in Via Roma 1.
+func tuesdayGroup(w *world) (anna, fatima, olena telegramtest.User) {
+	w.t.Helper()
+	anna, fatima = aurora(w)
+	olena = person(3002, "Olena", "uk")
+	w.signUp(anna, "mother", olena, "uk")
+
+	// From her menu: no groups yet, then a new one with its typed name.
+	w.say(anna, "/menu")
+	w.wantSaid(w.press(anna, w.label("it", "group.menu_staff")), "it", "group.list_none", nil)
+	w.wantSaid(w.press(anna, w.label("it", "group.new")), "it", "group.ask_name", map[string]any{"Max": 60})
+	w.wantSaid(w.say(anna, strings.Repeat("x", 61)), "it", "group.name_invalid", map[string]any{"Max": 60})
+	msgs := w.say(anna, "Mamme del martedì")
+	w.wantSaid(msgs, "it", "group.created", nil)
+	w.wantSaid(msgs, "it", "group.members_none", nil)
+
+	// Two mothers, each told what the group is.
+	for _, m := range []telegramtest.User{fatima, olena} {
+		w.press(anna, w.label("it", "group.add"))
+		w.wantSaid(w.press(anna, m.FirstName), "it", "group.added", map[string]any{"Name": m.FirstName})
+		w.waitCount(m, w.text(m.LanguageCode, "group.welcome", map[string]any{"Group": "Mamme del martedì"}), 1)
+	}
+	// Nobody is left to add.
+	w.wantSaid(w.press(anna, w.label("it", "group.add")), "it", "group.none_to_add", nil)
+
+	// A meeting, with the same day and time buttons as an appointment.
+	w.press(anna, w.label("it", "group.plan"))
+	w.wantSaid(w.press(anna, "mercoledì 25/11"), "it", "appointment.ask_time",
+		map[string]any{"Day": w.cat.Date("it", w.rome(2026, 11, 25, 0, 0))})
+	w.wantSaid(w.press(anna, "17:00"), "it", "group.ask_place", nil)
+	msgs = w.say(anna, "Via Roma 1")
+	w.wantSaid(msgs, "it", "group.planned", nil)
+	w.wantSaid(msgs, "it", "group.meeting_item", map[string]any{
+		"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 17, 0)), "Yes": 0, "No": 0, "None": 2})
+	return anna, fatima, olena
+}
+
+// jobsOfOwner lists the waiting jobs of owner by id, with when they are due.
+func (w *world) jobsOfOwner(owner string) map[string]time.Time {
+	w.t.Helper()
+	jobs, err := w.sched.ListOwner(context.Background(), owner)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	out := map[string]time.Time{}
+	for _, j := range jobs {
+		out[j.ID] = j.Due
+	}
+	return out
+}
+
+// wantDueFor fails unless owner has job id, due at due.
+func (w *world) wantDueFor(owner, id string, due time.Time) {
+	w.t.Helper()
+	jobs := w.jobsOfOwner(owner)
+	if d, ok := jobs[id]; !ok || !d.Equal(due) {
+		w.t.Errorf("no job %s due %v; jobs: %v", id, due, jobs)
+	}
+}
+
+// oldRedis serves just enough of the Redis protocol for a client to connect
+// and ask INFO: it says it is version.
+func oldRedis(t *testing.T, version string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go serveOldRedis(conn, version)
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func serveOldRedis(conn net.Conn, version string) {
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	for {
+		args, err := readCommand(r)
+		if err != nil {
+			return
+		}
+		var reply string
+		switch strings.ToUpper(args[0]) {
+		case "HELLO": // RESP3 came with 6.0 but go-redis falls back on this error
+			reply = "-ERR unknown command 'HELLO'\r\n"
+		case "INFO":
+			body := "# Server\r\nredis_version:" + version + "\r\n"
+			reply = fmt.Sprintf("$%d\r\n%s\r\n", len(body), body)
+		case "PING":
+			reply = "+PONG\r\n"
+		default:
+			reply = "+OK\r\n"
+		}
+		if _, err := io.WriteString(conn, reply); err != nil {
+			return
+		}
+	}
+}
+
+// readCommand reads one command as a client sends it: an array of bulk strings.
+func readCommand(r *bufio.Reader) ([]string, error) {
+	line, err := r.ReadString('\n')
+	if err != nil {
+		return nil, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "*")))
+	if err != nil || n < 1 {
+		return nil, fmt.Errorf("not a command: %q", line)
+	}
+	args := make([]string, n)
+	for i := range args {
+		if _, err := r.ReadString('\n'); err != nil { // $<length>
+			return nil, err
+		}
+		arg, err := r.ReadString('\n')
+		if err != nil {
+			return nil, err
+		}
+		args[i] = strings.TrimSuffix(arg, "\r\n")
+	}
+	return args, nil
+}
+
+// network is an organisation with its first staff member, signed up through
+// the admin, as on the first day.
+type network struct {
+	staff telegramtest.User
+}
+
+// openOrg makes the admin create an organisation and invite its first staff member.
+func (w *world) openOrg(name string, staff telegramtest.User, lang string) network {
+	w.t.Helper()
+	w.say(w.admin, "/start")
+	msgs := w.say(w.admin, "/org new "+name)
+	w.wantSaid(msgs, "it", "org.created", map[string]any{"Name": name})
+	msgs = w.press(w.admin, w.label("it", "org.invite_staff"))
+	w.wantSaid(msgs, "it", "invite.ask_name", nil)
+	code := codeIn(w.t, w.say(w.admin, staff.FirstName))
+	w.join(staff, code, lang)
+	return network{staff: staff}
+}
+
+func commandNames(cmds []telegramtest.Command) string {
+	var names []string
+	for _, c := range cmds {
+		names = append(names, c.Command)
+	}
+	return strings.Join(names, ",")
 }
