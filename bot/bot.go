@@ -5,7 +5,7 @@
 // Wiring, in main:
 //
 //	b, err := bot.New(ctx, cfg)               // asks Telegram who the bot is
-//	engine := flows.New(flows.Config{Sender: b.Sender(), BotUsername: b.Username(), ...})
+//	engine, err := flows.New(flows.Config{Sender: b.Sender(), BotUsername: b.Username(), ...}, capabilities...)
 //	go http.ListenAndServe(addr, b.Handler()) // /healthz, /metrics, webhook
 //	err = b.Run(ctx, engine)                  // until ctx ends, then drains
 package bot
