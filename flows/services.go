@@ -57,3 +57,9 @@ func (e *Engine) TellMessage(ctx context.Context, to Person, jobID string, m Mes
 func (e *Engine) Deliver(ctx context.Context, to Person, jobID string, m Message) error {
 	return e.deliver(ctx, to, jobID, m)
 }
+
+// Wrap says what was being done when err happened; nil stays nil.
+func Wrap(what string, err error) error { return wrap(what, err) }
+
+// UnixTime reads unix seconds as Nido stores them; the zero time for "" or "0".
+func UnixTime(s string) time.Time { return unixTime(s) }

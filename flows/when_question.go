@@ -289,3 +289,45 @@ func DayProblem(day string, now time.Time) string {
 }
 
 func ClockOf(h, m int) string { return fmt.Sprintf("%02d%02d", h, m) }
+
+// WhenSteps are the two steps at which a capability waits for a typed day
+// or time, and how it asks the day and the time questions again, with an
+// intro when one is due.
+type WhenSteps struct {
+	DayStep, TimeStep string
+	AskDay, AskTime   func(intro string) error
+}
+
+// Follow asks what the answer calls for, with data as the conversation's
+// draft (already holding a's day and time): the day or the time question
+// again, a typed day or time, a choice between the readings of an ambiguous
+// text, or a word that the button is no longer valid. When the answer was
+// taken, next goes on with the draft.
+func (a WhenAnswer) Follow(s *Session, data map[string]string, q WhenSteps, next func() error) error {
+	switch a.Next {
+	case AskDay:
+		return q.AskDay(a.Intro)
+	case AskTime:
+		return q.AskTime(a.Intro)
+	case TypeDay, TypeTime:
+		return TypeWhen(s, a.Next, q.DayStep, q.TimeStep, data)
+	case ChooseReading:
+		return Ask(s, s.Step(), data, "", T{ID: "appointment.which_one"}, a.Rows)
+	case InvalidButton:
+		return s.Reply(T{ID: "common.button_invalid"})
+	}
+	return next()
+}
+
+// Ask waits at step, keeping data, and asks q with buttons, after intro
+// (a message id) when there is one.
+func Ask(s *Session, step string, data map[string]string, intro string, q T, buttons [][]Button) error {
+	if err := s.SetStep(step, data); err != nil {
+		return err
+	}
+	var lines []T
+	if intro != "" {
+		lines = append(lines, T{ID: intro})
+	}
+	return s.Send(Message{Lines: append(lines, q), Buttons: buttons})
+}

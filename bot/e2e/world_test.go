@@ -503,15 +503,7 @@ func rome(y int, m time.Month, d, h, min int) time.Time {
 // jobsOf lists the waiting jobs about u by id, with when they are due.
 func (w *world) jobsOf(u telegramtest.User) map[string]time.Time {
 	w.t.Helper()
-	jobs, err := w.sched.ListOwner(context.Background(), idOf(u))
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	out := map[string]time.Time{}
-	for _, j := range jobs {
-		out[j.ID] = j.Due
-	}
-	return out
+	return w.jobsOfOwner(idOf(u))
 }
 
 func idOf(u telegramtest.User) string { return strconv.FormatInt(u.ID, 10) }

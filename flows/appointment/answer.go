@@ -177,7 +177,7 @@ func (e *capability) apptMoveDone(s *flows.Session, d draft) error {
 	if planErr != nil {
 		return planErr
 	}
-	if err := e.apptMovedNews(s, a, mother, unixTime(d.From).In(e.Location()), reminders); err != nil {
+	if err := e.apptMovedNews(s, a, mother, flows.UnixTime(d.From).In(e.Location()), reminders); err != nil {
 		return err
 	}
 	return s.EndConv()

@@ -143,7 +143,7 @@ func (st appointments) remove(ctx context.Context, a Appointment) error {
 		p.ZRem(ctx, st.k.orgAppts(a.Org), a.ID)
 		return nil
 	})
-	return wrap("remove appointment "+a.ID, err)
+	return flows.Wrap("remove appointment "+a.ID, err)
 }
 
 // fields is how an appointment is written in its hash.
@@ -177,7 +177,7 @@ func (st appointments) fromHash(id string, h map[string]string) (Appointment, bo
 	a := Appointment{
 		ID: id, Org: h["org"], Kind: h["kind"], Place: h["place"], Note: h["note"],
 		Cancelled: h["cancelled"] == "1", Answer: h["answer"], Told: h["told"] == "1", Outcome: h["outcome"],
-		At: unixTime(h["at"]).In(st.loc), Reminded: unixTime(h["reminded"]), Created: unixTime(h["created"]),
+		At: flows.UnixTime(h["at"]).In(st.loc), Reminded: flows.UnixTime(h["reminded"]), Created: flows.UnixTime(h["created"]),
 	}
 	a.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
 	a.By, _ = strconv.ParseInt(h["by"], 10, 64)
@@ -225,7 +225,7 @@ func (st appointments) move(ctx context.Context, a Appointment, at, now time.Tim
 		}
 		return nil
 	})
-	return a, true, wrap("move appointment", err)
+	return a, true, flows.Wrap("move appointment", err)
 }
 
 // ofMother lists a mother's appointments between from and to, soonest first.
@@ -245,7 +245,7 @@ func (st appointments) list(ctx context.Context, idx string, from, to time.Time)
 		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
 	}).Result()
 	if err != nil || len(ids) == 0 {
-		return nil, wrap("list appointments", err)
+		return nil, flows.Wrap("list appointments", err)
 	}
 	hashes := make([]*redis.MapStringStringCmd, len(ids))
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -282,7 +282,7 @@ func (st appointments) eraseMother(ctx context.Context, mother flows.Person) err
 		p.Del(ctx, st.k.motherAppts(mother.ID))
 		return nil
 	})
-	return wrap("erase appointments", err)
+	return flows.Wrap("erase appointments", err)
 }
 
 func flag(b bool) int {

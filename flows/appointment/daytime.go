@@ -62,19 +62,11 @@ func (e *capability) apptTimeTyped(s *flows.Session, text string) error {
 // asks what it calls for.
 func (e *capability) apptWhen(s *flows.Session, d draft, a flows.WhenAnswer) error {
 	d.Day, d.Time = a.Day, a.Time
-	switch a.Next {
-	case flows.AskDay:
-		return e.apptAskDay(s, d, a.Intro)
-	case flows.AskTime:
-		return e.apptAskTime(s, d, a.Intro)
-	case flows.TypeDay, flows.TypeTime:
-		return flows.TypeWhen(s, a.Next, "appt.day", "appt.time", d.data())
-	case flows.ChooseReading:
-		return e.apptAsk(s, s.Step(), d, "", flows.T{ID: "appointment.which_one"}, a.Rows)
-	case flows.InvalidButton:
-		return s.Reply(flows.T{ID: "common.button_invalid"})
-	}
-	return e.apptNext(s, d)
+	return a.Follow(s, d.data(), flows.WhenSteps{
+		DayStep: "appt.day", TimeStep: "appt.time",
+		AskDay:  func(intro string) error { return e.apptAskDay(s, d, intro) },
+		AskTime: func(intro string) error { return e.apptAskTime(s, d, intro) },
+	}, func() error { return e.apptNext(s, d) })
 }
 
 // Answers to "which day?" and "what time?", shared by appointments and group

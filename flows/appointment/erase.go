@@ -20,7 +20,7 @@ func (e *capability) eraseAppointments(ctx context.Context, p flows.Person) erro
 func (e *capability) forgetApptAuthor(ctx context.Context, org string, author int64) error {
 	ids, err := e.Redis().ZRange(ctx, e.k.orgAppts(org), 0, -1).Result()
 	if err != nil {
-		return wrap("list appointments to forget their author", err)
+		return flows.Wrap("list appointments to forget their author", err)
 	}
 	var refs []flows.Ref
 	for _, a := range ids {

@@ -101,7 +101,7 @@ func (e *capability) planAppointment(ctx context.Context, a Appointment) ([]time
 func (e *capability) dropAppointmentJobs(ctx context.Context, a Appointment, keep map[string]bool) error {
 	jobs, err := e.Scheduler().ListOwner(ctx, id64(a.Mother))
 	if err != nil {
-		return wrap("list appointment jobs", err)
+		return flows.Wrap("list appointment jobs", err)
 	}
 	for _, j := range jobs {
 		if strings.HasPrefix(j.ID, apptJobPrefix(a.ID)) && !keep[j.ID] {

@@ -27,14 +27,7 @@ func (e *capability) apptDraft(s *flows.Session) draft {
 
 // apptAsk waits at step with the draft and asks.
 func (e *capability) apptAsk(s *flows.Session, step string, d draft, intro string, q flows.T, buttons [][]flows.Button) error {
-	if err := s.SetStep(step, d.data()); err != nil {
-		return err
-	}
-	var lines []flows.T
-	if intro != "" {
-		lines = append(lines, flows.T{ID: intro})
-	}
-	return s.Send(flows.Message{Lines: append(lines, q), Buttons: buttons})
+	return flows.Ask(s, step, d.data(), intro, q, buttons)
 }
 
 // 2. Mother (staff only).

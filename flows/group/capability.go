@@ -50,14 +50,14 @@ func menu(role string) []flows.MenuItem {
 func (e *capability) forgetGroupAuthor(ctx context.Context, org string, author int64) error {
 	groups, err := e.Redis().ZRange(ctx, e.k.orgGroups(org), 0, -1).Result()
 	if err != nil {
-		return wrap("list groups to forget their author", err)
+		return flows.Wrap("list groups to forget their author", err)
 	}
 	var refs []flows.Ref
 	for _, g := range groups {
 		refs = append(refs, flows.Ref{Key: e.k.group(g), Field: "by"})
 		meetings, err := e.Redis().ZRange(ctx, e.k.groupMeetings(g), 0, -1).Result()
 		if err != nil {
-			return wrap("list meetings to forget their author", err)
+			return flows.Wrap("list meetings to forget their author", err)
 		}
 		for _, m := range meetings {
 			refs = append(refs, flows.Ref{Key: e.k.meeting(m), Field: "by"})

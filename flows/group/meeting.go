@@ -85,14 +85,7 @@ func (e *capability) meetNext(s *flows.Session, d meetDraft) error {
 
 // meetAsk waits at step with the draft and asks.
 func (e *capability) meetAsk(s *flows.Session, step string, d meetDraft, intro string, q flows.T, buttons [][]flows.Button) error {
-	if err := s.SetStep(step, d.data()); err != nil {
-		return err
-	}
-	var lines []flows.T
-	if intro != "" {
-		lines = append(lines, flows.T{ID: intro})
-	}
-	return s.Send(flows.Message{Lines: append(lines, q), Buttons: buttons})
+	return flows.Ask(s, step, d.data(), intro, q, buttons)
 }
 
 // meetDraftOrInvalid is the conversation's draft; a button pressed after
@@ -131,19 +124,11 @@ func (e *capability) meetDayTyped(s *flows.Session, text string) error {
 // asks what it calls for (see WhenAnswer).
 func (e *capability) meetWhen(s *flows.Session, d meetDraft, a flows.WhenAnswer) error {
 	d.Day, d.Time = a.Day, a.Time
-	switch a.Next {
-	case flows.AskDay:
-		return e.meetAskDay(s, d, a.Intro)
-	case flows.AskTime:
-		return e.meetAskTime(s, d, a.Intro)
-	case flows.TypeDay, flows.TypeTime:
-		return flows.TypeWhen(s, a.Next, "group.day", "group.time", d.data())
-	case flows.ChooseReading:
-		return e.meetAsk(s, s.Step(), d, "", flows.T{ID: "appointment.which_one"}, a.Rows)
-	case flows.InvalidButton:
-		return s.Reply(flows.T{ID: "common.button_invalid"})
-	}
-	return e.meetNext(s, d)
+	return a.Follow(s, d.data(), flows.WhenSteps{
+		DayStep: "group.day", TimeStep: "group.time",
+		AskDay:  func(intro string) error { return e.meetAskDay(s, d, intro) },
+		AskTime: func(intro string) error { return e.meetAskTime(s, d, intro) },
+	}, func() error { return e.meetNext(s, d) })
 }
 
 // 3. Time.

@@ -107,7 +107,7 @@ func (st groups) saveGroup(ctx context.Context, g Group) error {
 		p.ZAdd(ctx, st.k.orgGroups(g.Org), redis.Z{Score: float64(g.Created.Unix()), Member: g.ID})
 		return nil
 	})
-	return wrap("save group "+g.ID, err)
+	return flows.Wrap("save group "+g.ID, err)
 }
 
 // group loads a group; found is false for an unknown one.
@@ -117,7 +117,7 @@ func (st groups) group(ctx context.Context, id string) (Group, bool, error) {
 	}
 	h, err := st.rdb.HGetAll(ctx, st.k.group(id)).Result()
 	if err != nil {
-		return Group{}, false, wrap("load group "+id, err)
+		return Group{}, false, flows.Wrap("load group "+id, err)
 	}
 	g, ok := groupFrom(id, h)
 	return g, ok, nil
@@ -128,7 +128,7 @@ func groupFrom(id string, h map[string]string) (Group, bool) {
 	if len(h) == 0 {
 		return Group{}, false
 	}
-	g := Group{ID: id, Org: h["org"], Name: h["name"], Created: unixTime(h["created"])}
+	g := Group{ID: id, Org: h["org"], Name: h["name"], Created: flows.UnixTime(h["created"])}
 	g.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	return g, true
 }
@@ -137,7 +137,7 @@ func groupFrom(id string, h map[string]string) (Group, bool) {
 func (st groups) ofOrg(ctx context.Context, org string) ([]Group, error) {
 	ids, err := st.rdb.ZRange(ctx, st.k.orgGroups(org), 0, -1).Result()
 	if err != nil {
-		return nil, wrap("list groups", err)
+		return nil, flows.Wrap("list groups", err)
 	}
 	return st.load(ctx, ids)
 }
@@ -146,7 +146,7 @@ func (st groups) ofOrg(ctx context.Context, org string) ([]Group, error) {
 func (st groups) ofMother(ctx context.Context, mother int64) ([]Group, error) {
 	ids, err := st.rdb.SMembers(ctx, st.k.motherGroups(mother)).Result()
 	if err != nil {
-		return nil, wrap("list a mother's groups", err)
+		return nil, flows.Wrap("list a mother's groups", err)
 	}
 	gs, err := st.load(ctx, ids)
 	if err != nil {
@@ -167,7 +167,7 @@ func (st groups) load(ctx context.Context, ids []string) ([]Group, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("load groups", err)
+		return nil, flows.Wrap("load groups", err)
 	}
 	out := make([]Group, 0, len(ids))
 	for i, id := range ids {
@@ -182,7 +182,7 @@ func (st groups) load(ctx context.Context, ids []string) ([]Group, error) {
 func (st groups) members(ctx context.Context, g Group) ([]int64, error) {
 	ids, err := st.rdb.ZRange(ctx, st.k.groupMembers(g.ID), 0, -1).Result()
 	if err != nil {
-		return nil, wrap("list group members", err)
+		return nil, flows.Wrap("list group members", err)
 	}
 	out := make([]int64, 0, len(ids))
 	for _, s := range ids {
@@ -199,7 +199,7 @@ func (st groups) isMember(ctx context.Context, g Group, mother int64) (bool, err
 	if err == redis.Nil {
 		return false, nil
 	}
-	return err == nil, wrap("check group member", err)
+	return err == nil, flows.Wrap("check group member", err)
 }
 
 // addMember puts a mother in g, both in its members and in her own list of
@@ -214,7 +214,7 @@ func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.
 		return nil
 	})
 	if err != nil {
-		return 0, wrap("add group member", err)
+		return 0, flows.Wrap("add group member", err)
 	}
 	return int64(score.Val()), nil
 }
@@ -223,7 +223,7 @@ func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.
 func (st groups) removeMember(ctx context.Context, groupID string, mother int64) error {
 	ids, err := st.rdb.ZRange(ctx, st.k.groupMeetings(groupID), 0, -1).Result()
 	if err != nil {
-		return wrap("list meetings of a group", err)
+		return flows.Wrap("list meetings of a group", err)
 	}
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.ZRem(ctx, st.k.groupMembers(groupID), id64(mother))
@@ -233,21 +233,21 @@ func (st groups) removeMember(ctx context.Context, groupID string, mother int64)
 		}
 		return nil
 	})
-	return wrap("remove group member", err)
+	return flows.Wrap("remove group member", err)
 }
 
 // eraseMother takes a mother out of every group she is in, with her answers.
 func (st groups) eraseMother(ctx context.Context, mother int64) error {
 	ids, err := st.rdb.SMembers(ctx, st.k.motherGroups(mother)).Result()
 	if err != nil {
-		return wrap("list groups to erase", err)
+		return flows.Wrap("list groups to erase", err)
 	}
 	for _, id := range ids {
 		if err := st.removeMember(ctx, id, mother); err != nil {
 			return err
 		}
 	}
-	return wrap("erase groups", st.rdb.Del(ctx, st.k.motherGroups(mother)).Err())
+	return flows.Wrap("erase groups", st.rdb.Del(ctx, st.k.motherGroups(mother)).Err())
 }
 
 // saveMeetingScript writes a meeting unless it was cancelled meanwhile.
@@ -273,7 +273,7 @@ func (st groups) saveMeeting(ctx context.Context, m Meeting, now time.Time) (sav
 		flows.KeepUntil(now, m.At.Add(meetingRetention)).Milliseconds(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(),
 		"group", m.Group, "org", m.Org, "at", m.At.Unix(), "place", m.Place,
 		"status", m.Status, "by", m.By, "created", m.Created.Unix()).Int()
-	return n == 1, wrap("save meeting "+m.ID, err)
+	return n == 1, flows.Wrap("save meeting "+m.ID, err)
 }
 
 // meeting loads a meeting; found is false for an unknown or expired one.
@@ -283,7 +283,7 @@ func (st groups) meeting(ctx context.Context, id string) (Meeting, bool, error) 
 	}
 	h, err := st.rdb.HGetAll(ctx, st.k.meeting(id)).Result()
 	if err != nil {
-		return Meeting{}, false, wrap("load meeting "+id, err)
+		return Meeting{}, false, flows.Wrap("load meeting "+id, err)
 	}
 	m, ok := st.meetingFrom(id, h)
 	return m, ok, nil
@@ -294,8 +294,8 @@ func (st groups) meetingFrom(id string, h map[string]string) (Meeting, bool) {
 		// Empty, or only answers left by a write racing its expiry.
 		return Meeting{}, false
 	}
-	m := Meeting{ID: id, Group: h["group"], Org: h["org"], At: unixTime(h["at"]).In(st.loc), Place: h["place"],
-		Status: h["status"], Created: unixTime(h["created"]), Answers: map[int64]string{}}
+	m := Meeting{ID: id, Group: h["group"], Org: h["org"], At: flows.UnixTime(h["at"]).In(st.loc), Place: h["place"],
+		Status: h["status"], Created: flows.UnixTime(h["created"]), Answers: map[int64]string{}}
 	m.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	for f, v := range h {
 		if rest, ok := strings.CutPrefix(f, "ans:"); ok {
@@ -313,7 +313,7 @@ func (st groups) meetings(ctx context.Context, groupID string, from, to time.Tim
 		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
 	}).Result()
 	if err != nil || len(ids) == 0 {
-		return nil, wrap("list meetings", err)
+		return nil, flows.Wrap("list meetings", err)
 	}
 	hashes := make([]*redis.MapStringStringCmd, len(ids))
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -323,7 +323,7 @@ func (st groups) meetings(ctx context.Context, groupID string, from, to time.Tim
 		return nil
 	})
 	if err != nil {
-		return nil, wrap("load meetings", err)
+		return nil, flows.Wrap("load meetings", err)
 	}
 	out := make([]Meeting, 0, len(ids))
 	for i, id := range ids {
@@ -396,7 +396,7 @@ func (st groups) removeGroup(ctx context.Context, g Group) error {
 	}
 	meetings, err := st.rdb.ZRange(ctx, st.k.groupMeetings(g.ID), 0, -1).Result()
 	if err != nil {
-		return wrap("list meetings of a group", err)
+		return flows.Wrap("list meetings of a group", err)
 	}
 	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID))
@@ -409,5 +409,5 @@ func (st groups) removeGroup(ctx context.Context, g Group) error {
 		p.ZRem(ctx, st.k.orgGroups(g.Org), g.ID)
 		return nil
 	})
-	return wrap("remove group "+g.ID, err)
+	return flows.Wrap("remove group "+g.ID, err)
 }
