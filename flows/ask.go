@@ -93,3 +93,13 @@ func MotherGone(s *Session) error {
 	}
 	return s.reply(T{ID: "appointment.mother_gone"})
 }
+
+// Confirm is the yes/no question before something that cannot be undone:
+// lines, then the yes button above the no button, so that a hurried thumb
+// lands on neither by mistake. Each button is a message id and its data.
+func Confirm(lines []T, yesLabel, yesData, noLabel, noData string) Message {
+	return Message{Lines: lines, Buttons: [][]Button{
+		{{Label: T{ID: yesLabel}, Data: yesData}},
+		{{Label: T{ID: noLabel}, Data: noData}},
+	}}
+}

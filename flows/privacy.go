@@ -77,10 +77,7 @@ func askDelete(s *Session, _ string) error {
 	if !s.known {
 		return s.reply(T{ID: "privacy.no_data"})
 	}
-	return s.send(Message{Lines: []T{{ID: "delete.confirm"}}, Buttons: [][]Button{
-		{{Label: T{ID: "delete.yes"}, Data: verbDelete + ":yes"}},
-		{{Label: T{ID: "delete.no"}, Data: verbDelete + ":no"}},
-	}})
+	return s.send(Confirm([]T{{ID: "delete.confirm"}}, "delete.yes", verbDelete+":yes", "delete.no", verbDelete+":no"))
 }
 
 // confirmDelete erases the person after they pressed yes.

@@ -68,11 +68,8 @@ func (e *capability) apptAction(s *flows.Session, arg string) error {
 	case actChange:
 		return e.apptChange(s, a, !passed)
 	case actCancel:
-		return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
-			Buttons: [][]flows.Button{
-				{{Label: flows.T{ID: "appointment.cancel_yes"}, Data: apButton(actCancelSure, a)}},
-				{{Label: flows.T{ID: "appointment.cancel_no"}, Data: apButton(actKeep, a)}},
-			}})
+		return s.Edit(flows.Confirm(append([]flows.T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
+			"appointment.cancel_yes", apButton(actCancelSure, a), "appointment.cancel_no", apButton(actKeep, a)))
 	case actCancelSure:
 		return e.apptCancel(s, a)
 	case actKeep:

@@ -155,7 +155,7 @@ func (e *capability) apptNext(s *flows.Session, d draft) error {
 // error (the person presses again, or Telegram delivers the update again)
 // rewrites the same appointment and plans it again, and never makes a second.
 func (e *capability) apptCreate(s *flows.Session, d draft) error {
-	mother, ok, err := e.apptMother(s, d.Mother)
+	mother, ok, err := e.apptMother(s, id64(d.Mother))
 	if err != nil {
 		return err
 	}
@@ -227,16 +227,9 @@ func (e *capability) saveAppointment(ctx context.Context, a Appointment) (Appoin
 
 // apptMother loads the mother a draft is for and checks the one acting may
 // make appointments for her: herself, or a mother of the staff's organisation.
-func (e *capability) apptMother(s *flows.Session, id int64) (flows.Person, bool, error) {
-	if id == s.Person().ID && s.Person().Role == flows.RoleMother {
+func (e *capability) apptMother(s *flows.Session, id string) (flows.Person, bool, error) {
+	if id == id64(s.Person().ID) && s.Person().Role == flows.RoleMother {
 		return s.Person(), true, nil
 	}
-	if s.Person().Role != flows.RoleStaff {
-		return flows.Person{}, false, nil
-	}
-	m, ok, err := e.People().Get(s.Ctx(), id)
-	if err != nil || !ok {
-		return flows.Person{}, false, err
-	}
-	return m, m.Role == flows.RoleMother && m.OrgID != "" && m.OrgID == s.Person().OrgID, nil
+	return s.OrgMember(id, flows.RoleMother)
 }

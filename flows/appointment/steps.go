@@ -1,7 +1,6 @@
 package appointment
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"nido/flows"
@@ -43,16 +42,12 @@ func (e *capability) apptAskMother(s *flows.Session, d draft, intro string) erro
 		}
 		return s.Reply(flows.T{ID: "appointment.no_mothers"})
 	}
-	var bs []flows.Button
-	for _, m := range mothers[:min(len(mothers), flows.MaxButtons)] {
-		bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: verbMother + ":" + id64(m.ID)})
-	}
-	return e.apptAsk(s, "appt.mother", d, intro, flows.T{ID: "appointment.ask_mother"}, flows.Grid(bs, 2))
+	buttons := flows.PersonButtons(mothers, func(m flows.Person) string { return verbMother + ":" + id64(m.ID) }, nil)
+	return e.apptAsk(s, "appt.mother", d, intro, flows.T{ID: "appointment.ask_mother"}, buttons)
 }
 
 func (e *capability) apptMotherButton(s *flows.Session, arg string) error {
-	id, _ := strconv.ParseInt(arg, 10, 64)
-	m, ok, err := e.apptMother(s, id)
+	m, ok, err := e.apptMother(s, arg)
 	if err != nil || !ok {
 		return flows.OrInvalid(s, err)
 	}

@@ -44,10 +44,8 @@ func (e *capability) meetAskCancel(s *flows.Session, arg string) error {
 	if !s.Now().Before(m.At) {
 		return s.Reply(flows.T{ID: "group.meeting_passed"})
 	}
-	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "group.cancel_confirm"}}, meetLines(g, m, "")...), Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "group.cancel_yes"}, Data: verbCancel + ":" + m.ID}},
-		{{Label: flows.T{ID: "group.cancel_no"}, Data: verbPage + ":" + g.ID}},
-	}})
+	return s.Edit(flows.Confirm(append([]flows.T{{ID: "group.cancel_confirm"}}, meetLines(g, m, "")...),
+		"group.cancel_yes", verbCancel+":"+m.ID, "group.cancel_no", verbPage+":"+g.ID))
 }
 
 // meetCancel cancels a meeting and its reminder, and tells the group's mothers.

@@ -18,10 +18,8 @@ func (e *capability) groupAskEnd(s *flows.Session, id string) error {
 	if err != nil || !ok {
 		return flows.OrInvalid(s, err)
 	}
-	return s.Edit(flows.Message{Lines: []flows.T{{ID: "group.end_confirm", Data: map[string]any{"Name": g.Name}}}, Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "group.end_yes"}, Data: verbEnd + ":" + g.ID}},
-		{{Label: flows.T{ID: "group.cancel_no"}, Data: verbPage + ":" + g.ID}},
-	}})
+	return s.Edit(flows.Confirm([]flows.T{{ID: "group.end_confirm", Data: map[string]any{"Name": g.Name}}},
+		"group.end_yes", verbEnd+":"+g.ID, "group.cancel_no", verbPage+":"+g.ID))
 }
 
 // groupEnd is verbEnd + ":<group>": the group ends.

@@ -253,9 +253,8 @@ func (e *capability) groupAdd(s *flows.Session, arg string) error {
 	if who == "" {
 		return e.groupAskAdd(s, g)
 	}
-	uid, _ := strconv.ParseInt(who, 10, 64)
-	m, ok, err := e.People().Get(s.Ctx(), uid)
-	if err != nil || !ok || m.Role != flows.RoleMother || m.OrgID != g.Org {
+	m, ok, err := s.OrgMember(who, flows.RoleMother)
+	if err != nil || !ok {
 		return flows.OrInvalid(s, err)
 	}
 	st := e.groupStore()
@@ -307,16 +306,12 @@ func (e *capability) groupAskAdd(s *flows.Session, g Group) error {
 	for _, id := range in {
 		member[id] = true
 	}
-	var bs []flows.Button
-	for _, m := range all {
-		if !member[m.ID] && len(bs) < flows.MaxButtons {
-			bs = append(bs, flows.Button{Label: flows.T{Plain: m.Name}, Data: verbAdd + ":" + g.ID + ":" + id64(m.ID)})
-		}
-	}
-	if len(bs) == 0 {
+	buttons := flows.PersonButtons(all, func(m flows.Person) string { return verbAdd + ":" + g.ID + ":" + id64(m.ID) },
+		func(m flows.Person) bool { return member[m.ID] })
+	if len(buttons) == 0 {
 		return s.Reply(flows.T{ID: "group.none_to_add"})
 	}
-	return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_add", Data: map[string]any{"Name": g.Name}}}, Buttons: flows.Grid(bs, 2)})
+	return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_add", Data: map[string]any{"Name": g.Name}}}, Buttons: buttons})
 }
 
 // 5. Removing a mother.
