@@ -180,9 +180,6 @@ func (s *Session) Lang() string { return s.lang }
 // Input is what the person did.
 func (s *Session) Input() Input { return s.in }
 
-// Engine is the engine answering, for the core's services.
-func (s *Session) Engine() *Engine { return s.e }
-
 // Step is the step waiting for typed text, "" when none is.
 func (s *Session) Step() string { return s.conv.Step }
 
