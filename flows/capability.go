@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"nido/scheduler"
 )
@@ -32,6 +33,10 @@ type Capability struct {
 	// Erase removes everything it keeps about p, who is erasing their data.
 	// The core has already cancelled p's own jobs and marked p (BeingErased).
 	Erase func(ctx context.Context, p Person) error
+	// Digest is what it has to say of org's day in the staff's morning
+	// digest (the day's appointments, visits not yet confirmed...); nothing
+	// when it has nothing. nil for none.
+	Digest func(ctx context.Context, org string, day time.Time) ([]T, error)
 	// ForgetAuthor turns author into 0 ("someone who left") wherever a
 	// record of org that it keeps names them as the one who made, changed
 	// or cancelled it: author, a staff member or an administrator, erased
@@ -71,6 +76,11 @@ func (e *Engine) addCapabilities(makers []Maker) error {
 		seen[what+" "+name] = owner
 		return nil
 	}
+	for _, kind := range []string{jobDigest, legacyJobDigest} {
+		if err := claim("job kind", kind, "core"); err != nil {
+			return err
+		}
+	}
 	for _, r := range e.routes {
 		for _, err := range []error{claim("command", r.Command, "core"), claim("verb", r.Verb, "core"), claim("step", r.Step, "core")} {
 			if err != nil {
@@ -98,9 +108,12 @@ func (e *Engine) addCapabilities(makers []Maker) error {
 	return nil
 }
 
-// EnsureRules makes sure every capability's recurring rules are in the
-// scheduler; main calls it at start, and calling it again changes nothing.
+// EnsureRules makes sure the core's morning digest and every capability's
+// recurring rules are in the scheduler; main calls it at start, and calling it again changes nothing.
 func (e *Engine) EnsureRules(ctx context.Context) error {
+	if err := e.ensureDigest(ctx); err != nil {
+		return err
+	}
 	for _, c := range e.caps {
 		for _, r := range c.Rules {
 			if err := e.cfg.Scheduler.AddRule(ctx, r); err != nil {

@@ -17,6 +17,9 @@ func (e *Engine) Jobs() scheduler.Handler { return scheduler.HandlerFunc(e.runJo
 // exists does nothing; a person who blocked Nido fails the job for good, as
 // the Telegram layer has already alerted their staff.
 func (e *Engine) runJob(ctx context.Context, j scheduler.Job) error {
+	if j.Kind == jobDigest || j.Kind == legacyJobDigest {
+		return e.digest(ctx, j)
+	}
 	for _, c := range e.caps {
 		if run, ok := c.Jobs[j.Kind]; ok {
 			return run(ctx, j)

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"nido/flows"
-	"nido/scheduler"
 )
 
 // capability is appointments, on the engine they serve.
@@ -33,9 +32,8 @@ func New(offsets []time.Duration) flows.Maker {
 				jobReminder: e.remind,
 				jobNoAnswer: e.noAnswer,
 				jobAfter:    e.askAfter,
-				jobDigest:   e.digest,
 			},
-			Rules:        []scheduler.Rule{digestRule()},
+			Digest:       e.digest,
 			Menu:         menu,
 			MyData:       e.apptData,
 			Erase:        e.eraseAppointments,
