@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -63,3 +64,31 @@ func Wrap(what string, err error) error { return wrap(what, err) }
 
 // UnixTime reads unix seconds as Nido stores them; the zero time for "" or "0".
 func UnixTime(s string) time.Time { return unixTime(s) }
+
+// HashesInWindow loads the records an index (a ZSET of ids by unix seconds)
+// lists between from and to, in two round trips whatever their number: the
+// ids, then every record's HASH, named by key(id). A record gone meanwhile
+// comes back as an empty map, for the caller to skip.
+func HashesInWindow(ctx context.Context, rdb redis.UniversalClient, index string, from, to time.Time, key func(id string) string) ([]string, []map[string]string, error) {
+	ids, err := rdb.ZRangeByScore(ctx, index, &redis.ZRangeBy{
+		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
+	}).Result()
+	if err != nil || len(ids) == 0 {
+		return nil, nil, wrap("list "+index, err)
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGetAll(ctx, key(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, wrap("load "+index, err)
+	}
+	hashes := make([]map[string]string, len(ids))
+	for i, c := range cmds {
+		hashes[i] = c.Val()
+	}
+	return ids, hashes, nil
+}

@@ -26,7 +26,6 @@ import (
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 

@@ -241,25 +241,13 @@ func (st appointments) ofOrg(ctx context.Context, org string, from, to time.Time
 // list loads the appointments in idx between from and to in two round
 // trips, whatever their number.
 func (st appointments) list(ctx context.Context, idx string, from, to time.Time) ([]Appointment, error) {
-	ids, err := st.rdb.ZRangeByScore(ctx, idx, &redis.ZRangeBy{
-		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
-	}).Result()
-	if err != nil || len(ids) == 0 {
-		return nil, flows.Wrap("list appointments", err)
-	}
-	hashes := make([]*redis.MapStringStringCmd, len(ids))
-	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, id := range ids {
-			hashes[i] = p.HGetAll(ctx, st.k.appt(id))
-		}
-		return nil
-	})
+	ids, hashes, err := flows.HashesInWindow(ctx, st.rdb, idx, from, to, st.k.appt)
 	if err != nil {
-		return nil, fmt.Errorf("load appointments: %w", err)
+		return nil, err
 	}
 	out := make([]Appointment, 0, len(ids))
 	for i, id := range ids {
-		if a, ok := st.fromHash(id, hashes[i].Val()); ok {
+		if a, ok := st.fromHash(id, hashes[i]); ok {
 			out = append(out, a)
 		}
 	}

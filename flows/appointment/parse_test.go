@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"nido/flows"
-
 	"nido/flows/when"
 )
 

@@ -309,25 +309,13 @@ func (st groups) meetingFrom(id string, h map[string]string) (Meeting, bool) {
 
 // meetings lists g's meetings between from and to, soonest first.
 func (st groups) meetings(ctx context.Context, groupID string, from, to time.Time) ([]Meeting, error) {
-	ids, err := st.rdb.ZRangeByScore(ctx, st.k.groupMeetings(groupID), &redis.ZRangeBy{
-		Min: strconv.FormatInt(from.Unix(), 10), Max: strconv.FormatInt(to.Unix(), 10),
-	}).Result()
-	if err != nil || len(ids) == 0 {
-		return nil, flows.Wrap("list meetings", err)
-	}
-	hashes := make([]*redis.MapStringStringCmd, len(ids))
-	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, id := range ids {
-			hashes[i] = p.HGetAll(ctx, st.k.meeting(id))
-		}
-		return nil
-	})
+	ids, hashes, err := flows.HashesInWindow(ctx, st.rdb, st.k.groupMeetings(groupID), from, to, st.k.meeting)
 	if err != nil {
-		return nil, flows.Wrap("load meetings", err)
+		return nil, err
 	}
 	out := make([]Meeting, 0, len(ids))
 	for i, id := range ids {
-		if m, ok := st.meetingFrom(id, hashes[i].Val()); ok {
+		if m, ok := st.meetingFrom(id, hashes[i]); ok {
 			out = append(out, m)
 		}
 	}

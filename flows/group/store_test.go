@@ -6,7 +6,6 @@ import (
 
 	"nido/flows"
 	"nido/flows/flowstest"
-
 	"nido/scheduler"
 )
 
