@@ -36,6 +36,7 @@ import (
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/family"
 	"nido/flows/group"
 	"nido/locales"
 	"nido/scheduler"
@@ -57,6 +58,7 @@ type Config struct {
 	SendRate      float64
 	QuietHours    scheduler.QuietHours
 	Reminders     []time.Duration
+	Visits        family.Config
 
 	// chatRate is the messages per second to one chat; 0 keeps Telegram's
 	// pace. The demo's fake Telegram has no such limit.
@@ -151,6 +153,23 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.Reminders, err = parseOffsets(env("NIDO_REMINDER_OFFSETS", "24h,2h")); err != nil {
 		return c, configError{"NIDO_REMINDER_OFFSETS", "durations before the appointment separated by commas, such as 24h,2h"}
+	}
+	for _, v := range []struct {
+		name, def string
+		to        *time.Duration
+	}{
+		{"NIDO_VISIT_CONFIRM_BEFORE", "24h", &c.Visits.ConfirmBefore},
+		{"NIDO_VISIT_ALERT_BEFORE", "2h", &c.Visits.AlertBefore},
+		{"NIDO_CHECKIN_AFTER", "3h", &c.Visits.CheckinAfter},
+	} {
+		d, err := time.ParseDuration(env(v.name, v.def))
+		if err != nil || d <= 0 || d > 7*24*time.Hour {
+			return c, configError{v.name, "a duration above 0 and at most 168h, such as " + v.def}
+		}
+		*v.to = d
+	}
+	if c.Visits.AlertBefore >= c.Visits.ConfirmBefore {
+		return c, configError{"NIDO_VISIT_ALERT_BEFORE", "less than NIDO_VISIT_CONFIRM_BEFORE, such as 2h"}
 	}
 	return c, nil
 }
@@ -377,6 +396,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	},
 		appointment.New(cfg.Reminders),
 		group.New(),
+		family.New(cfg.Visits),
 	)
 	if err != nil {
 		return nil, err

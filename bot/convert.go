@@ -64,11 +64,15 @@ func toInput(u *models.Update, username string, sg signer) (flows.Input, bool) {
 		if text == "" {
 			text = m.Caption
 		}
-		return flows.Input{
+		in := flows.Input{
 			UpdateID: u.ID, ChatID: m.Chat.ID, UserID: m.From.ID,
 			FirstName: m.From.FirstName, TelegramLang: m.From.LanguageCode,
 			Text: normalizeCommand(text, username),
-		}, true
+		}
+		if m.Voice != nil {
+			in.Voice = m.Voice.FileID
+		}
+		return in, true
 	case u.CallbackQuery != nil:
 		cq := u.CallbackQuery
 		chat, msgID, ok := callbackChat(cq)

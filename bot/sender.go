@@ -46,7 +46,9 @@ type part struct {
 	text string
 	kb   *inlineKeyboard
 	doc  *flows.Document
-	// caption is the rendered caption of doc.
+	// voice is the file id of a voice message to send on.
+	voice string
+	// caption is the rendered caption of doc or voice.
 	caption string
 }
 
@@ -113,6 +115,19 @@ func (s *Sender) prepare(m flows.Message) ([]part, int, error) {
 			main = 0
 		}
 	}
+	if m.Voice != nil {
+		caption, err := s.r.htmlText(m.Lang, m.Voice.Caption)
+		if err != nil {
+			return nil, 0, fmt.Errorf("caption: %w", err)
+		}
+		if utf16Len(caption) > maxCaption {
+			return nil, 0, fmt.Errorf("caption is %d characters, more than %d", utf16Len(caption), maxCaption)
+		}
+		parts = append(parts, part{voice: m.Voice.FileID, caption: caption})
+		if main < 0 {
+			main = 0
+		}
+	}
 	if len(parts) == 0 {
 		return nil, 0, errors.New("nothing to send")
 	}
@@ -140,6 +155,15 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part) (i
 			})
 			return messageID(msg, err)
 		}
+		if p.voice != "" {
+			// By its file id: Telegram sends on what it holds, and Nido never
+			// downloads what a person recorded.
+			msg, err := s.api.SendVoice(ctx, &tg.SendVoiceParams{
+				ChatID: chatID, Voice: &models.InputFileString{Data: p.voice},
+				Caption: p.caption, ParseMode: models.ParseModeHTML,
+			})
+			return messageID(msg, err)
+		}
 		msg, err := s.api.SendMessage(ctx, &tg.SendMessageParams{
 			ChatID: chatID, Text: p.text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup(p.kb),
 		})
@@ -151,7 +175,7 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part) (i
 var errEditGone = errors.New("message can no longer be edited")
 
 func (s *Sender) edit(ctx context.Context, chatID int64, messageID int, p part) (int, error) {
-	if p.doc != nil {
+	if p.doc != nil || p.voice != "" {
 		return 0, errEditGone
 	}
 	_, err := s.api.EditMessageText(ctx, &tg.EditMessageTextParams{

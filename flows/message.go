@@ -31,6 +31,9 @@ type Input struct {
 	Forged bool
 	// MessageID is the message that carried the pressed button (0 for text).
 	MessageID int
+	// Voice is the Telegram file id of a voice message the person sent; Nido
+	// keeps and forwards the id, and never downloads the recording.
+	Voice string
 }
 
 // T is one localizable piece of text.
@@ -65,6 +68,12 @@ type Document struct {
 	Caption T
 }
 
+// Voice is a voice message Telegram already holds, named by its file id.
+type Voice struct {
+	FileID  string
+	Caption T
+}
+
 // Message is something Nido says to one chat.
 type Message struct {
 	ChatID int64
@@ -76,6 +85,9 @@ type Message struct {
 	Buttons [][]Button
 	// Document, when set, is sent after the text.
 	Document *Document
+	// Voice, when set, is a voice message a person sent Nido, sent on by its
+	// Telegram file id after the text (a family's note to staff).
+	Voice *Voice
 	// EditID, when set, replaces that earlier message (text and buttons) instead of sending a new one.
 	EditID int
 	// JobID, when set, names the scheduled job this message delivers, so a

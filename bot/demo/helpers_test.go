@@ -17,6 +17,7 @@ import (
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/family"
 	"nido/flows/group"
 	"nido/locales"
 	"nido/scheduler"
@@ -78,7 +79,7 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 	engine, err := flows.New(flows.Config{
 		Redis: rdb, Prefix: "nido", Sender: b.Sender(), Scheduler: sched, Clock: s.clock, Location: s.loc,
 		DefaultLang: "it", AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
-	}, appointment.New(nil), group.New())
+	}, appointment.New(nil), group.New(), family.New(family.DefaultConfig()))
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
+	"time"
 )
 
 // The demo's network, made through the front door: the seed plays each
@@ -18,6 +20,10 @@ import (
 //  4. appointments: Chiara makes Amina's and Olena's, Maria makes her own
 //  5. Chiara makes a mutual-aid group of Amina and Olena and plans its first
 //     meeting
+//  6. Chiara pairs the Bianchi family with Amina, with a visit in a few
+//     hours (see soonVisit: its confirmation is asked at once, its check-in
+//     comes three hours after it); Marco pairs the Martin family with Maria,
+//     with a weekly visit from the day after tomorrow
 //
 // Ioana stays out: the visitor invites her. A step that fails is logged and
 // skips what depends on it; the demo runs with the rest.
@@ -69,6 +75,12 @@ func (d *Demo) Seed(ctx context.Context) error {
 	wg.Wait()
 	fail("appointments", d.seedAppointments(ctx, chiara))
 	fail("group", d.seedGroup(ctx, chiara, d.cast(aminaID), d.cast(olenaID)))
+	now := d.cfg.Clock.Now().In(d.cfg.Location)
+	fail("pairing", d.seedPairing(ctx, chiara, d.cast(bianchiID), d.cast(aminaID), "La spesa insieme",
+		soonVisit(now).Format("02/01/2006 15:04"), "family.repeat_once"))
+	weekly := time.Date(now.Year(), now.Month(), now.Day()+2, 16, 0, 0, 0, d.cfg.Location)
+	fail("pairing", d.seedPairing(ctx, marco, d.cast(martinID), d.cast(mariaID), "Afternoons with the children",
+		weekly.Format("02/01/2006 15:04"), "family.repeat_weekly"))
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -186,4 +198,63 @@ func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) e
 	}
 	_, err := d.say(ctx, staff, OrgName+", sala comune", hasText(d.phrase(l, "group.planned")))
 	return err
+}
+
+// seedPairing pairs family with mother through staff's buttons, then plans
+// a visit at her home at "dd/mm/yyyy hh:mm" when, typed, repeating as
+// repeat (a button's message id: family.repeat_once, family.repeat_weekly).
+func (d *Demo) seedPairing(ctx context.Context, staff, family, mother Person, offer, when, repeat string) error {
+	for _, p := range []Person{staff, family, mother} {
+		if !d.signedUp(ctx, p) {
+			return errors.New("a person of the pairing is not signed up")
+		}
+	}
+	l := staff.Lang
+	steps := []struct {
+		say, press string
+		want       match
+	}{
+		{say: "/pair", want: hasButton(family.Name())},
+		{press: family.Name(), want: hasButton(mother.Name())},
+		{press: mother.Name(), want: hasButton(d.label(l, "appointment.skip"))},
+		{say: offer, want: hasButton(d.label(l, "family.pair_yes"))},
+		{press: d.label(l, "family.pair_yes"), want: hasButton(d.label(l, "family.plan"))},
+		{press: d.label(l, "family.plan"), want: hasText(d.phrase(l, "family.ask_day"))},
+		{say: when, want: hasButton(d.label(l, "family.at_home"))},
+		{press: d.label(l, "family.at_home"), want: hasText(d.phrase(l, "family.ask_repeat"))},
+	}
+	for _, s := range steps {
+		var err error
+		if s.say != "" {
+			_, err = d.say(ctx, staff, s.say, s.want)
+		} else {
+			_, err = d.press(ctx, staff, s.press, s.want)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	at, err := time.ParseInLocation("02/01/2006 15:04", when, d.cfg.Location)
+	if err != nil {
+		return err
+	}
+	day := d.phrase(l, "family.weekday_"+strconv.Itoa(int(at.Weekday())))
+	label := d.phraseWith(l, repeat, map[string]any{"Day": day})
+	_, err = d.press(ctx, staff, label, hasButton(d.label(l, "family.plan")))
+	return err
+}
+
+// soonVisit is when the Bianchi family's visit is: three hours from now in
+// the working day, so that its confirmation comes at once and its check-in
+// a few hours of the demo's clock later; 11:00 in the morning when the demo
+// starts in the evening or at night, whose quiet hours would hold both.
+func soonVisit(now time.Time) time.Time {
+	if now.Hour() >= 8 && now.Hour() < 17 {
+		return now.Add(3 * time.Hour).Truncate(time.Hour)
+	}
+	morning := time.Date(now.Year(), now.Month(), now.Day(), 11, 0, 0, 0, now.Location())
+	if !morning.After(now) {
+		morning = morning.AddDate(0, 0, 1)
+	}
+	return morning
 }

@@ -109,7 +109,55 @@ func TestSeedGoesOnWhenAStepFails(t *testing.T) {
 			t.Errorf("%d signed up without Marco", id)
 		}
 	}
-	if st := s.demo.seedState(); !st.Done || st.Failed != 3 {
-		t.Errorf("seed state %+v, want done with 3 failed steps", st)
+	// The admin's last step, Marco's people, Maria's appointment and the
+	// Martin family's pairing.
+	if st := s.demo.seedState(); !st.Done || st.Failed != 4 {
+		t.Errorf("seed state %+v, want done with 4 failed steps", st)
+	}
+}
+
+// The families: each paired with a mother, who is told of her visit in her
+// language; the Bianchi family is asked at once to confirm its visit, three
+// hours ahead, and how it went once the clock passed it.
+func TestSeedPairsTheFamilies(t *testing.T) {
+	s := newStack(t) // Monday, noon
+	f := s.listen()
+	s.seed()
+	has := func(id int64, msgID string, data map[string]any) bool {
+		want := s.demo.phraseWith(s.demo.cast(id).Lang, msgID, data)
+		for _, m := range s.tg.Messages(id) {
+			if strings.Contains(m.Plain(), want) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(aminaID, "family.visit_new_mother", map[string]any{"Family": "Lucia"}) {
+		t.Error("Amina was not told of the Bianchi family's visit")
+	}
+	if !has(mariaID, "family.visit_new_mother", map[string]any{"Family": "Élise"}) {
+		t.Error("Maria was not told of the Martin family's visit")
+	}
+	if !has(martinID, "family.visit_new_family", map[string]any{"Mother": "Maria"}) {
+		t.Error("the Martin family was not told of its visit")
+	}
+	ask := s.demo.phraseWith("it", "family.confirm_ask", map[string]any{"Mother": "Amina"})
+	f.message(bianchiID, func(m messageView) bool { return strings.Contains(m.Text, ask) })
+
+	s.call("POST", "/api/clock", `{"advance":"6h"}`, nil)
+	how := s.demo.phraseWith("it", "family.checkin_ask", map[string]any{"Mother": "Amina"})
+	f.message(bianchiID, func(m messageView) bool { return strings.Contains(m.Text, how) })
+}
+
+func TestSoonVisitKeepsOutOfQuietHours(t *testing.T) {
+	loc := monday(t).Location()
+	for _, tt := range []struct{ now, want time.Time }{
+		{time.Date(2026, 11, 23, 12, 10, 0, 0, loc), time.Date(2026, 11, 23, 15, 0, 0, 0, loc)},
+		{time.Date(2026, 11, 23, 22, 10, 0, 0, loc), time.Date(2026, 11, 24, 11, 0, 0, 0, loc)},
+		{time.Date(2026, 11, 23, 2, 0, 0, 0, loc), time.Date(2026, 11, 23, 11, 0, 0, 0, loc)},
+	} {
+		if got := soonVisit(tt.now); !got.Equal(tt.want) {
+			t.Errorf("at %v: visit at %v, want %v", tt.now, got, tt.want)
+		}
 	}
 }

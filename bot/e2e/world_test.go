@@ -33,6 +33,7 @@ import (
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/family"
 	"nido/flows/flowstest"
 	"nido/flows/group"
 	"nido/locales"
@@ -75,7 +76,7 @@ type options struct {
 
 // capabilities are Nido's, as main.go gives them.
 func capabilities() []flows.Maker {
-	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New()}
+	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New(), family.New(family.DefaultConfig())}
 }
 
 // onCluster makes a world on a Redis Cluster of three primaries, with the
@@ -746,6 +747,20 @@ func (w *world) era(s string) string {
 // named matches a key naming u's Telegram id as a whole number.
 func named(u telegramtest.User) *regexp.Regexp {
 	return regexp.MustCompile(`(^|[^0-9])` + idOf(u) + `([^0-9]|$)`)
+}
+
+// noKeysNaming fails unless, within a few seconds, no key names u: u's
+// chat's lease may outlive the update that erased u by a moment, so it
+// waits for that, not for records, which would stay for days.
+func (w *world) noKeysNaming(u telegramtest.User) {
+	w.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for left := w.keysMatching(named(u), ""); len(left) > 0; left = w.keysMatching(named(u), "") {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("keys still name %s after erasure: %v", u.FirstName, left)
+		}
+		<-time.After(5 * time.Millisecond)
+	}
 }
 
 // keysMatching lists the keys that re matches and that contain part, sorted.

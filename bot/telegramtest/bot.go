@@ -46,6 +46,9 @@ func (s *Server) wireMessage(m Message, chat models.Chat) *models.Message {
 			FileName: m.Document.FileName, MimeType: m.Document.MimeType, FileSize: int64(len(m.Document.Content)),
 		}
 		w.Caption, w.CaptionEntities, w.Entities = m.plain, m.Entities, nil
+	} else if m.Voice != nil {
+		w.Voice = &models.Voice{FileID: m.Voice.FileID, FileUniqueID: "u" + m.Voice.FileID, Duration: m.Voice.Duration, MimeType: m.Voice.MimeType}
+		w.Caption, w.CaptionEntities, w.Entities = m.plain, m.Entities, nil
 	} else {
 		w.Text = m.plain
 	}

@@ -11,9 +11,10 @@ import (
 
 // fileStore remembers sent files by file id, so a bot may send one again.
 type fileStore struct {
-	mu   sync.Mutex
-	byID map[string]Document
-	next int
+	mu     sync.Mutex
+	byID   map[string]Document
+	voices map[string]Voice
+	next   int
 }
 
 func (fs *fileStore) save(d Document) Document {
@@ -35,6 +36,19 @@ func (fs *fileStore) get(id string) (Document, bool) {
 // sendDocument: an uploaded file (a multipart file part named "document")
 // or the file id of one sent before, with an optional caption and keyboard.
 func (s *Server) sendDocument(_ context.Context, r *request) (any, *apiError) {
+	return s.sendMedia(r, func() (func(*Message, string), *apiError) {
+		doc, err := s.documentOf(r)
+		if err != nil {
+			return nil, err
+		}
+		return func(m *Message, caption string) { doc.Caption, m.Document = caption, &doc }, nil
+	})
+}
+
+// sendMedia is what sendDocument and sendVoice share: the chat, the file
+// (read by media, which returns how to put it on the message with its
+// caption), an optional caption and keyboard, and the sending limits.
+func (s *Server) sendMedia(r *request, media func() (func(*Message, string), *apiError)) (any, *apiError) {
 	chatID, err := r.chatID()
 	if err != nil {
 		return nil, err
@@ -43,7 +57,7 @@ func (s *Server) sendDocument(_ context.Context, r *request) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.documentOf(r)
+	attach, err := media()
 	if err != nil {
 		return nil, err
 	}
@@ -62,11 +76,10 @@ func (s *Server) sendDocument(_ context.Context, r *request) (any, *apiError) {
 	if err := s.limiter.admitSend(chatID, now); err != nil {
 		return nil, err
 	}
-	doc.Caption = caption.source
-	m := s.chats.add(Message{
-		ChatID: chatID, ParseMode: caption.mode, Entities: caption.entities, plain: caption.plain,
-		Document: &doc, Buttons: kb.inline, Keyboard: kb.keyboard, Date: now,
-	}, true)
+	m := Message{ChatID: chatID, ParseMode: caption.mode, Entities: caption.entities, plain: caption.plain,
+		Buttons: kb.inline, Keyboard: kb.keyboard, Date: now}
+	attach(&m, caption.source)
+	m = s.chats.add(m, true)
 	s.stats.addSent()
 	return s.wireMessage(m, chat), nil
 }

@@ -15,8 +15,8 @@ type Rate struct {
 	Burst int
 }
 
-// Limits are the rates Telegram enforces on sent messages (sendMessage and
-// sendDocument; edits, deletes and chat actions are not counted).
+// Limits are the rates Telegram enforces on sent messages (sendMessage,
+// sendDocument, sendVoice; edits, deletes and chat actions are not counted).
 type Limits struct {
 	// PerChat limits messages to one chat.
 	PerChat Rate

@@ -28,6 +28,8 @@ type Message struct {
 	Keyboard [][]string
 	// Document is set when the message is a file.
 	Document *Document
+	// Voice is set when the message is a voice message; its caption is in Voice.
+	Voice *Voice
 	// Edited is true once the text or the keyboard was edited.
 	Edited bool
 	// Deleted is true once the bot deleted the message.

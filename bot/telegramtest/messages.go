@@ -61,7 +61,7 @@ func (s *Server) editMessageText(_ context.Context, r *request) (any, *apiError)
 	}
 	now := s.now()
 	m, err := s.chats.edit(chatID, id, func(m *Message) *apiError {
-		if m.Document != nil {
+		if m.Document != nil || m.Voice != nil {
 			return badRequest("there is no text in the message to edit")
 		}
 		if m.plain == text.plain && sameEntities(m.Entities, text.entities) && sameButtons(m.Buttons, kb.inline) {

@@ -15,6 +15,7 @@ func (s *Server) routes() []method {
 		{"deleteMessage", s.deleteMessage},                   // messages.go: within 48 hours
 		{"sendChatAction", s.sendChatAction},                 // messages.go: "typing…"
 		{"sendDocument", s.sendDocument},                     // documents.go: a file upload or file id
+		{"sendVoice", s.sendVoice},                           // voices.go: a voice message by file id
 		{"answerCallbackQuery", s.answerCallbackQuery},       // callbacks.go: once per press
 		{"setMyCommands", s.setMyCommands},                   // commands.go: the command menu
 		{"deleteMyCommands", s.deleteMyCommands},             // commands.go

@@ -51,7 +51,7 @@ func NewServer(opts ...Option) *Server {
 		cfg:       cfg,
 		done:      make(chan struct{}),
 		changed:   changed,
-		files:     &fileStore{byID: map[string]Document{}},
+		files:     &fileStore{byID: map[string]Document{}, voices: map[string]Voice{}},
 		updates:   newUpdateQueue(changed),
 		limiter:   newLimiter(cfg.limits),
 		callbacks: &callbackStore{pending: map[string]pendingQuery{}},

@@ -49,7 +49,7 @@ func (s *Server) Calls(method string) int {
 	return s.stats.calls[strings.ToLower(method)]
 }
 
-// Sent counts the messages accepted (sendMessage and sendDocument).
+// Sent counts the messages accepted (sendMessage, sendDocument and sendVoice).
 func (s *Server) Sent() int {
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()

@@ -1,4 +1,4 @@
-package appointment
+package flows
 
 import (
 	"bytes"
@@ -30,7 +30,7 @@ func TestICSRoundTripAcrossDST(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			raw := icsFile(icsEvent{UID: "appt-1.nido@nido", Seq: 2, Start: tt.start, Duration: time.Hour,
+			raw := CalendarFile(CalendarEvent{UID: "appt-1.nido@nido", Seq: 2, Start: tt.start, Duration: time.Hour,
 				Summary: "Pediatra; dott. Rossi, 2° piano", Location: "Via Roma 1, Roma",
 				Description: "Portare la tessera\nhttps://example.org/?a=1&b=2", Stamp: tt.start.Add(-48 * time.Hour),
 				Alarm: time.Hour})
@@ -74,7 +74,7 @@ func TestICSRoundTripAcrossDST(t *testing.T) {
 // folded at 75 octets, and an alarm an hour before.
 func TestICSFormat(t *testing.T) {
 	loc := rome(t)
-	raw := string(icsFile(icsEvent{UID: "u@nido", Start: time.Date(2027, 2, 25, 9, 30, 0, 0, loc), Duration: time.Hour,
+	raw := string(CalendarFile(CalendarEvent{UID: "u@nido", Start: time.Date(2027, 2, 25, 9, 30, 0, 0, loc), Duration: time.Hour,
 		Summary: strings.Repeat("Colloquio di lavoro è lungo ", 8), Stamp: time.Date(2027, 2, 20, 9, 0, 0, 0, loc), Alarm: time.Hour}))
 	if strings.Count(raw, "\n") != strings.Count(raw, "\r\n") {
 		t.Error("a line does not end with CRLF")
