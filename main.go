@@ -38,6 +38,7 @@ import (
 	"nido/flows/appointment"
 	"nido/flows/family"
 	"nido/flows/group"
+	"nido/flows/interview"
 	"nido/locales"
 	"nido/scheduler"
 	"nido/scheduler/clock"
@@ -59,6 +60,7 @@ type Config struct {
 	QuietHours    scheduler.QuietHours
 	Reminders     []time.Duration
 	Visits        family.Config
+	Interviews    interview.Config
 
 	// chatRate is the messages per second to one chat; 0 keeps Telegram's
 	// pace. The demo's fake Telegram has no such limit.
@@ -167,6 +169,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 			return c, configError{v.name, "a duration above 0 and at most 168h, such as " + v.def}
 		}
 		*v.to = d
+	}
+	if c.Interviews.Tips, err = parseOffsets(env("NIDO_INTERVIEW_TIPS", "72h,24h,2h")); err != nil {
+		return c, configError{"NIDO_INTERVIEW_TIPS", "durations before the interview separated by commas, such as 72h,24h,2h"}
+	}
+	if c.Interviews.FollowUp, err = time.ParseDuration(env("NIDO_INTERVIEW_FOLLOWUP", "3h")); err != nil ||
+		c.Interviews.FollowUp <= 0 || c.Interviews.FollowUp > 7*24*time.Hour {
+		return c, configError{"NIDO_INTERVIEW_FOLLOWUP", "a duration above 0 and at most 168h, such as 3h"}
 	}
 	if c.Visits.AlertBefore >= c.Visits.ConfirmBefore {
 		return c, configError{"NIDO_VISIT_ALERT_BEFORE", "less than NIDO_VISIT_CONFIRM_BEFORE, such as 2h"}
@@ -397,6 +406,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 		appointment.New(cfg.Reminders),
 		group.New(),
 		family.New(cfg.Visits),
+		interview.New(cfg.Interviews),
 	)
 	if err != nil {
 		return nil, err

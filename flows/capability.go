@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"nido/scheduler"
@@ -37,11 +38,40 @@ type Capability struct {
 	// digest (the day's appointments, visits not yet confirmed...); nothing
 	// when it has nothing. nil for none.
 	Digest func(ctx context.Context, org string, day time.Time) ([]T, error)
+	// Agenda lists what it has planned for mother between from and to, as
+	// cards for her list of appointments (an interview is an appointment
+	// too): viewer is who looks, herself or her staff. nil for nothing.
+	Agenda func(ctx context.Context, mother, viewer Person, from, to time.Time) ([]AgendaItem, error)
 	// ForgetAuthor turns author into 0 ("someone who left") wherever a
 	// record of org that it keeps names them as the one who made, changed
 	// or cancelled it: author, a staff member or an administrator, erased
 	// their data.
 	ForgetAuthor func(ctx context.Context, org string, author int64) error
+}
+
+// AgendaItem is one thing planned for a mother, shown in her list of
+// appointments: when it is, and its card (lines and buttons).
+type AgendaItem struct {
+	At   time.Time
+	Card Message
+}
+
+// Agenda gathers what every capability but the one named except has
+// planned for mother between from and to, soonest first.
+func (e *Engine) Agenda(ctx context.Context, mother, viewer Person, from, to time.Time, except string) ([]AgendaItem, error) {
+	var items []AgendaItem
+	for _, c := range e.caps {
+		if c.Agenda == nil || c.Name == except {
+			continue
+		}
+		more, err := c.Agenda(ctx, mother, viewer, from, to)
+		if err != nil {
+			return nil, fmt.Errorf("%s: agenda: %w", c.Name, err)
+		}
+		items = append(items, more...)
+	}
+	slices.SortStableFunc(items, func(a, b AgendaItem) int { return a.At.Compare(b.At) })
+	return items, nil
 }
 
 // JobFunc runs one due job of a capability. An error wrapped with

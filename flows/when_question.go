@@ -331,3 +331,33 @@ func Ask(s *Session, step string, data map[string]string, intro string, q T, but
 	}
 	return s.Send(Message{Lines: append(lines, q), Buttons: buttons})
 }
+
+// maxDateWords is how many words at the start of a one-line command may be
+// the date and time ("martedì 25 febbraio 2027 alle 9:30" has six).
+const maxDateWords = 7
+
+// DateAtStart reads a date (and usually a time) at the start of text, as
+// one-line commands carry it ("/appointment 25/02/2027 09:30 Pediatra"), and
+// returns what follows it. The error is when's, for the longest start that
+// looked like a date, so "31/02/2027 10:00 x" says "impossible date" rather
+// than "not understood".
+func DateAtStart(text, lang string, now time.Time) (when.Result, string, error) {
+	words := strings.Fields(text)
+	var firstErr error
+	for n := min(len(words), maxDateWords); n >= 1; n-- {
+		r, err := when.Parse(strings.Join(words[:n], " "), lang, now)
+		if err != nil {
+			if firstErr == nil && !errors.Is(err, when.ErrNotUnderstood) {
+				firstErr = err
+			}
+			continue
+		}
+		if r.HasDate {
+			return r, strings.Join(words[n:], " "), nil
+		}
+	}
+	if firstErr == nil {
+		firstErr = when.ErrNotUnderstood
+	}
+	return when.Result{}, "", firstErr
+}

@@ -19,6 +19,7 @@ import (
 	"nido/flows/appointment"
 	"nido/flows/family"
 	"nido/flows/group"
+	"nido/flows/interview"
 	"nido/locales"
 	"nido/scheduler"
 	"nido/scheduler/clock"
@@ -79,7 +80,8 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 	engine, err := flows.New(flows.Config{
 		Redis: rdb, Prefix: "nido", Sender: b.Sender(), Scheduler: sched, Clock: s.clock, Location: s.loc,
 		DefaultLang: "it", AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
-	}, appointment.New(nil), group.New(), family.New(family.DefaultConfig()))
+	}, appointment.New(nil), group.New(), family.New(family.DefaultConfig()),
+		interview.New(interview.DefaultConfig()))
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -17,7 +17,8 @@ import (
 //  2. she invites Chiara and Marco, its social workers, who sign up
 //  3. Chiara invites Amina, Olena and the Bianchi family; Marco invites Maria
 //     and the Martin family; each signs up in their own language
-//  4. appointments: Chiara makes Amina's and Olena's, Maria makes her own
+//  4. appointments: Chiara makes Amina's and Olena's; Maria saves her job
+//     interview, four days ahead
 //  5. Chiara makes a mutual-aid group of Amina and Olena and plans its first
 //     meeting
 //  6. Chiara pairs the Bianchi family with Amina, with a visit in a few
@@ -133,8 +134,9 @@ func (d *Demo) bringIn(ctx context.Context, staff, p Person) error {
 	return d.join(ctx, p, codeIn(m))
 }
 
-// seedAppointments makes three appointments in the coming days with the
-// /appointment shortcut: two by the social worker, one by a mother herself.
+// seedAppointments makes two appointments in the coming days with the
+// /appointment shortcut, by the social worker, and Maria's job interview,
+// which she saves herself in one line.
 func (d *Demo) seedAppointments(ctx context.Context, staff Person) error {
 	now := d.cfg.Clock.Now().In(d.cfg.Location)
 	day := func(n int) string { return now.AddDate(0, 0, n).Format("02/01/2006") }
@@ -148,7 +150,6 @@ func (d *Demo) seedAppointments(ctx context.Context, staff Person) error {
 			d.phraseWith(staff.Lang, "appointment.created_staff", map[string]any{"Name": "Amina"})},
 		{staff, "Olena " + day(3) + " 09:30 Consultorio",
 			d.phraseWith(staff.Lang, "appointment.created_staff", map[string]any{"Name": "Olena"})},
-		{d.cast(mariaID), day(4) + " 15:00 Colloquio di lavoro", d.phrase("it", "appointment.created")},
 	} {
 		if !d.signedUp(ctx, a.by) {
 			errs = append(errs, errors.New("an appointment's author is not signed up"))
@@ -158,7 +159,24 @@ func (d *Demo) seedAppointments(ctx context.Context, staff Person) error {
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, d.seedInterview(ctx, d.cast(mariaID), day(4)+" 15:00 Hotel Roma, Via Nazionale 7"))...)
+}
+
+// seedInterview is p saving a job interview in one line, in a hotel's
+// kitchen, without needing childcare.
+func (d *Demo) seedInterview(ctx context.Context, p Person, line string) error {
+	if !d.signedUp(ctx, p) {
+		return errors.New("the interview's mother is not signed up")
+	}
+	catering, no := d.label(p.Lang, "interview.job_catering"), d.label(p.Lang, "interview.childcare_no")
+	if _, err := d.say(ctx, p, "/interview "+line, hasButton(catering)); err != nil {
+		return err
+	}
+	if _, err := d.press(ctx, p, catering, hasButton(no)); err != nil {
+		return err
+	}
+	_, err := d.press(ctx, p, no, hasText(d.phrase(p.Lang, "interview.created")))
+	return err
 }
 
 // seedGroup makes the mutual-aid group of members through staff's buttons

@@ -109,7 +109,7 @@ func TestSeedGoesOnWhenAStepFails(t *testing.T) {
 			t.Errorf("%d signed up without Marco", id)
 		}
 	}
-	// The admin's last step, Marco's people, Maria's appointment and the
+	// The admin's last step, Marco's people, Maria's interview and the
 	// Martin family's pairing.
 	if st := s.demo.seedState(); !st.Done || st.Failed != 4 {
 		t.Errorf("seed state %+v, want done with 4 failed steps", st)

@@ -36,6 +36,7 @@ import (
 	"nido/flows/family"
 	"nido/flows/flowstest"
 	"nido/flows/group"
+	"nido/flows/interview"
 	"nido/locales"
 	"nido/scheduler"
 	"nido/scheduler/clock"
@@ -76,7 +77,8 @@ type options struct {
 
 // capabilities are Nido's, as main.go gives them.
 func capabilities() []flows.Maker {
-	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New(), family.New(family.DefaultConfig())}
+	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New(), family.New(family.DefaultConfig()),
+		interview.New(interview.DefaultConfig())}
 }
 
 // onCluster makes a world on a Redis Cluster of three primaries, with the

@@ -2,6 +2,7 @@ package appointment
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,24 +28,33 @@ func (e *capability) apptList(s *flows.Session, _ string) error {
 	return e.apptCards(s, s.Person())
 }
 
-// apptCards shows a mother's next appointments: to her, or to her staff
+// apptCards shows a mother's next appointments, with what the other
+// capabilities planned for her (a job interview): to her, or to her staff
 // with how the last month's went.
 func (e *capability) apptCards(s *flows.Session, mother flows.Person) error {
 	st := e.appts()
-	next, err := st.ofMother(s.Ctx(), mother.ID, s.Now().Add(time.Second), s.Now().Add(flows.MaxAhead))
+	from, to := s.Now().Add(time.Second), s.Now().Add(flows.MaxAhead)
+	next, err := st.ofMother(s.Ctx(), mother.ID, from, to)
 	if err != nil {
 		return err
 	}
-	next = active(next)
+	cards, err := e.Agenda(s.Ctx(), mother, s.Person(), from, to, "appointment")
+	if err != nil {
+		return err
+	}
+	for _, a := range active(next) {
+		cards = append(cards, flows.AgendaItem{At: a.At, Card: flows.Message{Lines: apptLines(a), Buttons: cardButtons(a)}})
+	}
+	slices.SortStableFunc(cards, func(a, b flows.AgendaItem) int { return a.At.Compare(b.At) })
 	var head []flows.T
 	if mother.ID == s.Person().ID {
-		if len(next) == 0 {
+		if len(cards) == 0 {
 			return s.Send(flows.Message{Lines: []flows.T{{ID: "appointment.list_none"}},
 				Buttons: [][]flows.Button{{{Label: flows.T{ID: "appointment.new"}, Data: verbNew}}}})
 		}
-		head = []flows.T{{ID: "appointment.list_title", Count: len(next), Data: map[string]any{"Count": len(next)}}}
+		head = []flows.T{{ID: "appointment.list_title", Count: len(cards), Data: map[string]any{"Count": len(cards)}}}
 	} else {
-		head = []flows.T{{ID: "appointment.list_of", Count: len(next), Data: map[string]any{"Name": mother.Name, "Count": len(next)}}}
+		head = []flows.T{{ID: "appointment.list_of", Count: len(cards), Data: map[string]any{"Name": mother.Name, "Count": len(cards)}}}
 		past, err := st.ofMother(s.Ctx(), mother.ID, s.Now().AddDate(0, 0, -recentDays), s.Now())
 		if err != nil {
 			return err
@@ -54,16 +64,16 @@ func (e *capability) apptCards(s *flows.Session, mother flows.Person) error {
 				"When": a.At, "What": apptWhat(a), "Status": apptStatus(a)}})
 		}
 	}
-	if len(next) > flows.MaxCards {
-		head = append(head, flows.T{ID: "appointment.list_more", Count: len(next) - flows.MaxCards,
-			Data: map[string]any{"Count": len(next) - flows.MaxCards}})
-		next = next[:flows.MaxCards]
+	if len(cards) > flows.MaxCards {
+		head = append(head, flows.T{ID: "appointment.list_more", Count: len(cards) - flows.MaxCards,
+			Data: map[string]any{"Count": len(cards) - flows.MaxCards}})
+		cards = cards[:flows.MaxCards]
 	}
 	if err := s.Reply(head...); err != nil {
 		return err
 	}
-	for _, a := range next {
-		if err := s.Send(flows.Message{Lines: apptLines(a), Buttons: cardButtons(a)}); err != nil {
+	for _, c := range cards {
+		if err := s.Send(c.Card); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,6 @@
 package appointment
 
 import (
-	"errors"
 	"strings"
 	"time"
 	"unicode"
@@ -24,38 +23,18 @@ type shortcut struct {
 	Note string
 }
 
-// maxShortcutDateWords is how many words at the start may be the date and time
-// ("martedì 25 febbraio 2027 alle 9:30" has six).
-const maxShortcutDateWords = 7
-
 // parseShortcut reads a date (and usually a time) at the start of text and
-// the kind of appointment after it. The error is when's, for the longest
-// start that looked like a date, so "31/02/2027 10:00 x" says "impossible
-// date" rather than "not understood".
+// the kind of appointment after it (see flows.DateAtStart).
 func parseShortcut(text, lang string, now time.Time) (shortcut, error) {
-	words := strings.Fields(text)
-	var firstErr error
-	for n := min(len(words), maxShortcutDateWords); n >= 1; n-- {
-		r, err := when.Parse(strings.Join(words[:n], " "), lang, now)
-		if err != nil {
-			if firstErr == nil && !errors.Is(err, when.ErrNotUnderstood) {
-				firstErr = err
-			}
-			continue
-		}
-		if !r.HasDate {
-			continue
-		}
-		sc := shortcut{Date: r}
-		if rest := strings.Join(words[n:], " "); rest != "" {
-			sc.Kind, sc.Note = kindAndNote(rest)
-		}
-		return sc, nil
+	r, rest, err := flows.DateAtStart(text, lang, now)
+	if err != nil {
+		return shortcut{}, err
 	}
-	if firstErr == nil {
-		firstErr = when.ErrNotUnderstood
+	sc := shortcut{Date: r}
+	if rest != "" {
+		sc.Kind, sc.Note = kindAndNote(rest)
 	}
-	return shortcut{}, firstErr
+	return sc, nil
 }
 
 // kindKeywords are the starts of words that name a kind, in the languages
