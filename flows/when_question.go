@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -360,4 +361,73 @@ func DateAtStart(text, lang string, now time.Time) (when.Result, string, error) 
 		firstErr = when.ErrNotUnderstood
 	}
 	return when.Result{}, "", firstErr
+}
+
+// WhenQuestion is the day-and-time question as one capability asks it:
+// its two button verbs and two typed steps, the day question, how to find
+// its draft in the conversation and how to go on. The draft keeps the day
+// and the time in its data under "day" and "time"; Routes answers the
+// buttons and the typed text, so that a capability writes only what comes
+// before and after.
+type WhenQuestion struct {
+	DayVerb, TimeVerb string
+	DayStep, TimeStep string
+	// DayText is the day question for the draft in data ("Which day is the visit?").
+	DayText func(data map[string]string) T
+	// Draft is the conversation's data when it holds the capability's
+	// draft; ok is false when it does not (a button pressed after the
+	// conversation ended or expired).
+	Draft func(s *Session) (data map[string]string, ok bool)
+	// Next goes on once the answer was taken into data["day"] and data["time"].
+	Next func(s *Session, data map[string]string) error
+}
+
+// Routes are the question's four ways in, for roles.
+func (q WhenQuestion) Routes(roles []string) []Route {
+	return []Route{
+		{Verb: q.DayVerb, Roles: roles, Run: func(s *Session, arg string) error {
+			return q.answer(s, func(day, clock string) WhenAnswer { return DayButtonAnswer(arg, day, clock, s.now) })
+		}},
+		{Step: q.DayStep, Roles: roles, Run: func(s *Session, text string) error {
+			return q.answer(s, func(day, clock string) WhenAnswer {
+				return TypedAnswer(s, text, day, clock, true, q.DayVerb, q.TimeVerb)
+			})
+		}},
+		{Verb: q.TimeVerb, Roles: roles, Run: func(s *Session, arg string) error {
+			return q.answer(s, func(day, clock string) WhenAnswer { return TimeButtonAnswer(arg, day, clock) })
+		}},
+		{Step: q.TimeStep, Roles: roles, Run: func(s *Session, text string) error {
+			return q.answer(s, func(day, clock string) WhenAnswer {
+				return TypedAnswer(s, text, day, clock, false, q.DayVerb, q.TimeVerb)
+			})
+		}},
+	}
+}
+
+// AskDay waits for the day of the draft in data, after intro (a message id) when set.
+func (q WhenQuestion) AskDay(s *Session, data map[string]string, intro string) error {
+	return Ask(s, q.DayStep, data, intro, q.DayText(data), DayRows(s.now, q.DayVerb))
+}
+
+// AskTime waits for the time of the draft in data, whose day is known.
+func (q WhenQuestion) AskTime(s *Session, data map[string]string, intro string) error {
+	day, _ := ParseDay(data["day"], s.e.cfg.Location)
+	return Ask(s, q.TimeStep, data, intro, T{ID: "appointment.ask_time", Data: map[string]any{"Day": Day(day)}},
+		TimeRows(day, s.now, q.TimeVerb))
+}
+
+// answer reads an answer against the draft's day and time and asks what it calls for.
+func (q WhenQuestion) answer(s *Session, read func(day, clock string) WhenAnswer) error {
+	data, ok := q.Draft(s)
+	if !ok {
+		return s.reply(T{ID: "common.button_invalid"})
+	}
+	a := read(data["day"], data["time"])
+	data = maps.Clone(data)
+	data["day"], data["time"] = a.Day, a.Time
+	return a.Follow(s, data, WhenSteps{
+		DayStep: q.DayStep, TimeStep: q.TimeStep,
+		AskDay:  func(intro string) error { return q.AskDay(s, data, intro) },
+		AskTime: func(intro string) error { return q.AskTime(s, data, intro) },
+	}, func() error { return q.Next(s, data) })
 }

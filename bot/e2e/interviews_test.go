@@ -256,3 +256,16 @@ func TestDigestSaysTheInterviewsAndHowTheyWent(t *testing.T) {
 	w.wantSaid(got, "it", "interview.staff_item_outcome", map[string]any{"When": w.cat.DateTime("it", w.rome(2026, 11, 23, 10, 0)),
 		"Name": "Fatima", "Job": job, "Outcome": w.label("it", "interview.outcome_notwell")})
 }
+
+// A tip due in the quiet hours is held until the morning when the interview
+// comes later; when the interview itself comes before the morning, holding
+// it back would bring it too late: it comes the evening before instead.
+func TestATipBeforeAnEarlyInterviewComesTheEveningBefore(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	_, fatima := aurora(w)
+	w.say(fatima, "/interview 25/11/2026 07:30 Forno Roscioli")
+	w.press(fatima, w.label("it", "interview.job_catering"))
+	w.press(fatima, w.label("it", "interview.childcare_no"))
+	w.wantDueFor(idOf(fatima), interviewJob("1", "tip-24h"), w.rome(2026, 11, 24, 8, 0))
+	w.wantDueFor(idOf(fatima), interviewJob("1", "tip-2h"), w.rome(2026, 11, 24, 20, 59))
+}

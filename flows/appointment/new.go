@@ -27,19 +27,16 @@ import (
 func (e *capability) routes() []flows.Route {
 	ms := []string{flows.RoleMother, flows.RoleStaff}
 	staff := []string{flows.RoleStaff}
-	return []flows.Route{
+	// daytime.go: the day and the time, the core's question.
+	return append(e.whenQ().Routes(ms), []flows.Route{
 		// This file: starting, and the end of the conversation.
 		{Command: "/appointment", Roles: ms, Run: e.apptStart},
 		{Verb: verbNew, Roles: ms, Run: e.apptStartButton},
-		// steps.go and daytime.go: one question each, button or typed.
+		// steps.go: one question each, button or typed.
 		{Verb: verbMother, Roles: staff, Run: e.apptMotherButton},
 		{Step: "appt.mother", Roles: staff, Run: e.apptMotherTyped},
 		{Verb: verbKind, Roles: ms, Run: e.apptKindButton},
 		{Step: "appt.kind", Roles: ms, Run: e.apptKindTyped},
-		{Verb: verbDay, Roles: ms, Run: e.apptDayButton},
-		{Step: "appt.day", Roles: ms, Run: e.apptDayTyped},
-		{Verb: verbTime, Roles: ms, Run: e.apptTimeButton},
-		{Step: "appt.time", Roles: ms, Run: e.apptTimeTyped},
 		{Step: "appt.place", Roles: ms, Run: e.apptPlaceTyped},
 		{Step: "appt.note", Roles: ms, Run: e.apptNoteTyped},
 		{Verb: verbSkip, Roles: ms, Run: e.apptSkip},
@@ -48,7 +45,7 @@ func (e *capability) routes() []flows.Route {
 		// list.go.
 		{Command: "/appointments", Roles: ms, Run: e.apptList},
 		{Verb: verbList, Roles: staff, Run: e.apptListButton},
-	}
+	}...)
 }
 
 // The appointment's button verbs: each starts a button's data, before its

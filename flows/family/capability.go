@@ -101,12 +101,13 @@ func menu(role string) []flows.MenuItem {
 	return nil
 }
 
-// routes are every way into the capability, file by file.
+// routes are every way into the capability, file by file; the day and
+// time of a visit are the core's question (visit.go's whenQ).
 func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	visitors := []string{flows.RoleStaff, flows.RoleFamily}
 	family := []string{flows.RoleFamily}
-	return []flows.Route{
+	return append(e.whenQ().Routes(visitors), []flows.Route{
 		// pair.go
 		{Command: "/pair", Roles: staff, Run: e.pairStart},
 		{Verb: verbPair, Roles: staff, Run: e.pairPick},
@@ -122,10 +123,6 @@ func (e *capability) routes() []flows.Route {
 		{Verb: verbUpcoming, Roles: visitors, Run: e.upcoming},
 		// visit.go
 		{Verb: verbPlan, Roles: visitors, Run: e.planStart},
-		{Verb: verbDay, Roles: visitors, Run: e.dayButton},
-		{Step: stepDay, Roles: visitors, Run: e.dayTyped},
-		{Verb: verbTime, Roles: visitors, Run: e.timeButton},
-		{Step: stepTime, Roles: visitors, Run: e.timeTyped},
 		{Verb: verbHome, Roles: visitors, Run: e.placeHome},
 		{Step: stepPlace, Roles: visitors, Run: e.placeTyped},
 		{Verb: verbRepeat, Roles: visitors, Run: e.repeatChosen},
@@ -139,7 +136,7 @@ func (e *capability) routes() []flows.Route {
 		{Command: "/concerns", Roles: staff, Run: e.concerns},
 		{Verb: verbConcerns, Roles: staff, Run: e.concerns},
 		{Verb: verbHandled, Roles: staff, Run: e.handled},
-	}
+	}...)
 }
 
 // The button verbs, each before its arguments in a button's data; short,

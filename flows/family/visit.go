@@ -140,59 +140,29 @@ func (e *capability) draftOrInvalid(s *flows.Session) (draft, bool, error) {
 	return d, true, nil
 }
 
-// 2. and 3. Day and time.
+// 2. and 3. Day and time: the core's question.
+
+// whenQ is the visit's day-and-time question.
+func (e *capability) whenQ() flows.WhenQuestion {
+	return flows.WhenQuestion{DayVerb: verbDay, TimeVerb: verbTime, DayStep: stepDay, TimeStep: stepTime,
+		DayText: func(map[string]string) flows.T { return flows.T{ID: "family.ask_day"} },
+		Draft: func(s *flows.Session) (map[string]string, bool) {
+			_, ok := draftOf(s.Data())
+			return s.Data(), ok
+		},
+		Next: func(s *flows.Session, data map[string]string) error {
+			d, _ := draftOf(data)
+			return e.next(s, d)
+		},
+	}
+}
 
 func (e *capability) askDay(s *flows.Session, d draft, intro string) error {
-	return flows.Ask(s, stepDay, d.data(), intro, flows.T{ID: "family.ask_day"}, flows.DayRows(s.Now(), verbDay))
+	return e.whenQ().AskDay(s, d.data(), intro)
 }
 
 func (e *capability) askTime(s *flows.Session, d draft, intro string) error {
-	day, _ := flows.ParseDay(d.Day, e.Location())
-	q := flows.T{ID: "appointment.ask_time", Data: map[string]any{"Day": flows.Day(day)}}
-	return flows.Ask(s, stepTime, d.data(), intro, q, flows.TimeRows(day, s.Now(), verbTime))
-}
-
-func (e *capability) dayButton(s *flows.Session, arg string) error {
-	d, ok, err := e.draftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.when(s, d, flows.DayButtonAnswer(arg, d.Day, d.Time, s.Now()))
-}
-
-func (e *capability) dayTyped(s *flows.Session, text string) error {
-	d, ok, err := e.draftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.when(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, verbDay, verbTime))
-}
-
-func (e *capability) timeButton(s *flows.Session, arg string) error {
-	d, ok, err := e.draftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.when(s, d, flows.TimeButtonAnswer(arg, d.Day, d.Time))
-}
-
-func (e *capability) timeTyped(s *flows.Session, text string) error {
-	d, ok, err := e.draftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.when(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, verbDay, verbTime))
-}
-
-// when takes an answer about the day or the time into the draft and asks
-// what it calls for (see WhenAnswer).
-func (e *capability) when(s *flows.Session, d draft, a flows.WhenAnswer) error {
-	d.Day, d.Time = a.Day, a.Time
-	return a.Follow(s, d.data(), flows.WhenSteps{
-		DayStep: stepDay, TimeStep: stepTime,
-		AskDay:  func(intro string) error { return e.askDay(s, d, intro) },
-		AskTime: func(intro string) error { return e.askTime(s, d, intro) },
-	}, func() error { return e.next(s, d) })
+	return e.whenQ().AskTime(s, d.data(), intro)
 }
 
 // 4. Place.

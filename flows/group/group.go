@@ -29,7 +29,7 @@ import (
 func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	mother := []string{flows.RoleMother}
-	return []flows.Route{
+	return append(e.whenQ().Routes(staff), []flows.Route{
 		// This file.
 		{Command: "/groups", Roles: staff, Run: e.groupList},
 		{Verb: verbList, Roles: staff, Run: e.groupList},
@@ -43,10 +43,6 @@ func (e *capability) routes() []flows.Route {
 		{Verb: verbEnd, Roles: staff, Run: e.groupEnd},
 		// meeting.go and cancel.go: planning and cancelling a meeting.
 		{Verb: verbPlan, Roles: staff, Run: e.meetStart},
-		{Verb: verbDay, Roles: staff, Run: e.meetDayButton},
-		{Step: "group.day", Roles: staff, Run: e.meetDayTyped},
-		{Verb: verbTime, Roles: staff, Run: e.meetTimeButton},
-		{Step: "group.time", Roles: staff, Run: e.meetTimeTyped},
 		{Step: "group.place", Roles: staff, Run: e.meetPlaceTyped},
 		{Verb: verbSkipPlace, Roles: staff, Run: e.meetSkipPlace},
 		{Verb: verbAskCancel, Roles: staff, Run: e.meetAskCancel},
@@ -54,7 +50,7 @@ func (e *capability) routes() []flows.Route {
 		// mine.go: a mother's groups and her answers.
 		{Command: "/group", Roles: mother, Run: e.groupMine},
 		{Verb: verbAnswer, Roles: mother, Run: e.meetAnswer},
-	}
+	}...)
 }
 
 // The group's button verbs: each starts a button's data, before its

@@ -98,62 +98,29 @@ func (e *capability) meetDraftOrInvalid(s *flows.Session) (meetDraft, bool, erro
 	return d, true, nil
 }
 
-// 2. Day.
+// 2. and 3. Day and time: the core's question.
+
+// whenQ is the meeting's day-and-time question.
+func (e *capability) whenQ() flows.WhenQuestion {
+	return flows.WhenQuestion{DayVerb: verbDay, TimeVerb: verbTime, DayStep: "group.day", TimeStep: "group.time",
+		DayText: func(map[string]string) flows.T { return flows.T{ID: "group.ask_day"} },
+		Draft: func(s *flows.Session) (map[string]string, bool) {
+			_, ok := meetDraftOf(s.Data())
+			return s.Data(), ok
+		},
+		Next: func(s *flows.Session, data map[string]string) error {
+			d, _ := meetDraftOf(data)
+			return e.meetNext(s, d)
+		},
+	}
+}
 
 func (e *capability) meetAskDay(s *flows.Session, d meetDraft, intro string) error {
-	return e.meetAsk(s, "group.day", d, intro, flows.T{ID: "group.ask_day"}, flows.DayRows(s.Now(), verbDay))
+	return e.whenQ().AskDay(s, d.data(), intro)
 }
-
-func (e *capability) meetDayButton(s *flows.Session, arg string) error {
-	d, ok, err := e.meetDraftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.meetWhen(s, d, flows.DayButtonAnswer(arg, d.Day, d.Time, s.Now()))
-}
-
-func (e *capability) meetDayTyped(s *flows.Session, text string) error {
-	d, ok, err := e.meetDraftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, true, verbDay, verbTime))
-}
-
-// meetWhen takes an answer about the day or the time into the draft and
-// asks what it calls for (see WhenAnswer).
-func (e *capability) meetWhen(s *flows.Session, d meetDraft, a flows.WhenAnswer) error {
-	d.Day, d.Time = a.Day, a.Time
-	return a.Follow(s, d.data(), flows.WhenSteps{
-		DayStep: "group.day", TimeStep: "group.time",
-		AskDay:  func(intro string) error { return e.meetAskDay(s, d, intro) },
-		AskTime: func(intro string) error { return e.meetAskTime(s, d, intro) },
-	}, func() error { return e.meetNext(s, d) })
-}
-
-// 3. Time.
 
 func (e *capability) meetAskTime(s *flows.Session, d meetDraft, intro string) error {
-	day, _ := flows.ParseDay(d.Day, e.Location())
-	q := flows.T{ID: "appointment.ask_time", Data: map[string]any{"Day": flows.Day(day)}}
-	return e.meetAsk(s, "group.time", d, intro, q, flows.TimeRows(day, s.Now(), verbTime))
-}
-
-// meetTimeButton is a slot ("0930"), "x" to type one, or "day" to choose the day again.
-func (e *capability) meetTimeButton(s *flows.Session, arg string) error {
-	d, ok, err := e.meetDraftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.meetWhen(s, d, flows.TimeButtonAnswer(arg, d.Day, d.Time))
-}
-
-func (e *capability) meetTimeTyped(s *flows.Session, text string) error {
-	d, ok, err := e.meetDraftOrInvalid(s)
-	if !ok {
-		return err
-	}
-	return e.meetWhen(s, d, flows.TypedAnswer(s, text, d.Day, d.Time, false, verbDay, verbTime))
+	return e.whenQ().AskTime(s, d.data(), intro)
 }
 
 // 4. Place, typed or skipped.

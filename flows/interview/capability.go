@@ -83,14 +83,10 @@ func menu(role string) []flows.MenuItem {
 func (e *capability) routes() []flows.Route {
 	both := []string{flows.RoleMother, flows.RoleStaff}
 	mother := []string{flows.RoleMother}
-	return []flows.Route{
+	return append(e.whenQ().Routes(both), []flows.Route{
 		// new.go
 		{Command: "/interview", Roles: both, Run: e.start},
 		{Verb: verbNew, Roles: both, Run: e.newButton},
-		{Verb: verbDay, Roles: both, Run: e.dayButton},
-		{Step: stepDay, Roles: both, Run: e.dayTyped},
-		{Verb: verbTime, Roles: both, Run: e.timeButton},
-		{Step: stepTime, Roles: both, Run: e.timeTyped},
 		{Verb: verbJob, Roles: both, Run: e.jobChosen},
 		{Step: stepWhere, Roles: both, Run: e.whereTyped},
 		{Verb: verbWhereSkip, Roles: both, Run: e.whereSkip},
@@ -104,7 +100,7 @@ func (e *capability) routes() []flows.Route {
 		// tips.go
 		{Command: "/tips", Roles: both, Run: e.tipsMenu},
 		{Verb: verbTips, Roles: both, Run: e.tipsOf},
-	}
+	}...)
 }
 
 // The button verbs, before their arguments in a button's data.
