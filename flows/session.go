@@ -203,3 +203,17 @@ func (s *Session) EndConv() error { return s.endConv() }
 
 // ShowMenu says intro and shows the person's main menu.
 func (s *Session) ShowMenu(intro string) error { return showMenu(s, intro) }
+
+// Hand runs what a command ("/interview 25/02/2027 09:30") would, as if the
+// person had typed it, and reports whether a route open to the person took
+// it: a capability hands a conversation over to another without importing
+// it, and goes on itself when Nido has none that takes it.
+func (s *Session) Hand(command string) (bool, error) {
+	cmd, arg := splitCommand(command)
+	for _, r := range s.e.routes {
+		if r.Command == cmd && allowed(s, r.Roles) {
+			return true, r.Run(s, arg)
+		}
+	}
+	return false, nil
+}

@@ -269,3 +269,20 @@ func TestATipBeforeAnEarlyInterviewComesTheEveningBefore(t *testing.T) {
 	w.wantDueFor(idOf(fatima), interviewJob("1", "tip-24h"), w.rome(2026, 11, 24, 8, 0))
 	w.wantDueFor(idOf(fatima), interviewJob("1", "tip-2h"), w.rome(2026, 11, 24, 20, 59))
 }
+
+// A job interview made as an appointment becomes an interview, with its
+// tips: a mother's one line goes on where she left it; staff choose the
+// mother again.
+func TestAnAppointmentForAJobInterviewBecomesAnInterview(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima := aurora(w)
+	w.wantSaid(w.say(fatima, "/appointment 27/11/2026 10:00 Colloquio Hotel Roma"), "it", "interview.ask_job", nil)
+	w.press(fatima, w.label("it", "interview.job_catering"))
+	got := w.press(fatima, w.label("it", "interview.childcare_no"))
+	w.wantSaid(got, "it", "interview.card_where", map[string]any{"Where": "Hotel Roma"})
+	w.wantDueFor(idOf(fatima), interviewJob("1", "tip-72h"), w.rome(2026, 11, 24, 10, 0))
+
+	w.say(anna, "/appointment")
+	w.press(anna, "Fatima")
+	w.wantSaid(w.press(anna, w.label("it", "appointment.kind_interview")), "it", "interview.staff_title", nil)
+}

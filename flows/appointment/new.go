@@ -2,6 +2,8 @@ package appointment
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"nido/flows"
@@ -121,6 +123,13 @@ func sameAppt(a, b draft) bool {
 // apptNext asks the first question the draft has no answer to, or ends the conversation.
 func (e *capability) apptNext(s *flows.Session, d draft) error {
 	loc := e.Location()
+	if d.Move == "" && d.Kind == "interview" && d.Mother != 0 {
+		// A job interview is /interview's when Nido has it: it brings her
+		// tips before it and asks how it went.
+		if handed, err := s.Hand(interviewCommand(s, d, loc)); handed || err != nil {
+			return err
+		}
+	}
 	switch {
 	case d.Mother == 0:
 		return e.apptAskMother(s, d, "")
@@ -144,6 +153,42 @@ func (e *capability) apptNext(s *flows.Session, d draft) error {
 		return e.apptAskNote(s, d)
 	}
 	return e.apptCreate(s, d)
+}
+
+// interviewCommand is the /interview line that goes on with what d has:
+// for a mother the day, the time and the place or note she gave; staff
+// choose the mother again.
+func interviewCommand(s *flows.Session, d draft, loc *time.Location) string {
+	if s.Person().Role != flows.RoleMother {
+		return "/interview"
+	}
+	line := []string{"/interview"}
+	if day, ok := flows.ParseDay(d.Day, loc); ok {
+		line = append(line, day.Format("02/01/2006"))
+		if d.Time != "" {
+			line = append(line, flows.ClockText(d.Time))
+		}
+		for _, w := range []string{d.Place, withoutInterviewWords(d.Note)} {
+			if w != "" {
+				line = append(line, w)
+			}
+		}
+	}
+	return strings.Join(line, " ")
+}
+
+// withoutInterviewWords drops the words that said "job interview" at the
+// start of a note ("Colloquio di lavoro Hotel Roma"), leaving the place.
+func withoutInterviewWords(note string) string {
+	words := strings.Fields(note)
+	for len(words) > 0 {
+		k, _ := kindAndNote(words[0])
+		if k != "interview" && !slices.Contains([]string{"di", "de", "lavoro", "travail", "trabajo", "job", "work"}, strings.ToLower(words[0])) {
+			break
+		}
+		words = words[1:]
+	}
+	return strings.Join(words, " ")
 }
 
 // apptCreate saves the appointment, plans its reminders and shows it. Its
