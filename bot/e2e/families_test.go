@@ -532,3 +532,53 @@ func TestDigestNamesUnconfirmedVisitsMissingCheckinsAndConcerns(t *testing.T) {
 		}
 	})
 }
+
+// Two people change the same visit at once: the second to finish is told
+// it was moved, and the first one's time stands, with its own jobs.
+func TestAStaleChangeOfTimeIsNotApplied(t *testing.T) {
+	w := newWorld(t)
+	anna, _, marco := marcoAndFatima(w)
+	w.say(marco, "/visit")
+	w.planVisit(marco, "mercoledì 25/11", "10:00", "family.repeat_once")
+
+	// Marco begins to change it; meanwhile Anna moves it to Thursday.
+	w.say(marco, "/visit")
+	w.press(marco, w.label("it", "family.change_visit"))
+	w.press(marco, w.cat.DateTime("it", w.rome(2026, 11, 25, 10, 0)))
+	w.wantSaid(w.press(marco, w.label("it", "family.change")), "it", "family.ask_day", nil)
+	w.say(anna, "/visit")
+	w.press(anna, w.text("it", "family.pair_button", map[string]any{"Family": "Marco Bianchi", "Mother": "Fatima"}))
+	w.press(anna, w.label("it", "family.change_visit"))
+	w.press(anna, w.cat.DateTime("it", w.rome(2026, 11, 25, 10, 0)))
+	w.press(anna, w.label("it", "family.change"))
+	w.press(anna, "giovedì 26/11")
+	w.wantSaid(w.press(anna, "15:00"), "it", "family.moved", nil)
+
+	w.press(marco, "venerdì 27/11")
+	w.wantSaid(w.press(marco, "16:00"), "it", "family.visit_was_moved", nil)
+	w.wantDueFor(pairOwner, "visit:1:v2:checkin", w.rome(2026, 11, 26, 18, 0))
+	if _, ok := w.jobsOfOwner(pairOwner)["visit:1:v3:checkin"]; ok {
+		t.Error("the stale change was applied")
+	}
+}
+
+// What a family says after a visit reaches staff even when the pairing
+// ended before the morning that the quiet hours held it for.
+func TestAWorryReachesStaffAfterThePairingEnded(t *testing.T) {
+	w := newWorld(t)
+	anna, _, marco := marcoAndFatima(w)
+	w.say(marco, "/visit")
+	w.planVisit(marco, "mercoledì 25/11", "17:00", "family.repeat_once")
+	w.advance(w.rome(2026, 11, 24, 17, 0), pairOwner)
+	w.advance(w.rome(2026, 11, 25, 20, 0), pairOwner)
+	w.advance(w.rome(2026, 11, 25, 21, 30), pairOwner)
+	w.press(marco, w.label("it", "family.checkin_worry"))
+
+	w.say(anna, "/visit")
+	w.press(anna, w.text("it", "family.pair_button", map[string]any{"Family": "Marco Bianchi", "Mother": "Fatima"}))
+	w.press(anna, w.label("it", "family.end"))
+	w.press(anna, w.label("it", "family.end_yes"))
+
+	w.advance(w.rome(2026, 11, 26, 8, 0), pairOwner)
+	w.waitCount(anna, w.text("it", "family.staff_worry", map[string]any{"Family": "Marco Bianchi", "Mother": "Fatima"}), 1)
+}

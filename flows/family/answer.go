@@ -102,8 +102,10 @@ func (e *capability) act(s *flows.Session, arg string) error {
 	family := s.Person().Role == flows.RoleFamily
 	act := parts[2]
 	if v.Status != visitPlanned && v.Status != visitConfirmed || p.Status != pairActive {
-		if act == actCancel && v.Status == visitCancelled {
-			// Pressed again after a failure half-way: finish telling.
+		if act == actCancel && v.Status == visitCancelled && v.CancelledBy == s.Person().ID &&
+			s.Now().Sub(v.CancelledAt) < endRepeatWindow {
+			// Pressed again by the one who cancelled, after a failure
+			// half-way: finish telling.
 			return e.cancelled(s, p, v)
 		}
 		return e.card(s, p, v, flows.T{ID: "family.visit_not_ahead"})
@@ -124,8 +126,10 @@ func (e *capability) act(s *flows.Session, arg string) error {
 		return s.Send(flows.Confirm(append([]flows.T{{ID: q}}, e.visitLines(v, s.Person())...),
 			yes, actButton(v, actCancel), "family.keep", verbCard+":"+v.ID))
 	case act == actCancel:
-		if _, err := e.store().update(s.Ctx(), v, ahead, "status", visitCancelled); err != nil {
-			return err
+		ok, err := e.store().update(s.Ctx(), v, ahead, "status", visitCancelled,
+			"cancelled_by", s.Person().ID, "cancelled_at", s.Now().Unix())
+		if err != nil || !ok {
+			return flows.OrInvalid(s, err)
 		}
 		v.Status = visitCancelled
 		return e.cancelled(s, p, v)
@@ -144,10 +148,15 @@ func (e *capability) confirm(s *flows.Session, p Pairing, v Visit) error {
 	if err != nil {
 		return err
 	}
-	if ok {
-		if err := e.dropNudges(s.Ctx(), v); err != nil {
-			return err
+	if !ok {
+		// Confirmed already (a repeat), or cancelled or moved meanwhile.
+		now, found, err := e.store().visit(s.Ctx(), v.ID)
+		if err != nil || !found || now.Status != visitConfirmed || now.Seq != v.Seq {
+			return flows.OrInvalid(s, err)
 		}
+	}
+	if err := e.dropNudges(s.Ctx(), v); err != nil {
+		return err
 	}
 	v.Status = visitConfirmed
 	fam, mother, found, err := e.pairPeople(s.Ctx(), p)

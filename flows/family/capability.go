@@ -77,6 +77,7 @@ func New(cfg Config) flows.Maker {
 				jobAlert:   e.alertUnconfirmed,
 				jobCheckin: e.askCheckin,
 				jobSeries:  e.planOccurrence,
+				jobNews:    e.tellNews,
 				jobStaff:   e.tellStaffJob,
 			},
 			Menu:         menu,

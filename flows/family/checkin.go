@@ -32,7 +32,7 @@ const maxNote = 1000
 // 1. The question.
 
 func (e *capability) askCheckin(ctx context.Context, j scheduler.Job) error {
-	a, ok, err := e.jobVisit(ctx, j)
+	a, ok, err := e.jobVisit(ctx, j, false)
 	if err != nil || !ok || a.v.Status != visitPlanned && a.v.Status != visitConfirmed || a.v.Checkin != "" {
 		return err
 	}
@@ -136,13 +136,17 @@ func (e *capability) noteTyped(s *flows.Session, text string) error {
 			return s.Reply(flows.T{ID: "family.note_too_long", Data: map[string]any{"Max": maxNote}})
 		}
 	}
-	ok, err = e.store().update(s.Ctx(), v, []string{visitDone, visitMissed}, field, value)
-	if err != nil {
-		return err
-	}
-	if ok {
-		if err := e.alertStaff(s.Ctx(), v, "note", v.Checkin == checkinUrgent); err != nil {
+	// One note a visit, sent on once: the same note again is a repeat after
+	// an error, which finishes sending it; another is not kept.
+	if kept := v.Note + v.Voice; kept == "" || kept == value {
+		ok, err = e.store().update(s.Ctx(), v, []string{visitDone, visitMissed}, field, value)
+		if err != nil {
 			return err
+		}
+		if ok {
+			if err := e.alertStaff(s.Ctx(), v, "note", v.Checkin == checkinUrgent); err != nil {
+				return err
+			}
 		}
 	}
 	if err := s.EndConv(); err != nil {

@@ -22,6 +22,7 @@ import (
 //	family.checkin  NIDO_CHECKIN_AFTER after its start: "How did the visit go?" (checkin.go)
 //	family.staff    something staff must hear (a concern, a cancellation...), durably (staff.go's tellStaffJob)
 //	family.series   an occurrence of a recurring visit's rule: plans the next visit (series.go)
+//	family.news     the mother and the family told of a visit a recurring rule planned (series.go)
 const (
 	jobConfirm = "family.confirm"
 	jobNudge   = "family.nudge"
@@ -29,6 +30,7 @@ const (
 	jobCheckin = "family.checkin"
 	jobStaff   = "family.staff"
 	jobSeries  = "family.series"
+	jobNews    = "family.news"
 )
 
 // visitJobPrefix starts the id of every job of one version of a visit,
@@ -50,32 +52,39 @@ func (e *capability) visitJobs(v Visit, now time.Time) []scheduler.Job {
 	}
 	var jobs []scheduler.Job
 	if v.Status == visitPlanned {
+		// Each moment as the quiet hours leave it, so that the question,
+		// the nudge and the alert never come together in the morning.
+		quiet := func(t time.Time) time.Time { return e.Scheduler().AdjustForQuiet(t, v.At) }
 		ask := flows.ReminderDue(v.At, e.cfg.ConfirmBefore)
 		if !ask.After(now) {
 			ask = now
 		}
-		alert := flows.ReminderDue(v.At, e.cfg.AlertBefore)
+		ask = quiet(ask)
+		alert := quiet(flows.ReminderDue(v.At, e.cfg.AlertBefore))
 		if !alert.After(ask) {
 			alert = ask.Add(v.At.Sub(ask) / 2)
 		}
-		nudge := e.nudgeTime(ask, alert, v.At)
-		jobs = append(jobs, job("confirm", jobConfirm, ask, v.At), job("nudge", jobNudge, nudge, v.At), job("alert", jobAlert, alert, v.At))
+		jobs = append(jobs, job("confirm", jobConfirm, ask, v.At))
+		if nudge, ok := e.nudgeTime(ask, alert, v.At); ok {
+			jobs = append(jobs, job("nudge", jobNudge, nudge, v.At))
+		}
+		jobs = append(jobs, job("alert", jobAlert, alert, v.At))
 	}
 	return append(jobs, job("checkin", jobCheckin, v.At.Add(e.cfg.CheckinAfter), time.Time{}))
 }
 
 // nudgeTime is halfway between the question and the alert, or the latest
 // hour before it outside quiet hours: halfway to a morning visit falls in
-// the night, and quiet hours would hold the nudge until the alert itself,
-// when it is too late to be the family's reminder.
-func (e *capability) nudgeTime(ask, alert, event time.Time) time.Time {
+// the night, and quiet hours would hold the nudge until the alert itself.
+// ok is false when no moment strictly between the two is outside them.
+func (e *capability) nudgeTime(ask, alert, event time.Time) (time.Time, bool) {
 	half := ask.Add(alert.Sub(ask) / 2)
 	for t := half; t.After(ask); t = t.Add(-time.Hour) {
-		if e.Scheduler().AdjustForQuiet(t, event).Equal(t) {
-			return t
+		if e.Scheduler().AdjustForQuiet(t, event).Equal(t) && t.Before(alert) {
+			return t, true
 		}
 	}
-	return half
+	return time.Time{}, false
 }
 
 // planVisit schedules v's jobs and cancels those of its other versions.
@@ -122,16 +131,17 @@ type aboutVisit struct {
 }
 
 // jobVisit loads what a job is about; ok is false when there is nothing
-// left to do: the visit is gone or moved, the pairing ended, or either
-// person is gone.
-func (e *capability) jobVisit(ctx context.Context, j scheduler.Job) (aboutVisit, bool, error) {
+// left to do: the visit is gone or moved, either person is gone, or the
+// pairing ended (unless ended is true: what a family said still reaches
+// staff after the pairing ended).
+func (e *capability) jobVisit(ctx context.Context, j scheduler.Job, ended bool) (aboutVisit, bool, error) {
 	var a aboutVisit
 	v, found, err := e.store().visit(ctx, j.Args["visit"])
 	if err != nil || !found || strconv.Itoa(v.Seq) != j.Args["v"] {
 		return a, false, err
 	}
 	p, found, err := e.store().pair(ctx, v.Pair)
-	if err != nil || !found || p.Status != pairActive {
+	if err != nil || !found || p.Status != pairActive && !ended {
 		return a, false, err
 	}
 	fam, mother, found, err := e.pairPeople(ctx, p)
@@ -140,7 +150,7 @@ func (e *capability) jobVisit(ctx context.Context, j scheduler.Job) (aboutVisit,
 
 // askConfirm asks the family to confirm the visit.
 func (e *capability) askConfirm(ctx context.Context, j scheduler.Job) error {
-	a, ok, err := e.jobVisit(ctx, j)
+	a, ok, err := e.jobVisit(ctx, j, false)
 	if err != nil || !ok || a.v.Status != visitPlanned {
 		return err
 	}
@@ -149,7 +159,7 @@ func (e *capability) askConfirm(ctx context.Context, j scheduler.Job) error {
 
 // nudge asks once more, halfway to the alert.
 func (e *capability) nudge(ctx context.Context, j scheduler.Job) error {
-	a, ok, err := e.jobVisit(ctx, j)
+	a, ok, err := e.jobVisit(ctx, j, false)
 	if err != nil || !ok || a.v.Status != visitPlanned || a.v.Nudged {
 		return err
 	}
@@ -175,7 +185,7 @@ func (e *capability) confirmQuestion(a aboutVisit, title string) flows.Message {
 // alertUnconfirmed tells the mother's staff, once, that the family has not
 // confirmed a visit that is near.
 func (e *capability) alertUnconfirmed(ctx context.Context, j scheduler.Job) error {
-	a, ok, err := e.jobVisit(ctx, j)
+	a, ok, err := e.jobVisit(ctx, j, false)
 	if err != nil || !ok || a.v.Status != visitPlanned || a.v.Alerted {
 		return err
 	}

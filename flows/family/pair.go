@@ -310,7 +310,9 @@ func (e *capability) endPairing(s *flows.Session, id string) error {
 const endRepeatWindow = 10 * time.Minute
 
 // dropFuture cancels a pairing's visits still to come, stops its recurring
-// visits and cancels every job and rule of it.
+// visits with their rules, and cancels every job of it but what staff are
+// still to hear (a worry held by the quiet hours); then the whole pairing
+// expires pairRetention from now, so that nothing of it outlives it.
 func (e *capability) dropFuture(ctx context.Context, p Pairing) error {
 	st := e.store()
 	ids, err := st.seriesOf(ctx, p.ID)
@@ -321,9 +323,20 @@ func (e *capability) dropFuture(ctx context.Context, p Pairing) error {
 		if err := st.stopSeries(ctx, id); err != nil {
 			return err
 		}
+		if err := e.Scheduler().RemoveRule(ctx, seriesRuleID(id)); err != nil {
+			return err
+		}
 	}
-	if _, err := e.Scheduler().CancelOwner(ctx, pairOwner(p.ID)); err != nil {
-		return err
+	jobs, err := e.Scheduler().ListOwner(ctx, pairOwner(p.ID))
+	if err != nil {
+		return flows.Wrap("list a pairing's jobs", err)
+	}
+	for _, j := range jobs {
+		if j.Kind != jobStaff {
+			if err := e.Scheduler().Cancel(ctx, j.ID); err != nil {
+				return err
+			}
+		}
 	}
 	now := e.Now()
 	visits, err := st.visitsIn(ctx, e.k.pairVisits(p.ID), now, now.Add(flows.MaxAhead))
@@ -335,7 +348,7 @@ func (e *capability) dropFuture(ctx context.Context, p Pairing) error {
 			return err
 		}
 	}
-	return nil
+	return st.expirePair(ctx, p, now)
 }
 
 // names are the full names of a pairing's family and mother, for staff.

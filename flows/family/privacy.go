@@ -88,7 +88,8 @@ func (e *capability) erase(ctx context.Context, p flows.Person) error {
 			if o, ok, err := e.People().Get(ctx, other); err != nil {
 				return err
 			} else if ok {
-				if err := e.Tell(ctx, o, flows.T{ID: id, Data: map[string]any{name: firstName(p.Name)}}); err != nil {
+				if err := e.TellMessage(ctx, o, "pair:"+pr.ID+":ended", flows.Message{
+					Lines: []flows.T{{ID: id, Data: map[string]any{name: firstName(p.Name)}}}}); err != nil {
 					return err
 				}
 			}
@@ -116,7 +117,8 @@ func (e *capability) forgetAuthor(ctx context.Context, org string, author int64)
 			return flows.Wrap("list visits to forget their author", err)
 		}
 		for _, v := range visits {
-			refs = append(refs, flows.Ref{Key: e.k.visit(v), Field: "by"}, flows.Ref{Key: e.k.visit(v), Field: "handled_by"})
+			refs = append(refs, flows.Ref{Key: e.k.visit(v), Field: "by"}, flows.Ref{Key: e.k.visit(v), Field: "handled_by"},
+				flows.Ref{Key: e.k.visit(v), Field: "cancelled_by"})
 		}
 		series, err := e.store().seriesOf(ctx, pr)
 		if err != nil {

@@ -35,8 +35,8 @@ func (e *capability) leadDays() int {
 }
 
 // seriesRule is the rule of a recurring visit. It is urgent, as it only
-// plans (quiet hours hold the messages it leads to); its event is the visit,
-// so an occurrence that comes too late after an outage is skipped.
+// plans: the messages it leads to are jobs that quiet hours hold; its event
+// is the visit, so an occurrence that comes too late after an outage is skipped.
 func (e *capability) seriesRule(sr Series) scheduler.Rule {
 	h, m, _ := flows.ParseClock(sr.Clock)
 	lead := e.leadDays()
@@ -87,7 +87,21 @@ func (e *capability) planOccurrence(ctx context.Context, j scheduler.Job) error 
 	if err := e.planVisit(ctx, v); err != nil {
 		return err
 	}
-	return e.tellPlanned(ctx, p, v, flows.Person{})
+	if gone, err := e.eitherErased(ctx, p); err != nil || gone {
+		return err
+	}
+	// The news waits for the morning when the rule fires in the quiet hours.
+	return e.Scheduler().Schedule(ctx, scheduler.Job{ID: visitJobPrefix(v) + "news", Kind: jobNews, Owner: pairOwner(p.ID),
+		Due: e.Now(), Event: v.At, Args: visitArgs(v)})
+}
+
+// tellNews tells the mother and the family of a visit a recurring rule planned.
+func (e *capability) tellNews(ctx context.Context, j scheduler.Job) error {
+	a, ok, err := e.jobVisit(ctx, j, false)
+	if err != nil || !ok || a.v.Status != visitPlanned && a.v.Status != visitConfirmed {
+		return err
+	}
+	return e.tellPlanned(ctx, a.p, a.v, flows.Person{})
 }
 
 // weeksBetween counts whole weeks between two days, by the calendar.

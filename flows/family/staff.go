@@ -27,7 +27,7 @@ func (e *capability) alertStaff(ctx context.Context, v Visit, what string, urgen
 
 // tellStaffJob runs a family.staff job.
 func (e *capability) tellStaffJob(ctx context.Context, j scheduler.Job) error {
-	a, ok, err := e.jobVisit(ctx, j)
+	a, ok, err := e.jobVisit(ctx, j, true)
 	if err != nil || !ok {
 		return err
 	}

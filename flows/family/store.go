@@ -65,6 +65,9 @@ type Visit struct {
 	CheckinAt time.Time
 	Note      string
 	Voice     string
+	// CancelledBy is who cancelled it, and when.
+	CancelledBy int64
+	CancelledAt time.Time
 	// Concern is concernOpen when the check-in worried the family and no
 	// staff member handled it yet, concernHandled once one did.
 	Concern   string
@@ -243,6 +246,34 @@ func (st store) endPair(ctx context.Context, p Pairing, by int64, now time.Time)
 	return n == 1, flows.Wrap("end pairing "+p.ID, err)
 }
 
+// expirePair makes every record of an ended pairing (its visits, recurring
+// visits and their lists) expire when the pairing does, pairRetention from
+// now: none outlives the pairing, whose erasure finds them.
+func (st store) expirePair(ctx context.Context, p Pairing, now time.Time) error {
+	visits, err := st.rdb.ZRange(ctx, st.k.pairVisits(p.ID), 0, -1).Result()
+	if err != nil {
+		return flows.Wrap("list visits of a pairing", err)
+	}
+	series, err := st.seriesOf(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	ttl := flows.KeepUntil(now, now.Add(pairRetention))
+	_, err = st.rdb.Pipelined(ctx, func(x redis.Pipeliner) error {
+		for _, id := range visits {
+			x.PExpire(ctx, st.k.visit(id), ttl)
+		}
+		for _, id := range series {
+			x.PExpire(ctx, st.k.series(id), ttl)
+		}
+		x.PExpire(ctx, st.k.pairVisits(p.ID), ttl)
+		x.PExpire(ctx, st.k.pairSeries(p.ID), ttl)
+		x.PExpire(ctx, st.k.pair(p.ID), ttl)
+		return nil
+	})
+	return flows.Wrap("expire pairing "+p.ID, err)
+}
+
 // Visits.
 
 // saveVisitScript writes a visit. KEYS[1] visit, KEYS[2] the pairing's
@@ -301,7 +332,8 @@ func (st store) visitFrom(id string, h map[string]string) (Visit, bool) {
 		Home: h["home"] == "1", Status: h["status"], Series: h["series"], Created: flows.UnixTime(h["created"]),
 		Nudged: h["nudged"] == "1", Alerted: h["alerted"] == "1", Checkin: h["checkin"],
 		CheckinAt: flows.UnixTime(h["checkin_at"]), Note: h["note"], Voice: h["voice"], Concern: h["concern"],
-		HandledAt: flows.UnixTime(h["handled_at"])}
+		HandledAt: flows.UnixTime(h["handled_at"]), CancelledAt: flows.UnixTime(h["cancelled_at"])}
+	v.CancelledBy, _ = strconv.ParseInt(h["cancelled_by"], 10, 64)
 	v.Family, _ = strconv.ParseInt(h["family"], 10, 64)
 	v.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
 	v.By, _ = strconv.ParseInt(h["by"], 10, 64)

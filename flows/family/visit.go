@@ -35,9 +35,11 @@ type draft struct {
 	PlaceAsked bool
 	// Every is "" until asked, then "0" (once), "1" or "2" (weeks).
 	Every string
-	// Move is the visit being moved, Seq its version when the move began.
+	// Move is the visit being moved, Seq its version and From its time
+	// (unix seconds) when the move began.
 	Move string
 	Seq  string
+	From string
 	// ID is reserved once every answer is in (a visit's, or a recurring
 	// visit's), so that saving again rewrites it.
 	ID string
@@ -48,13 +50,13 @@ func draftOf(d map[string]string) (draft, bool) {
 		return draft{}, false
 	}
 	return draft{Pair: d["pair"], Day: d["day"], Time: d["time"], Place: d["place"], Home: d["home"] == "1",
-		PlaceAsked: d["asked"] == "1", Every: d["every"], Move: d["move"], Seq: d["seq"], ID: d["id"]}, true
+		PlaceAsked: d["asked"] == "1", Every: d["every"], Move: d["move"], Seq: d["seq"], From: d["from"], ID: d["id"]}, true
 }
 
 func (d draft) data() map[string]string {
 	out := map[string]string{"flow": "visit", "pair": d.Pair}
 	for k, v := range map[string]string{"day": d.Day, "time": d.Time, "place": d.Place, "every": d.Every,
-		"move": d.Move, "seq": d.Seq, "id": d.ID} {
+		"move": d.Move, "seq": d.Seq, "from": d.From, "id": d.ID} {
 		if v != "" {
 			out[k] = v
 		}
@@ -271,15 +273,8 @@ func (e *capability) saveNew(s *flows.Session, d draft) error {
 	if err := e.planVisit(s.Ctx(), v); err != nil {
 		return err
 	}
-	// Either of them may have erased their data meanwhile: then the pairing
-	// is being removed, with its visits and jobs; take this one back too.
-	for _, who := range []int64{p.Family, p.Mother} {
-		if gone, err := e.BeingErased(s.Ctx(), who); err != nil || gone {
-			if err == nil {
-				err = e.undoVisit(s.Ctx(), v)
-			}
-			return flows.OrMotherGone(s, gone, err)
-		}
+	if gone, err := e.eitherErased(s.Ctx(), p); err != nil || gone {
+		return flows.OrMotherGone(s, gone, err)
 	}
 	e.Log().Info("visit planned", "user_id", s.Person().ID, "pair", p.ID, "visit", v.ID, "series", v.Series)
 	if err := e.tellPlanned(s.Ctx(), p, v, s.Person()); err != nil {
@@ -295,16 +290,26 @@ func (e *capability) saveNew(s *flows.Session, d draft) error {
 	return e.pairPage(s, p, intro)
 }
 
-// undoVisit takes back a visit written for someone who is erasing their data.
-func (e *capability) undoVisit(ctx context.Context, v Visit) error {
-	if _, err := e.Scheduler().CancelOwner(ctx, pairOwner(v.Pair)); err != nil {
-		return err
+// eitherErased reports whether the family or the mother of p is erasing
+// their data, and then takes back all of p that was just written (the
+// erasure may have removed the pairing before this write): call it after
+// every write about a pairing's visits.
+func (e *capability) eitherErased(ctx context.Context, p Pairing) (bool, error) {
+	for _, who := range []int64{p.Family, p.Mother} {
+		gone, err := e.BeingErased(ctx, who)
+		if err != nil || !gone {
+			if err != nil {
+				return false, err
+			}
+			continue
+		}
+		if _, err := e.Scheduler().CancelOwner(ctx, pairOwner(p.ID)); err != nil {
+			return true, err
+		}
+		e.Log().Info("visit taken back: a person of its pairing was erased", "pair", p.ID)
+		return true, e.store().removePair(ctx, p)
 	}
-	p, ok, err := e.store().pair(ctx, v.Pair)
-	if err != nil || !ok {
-		return err
-	}
-	return e.store().removePair(ctx, p)
+	return false, nil
 }
 
 // tellPlanned tells the mother of a new visit, with its calendar file, and
@@ -341,7 +346,7 @@ func (e *capability) pairPeople(ctx context.Context, p Pairing) (fam, mother flo
 
 // startMove asks a new day for v; who pressed is checked by the caller.
 func (e *capability) startMove(s *flows.Session, v Visit) error {
-	return e.askDay(s, draft{Pair: v.Pair, Move: v.ID, Seq: strconv.Itoa(v.Seq)}, "")
+	return e.askDay(s, draft{Pair: v.Pair, Move: v.ID, Seq: strconv.Itoa(v.Seq), From: strconv.FormatInt(v.At.Unix(), 10)}, "")
 }
 
 // saveMove moves the visit to the draft's time as its next version: the
@@ -364,9 +369,10 @@ func (e *capability) saveMove(s *flows.Session, d draft) error {
 	if s.Person().Role == flows.RoleFamily {
 		status = visitConfirmed
 	}
-	from := v.At
-	// A repeat after an error finds the visit already at the new version.
-	if strconv.Itoa(v.Seq) == d.Seq {
+	from := flows.UnixTime(d.From).In(e.Location())
+	seq, _ := strconv.Atoi(d.Seq)
+	switch {
+	case v.Seq == seq:
 		moved, err := e.store().move(s.Ctx(), v, at, status, s.Now())
 		if err != nil {
 			return err
@@ -378,10 +384,21 @@ func (e *capability) saveMove(s *flows.Session, d draft) error {
 			return s.Reply(flows.T{ID: "family.visit_cancelled"})
 		}
 		v.Seq++
+	case v.Seq == seq+1 && v.At.Equal(at):
+		// This move, repeated after an error: finish it.
+	default:
+		// Someone else moved it meanwhile.
+		if err := s.EndConv(); err != nil {
+			return err
+		}
+		return e.card(s, p, v, flows.T{ID: "family.visit_was_moved"})
 	}
 	v.At, v.Status = at, status
 	if err := e.planVisit(s.Ctx(), v); err != nil {
 		return err
+	}
+	if gone, err := e.eitherErased(s.Ctx(), p); err != nil || gone {
+		return flows.OrMotherGone(s, gone, err)
 	}
 	e.Log().Info("visit moved", "user_id", s.Person().ID, "visit", v.ID, "seq", v.Seq)
 	fam, mother, ok, err := e.pairPeople(s.Ctx(), p)

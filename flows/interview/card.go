@@ -33,6 +33,10 @@ func cardLines(iv Interview) []flows.T {
 	return lines
 }
 
+// repeatWindow is how long after cancelling pressing "cancel" again still
+// finishes what a failure left undone, rather than showing the card.
+const repeatWindow = 10 * time.Minute
+
 func actData(iv Interview, act string) string {
 	return verbAct + ":" + iv.ID + ":" + strconv.Itoa(iv.Seq) + ":" + act
 }
@@ -111,8 +115,9 @@ func (e *capability) act(s *flows.Session, arg string) error {
 		return flows.OrInvalid(s, err)
 	}
 	switch {
-	case parts[2] == "C" && iv.Status == statusCancelled:
-		return e.cancelled(s, iv) // pressed again after a failure half-way
+	case parts[2] == "C" && iv.Status == statusCancelled && iv.CancelledBy == s.Person().ID &&
+		s.Now().Sub(iv.CancelledAt) < repeatWindow:
+		return e.cancelled(s, iv) // pressed again by the one who cancelled, after a failure half-way
 	case iv.Status != statusPlanned || !iv.At.After(s.Now()):
 		return e.card(s, iv, flows.T{ID: "interview.not_ahead"})
 	case parts[1] != strconv.Itoa(iv.Seq):
@@ -125,7 +130,8 @@ func (e *capability) act(s *flows.Session, arg string) error {
 		return s.Send(flows.Confirm(append([]flows.T{{ID: "interview.cancel_confirm"}}, cardLines(iv)...),
 			"interview.cancel_yes", actData(iv, "C"), "interview.keep", verbCard+":"+iv.ID))
 	case "C":
-		ok, err := e.store().set(s.Ctx(), iv, "status", statusCancelled)
+		ok, err := e.store().set(s.Ctx(), iv, "status", statusCancelled,
+			"cancelled_by", s.Person().ID, "cancelled_at", s.Now().Unix())
 		if err != nil {
 			return err
 		}
@@ -174,8 +180,10 @@ func (e *capability) saveMove(s *flows.Session, d draft) error {
 		return s.Reply(flows.T{ID: "interview.not_ahead"})
 	}
 	at, _ := flows.At(d.Day, d.Time, e.Location())
-	if strconv.Itoa(iv.Seq) == d.Seq {
-		moved, err := e.store().move(s.Ctx(), iv, at, s.Now())
+	seq, _ := strconv.Atoi(d.Seq)
+	switch {
+	case iv.Seq == seq:
+		moved, err := e.store().move(s.Ctx(), iv, at)
 		if err != nil {
 			return err
 		}
@@ -186,11 +194,25 @@ func (e *capability) saveMove(s *flows.Session, d draft) error {
 			return s.Reply(flows.T{ID: "interview.not_ahead"})
 		}
 		iv.Seq++
+	case iv.Seq == seq+1 && iv.At.Equal(at):
+		// This move, repeated after an error: finish it.
+	default:
+		// Moved by someone else meanwhile.
+		if err := s.EndConv(); err != nil {
+			return err
+		}
+		return e.card(s, iv, flows.T{ID: "interview.was_moved"})
 	}
 	iv.At = at
+	if err := e.store().index(s.Ctx(), iv, s.Now()); err != nil {
+		return err
+	}
 	tips, err := e.plan(s.Ctx(), iv)
 	if err != nil {
 		return err
+	}
+	if gone, err := e.undoIfErased(s.Ctx(), iv); err != nil || gone {
+		return flows.OrMotherGone(s, gone, err)
 	}
 	mother, found, err := e.People().Get(s.Ctx(), iv.Mother)
 	if err != nil {

@@ -1,6 +1,7 @@
 package interview
 
 import (
+	"context"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -260,10 +261,7 @@ func (e *capability) save(s *flows.Session, d draft) error {
 	if err != nil {
 		return err
 	}
-	if gone, err := e.BeingErased(s.Ctx(), mother.ID); err != nil || gone {
-		if err == nil {
-			err = st.eraseMother(s.Ctx(), mother.ID)
-		}
+	if gone, err := e.undoIfErased(s.Ctx(), iv); err != nil || gone {
 		return flows.OrMotherGone(s, gone, err)
 	}
 	e.Log().Info("interview created", "user_id", s.Person().ID, "interview", iv.ID)
@@ -280,6 +278,21 @@ func (e *capability) save(s *flows.Session, d draft) error {
 		return err
 	}
 	return s.Send(news)
+}
+
+// undoIfErased takes back iv and its jobs, just written, when its mother
+// is erasing her data (the core cancelled her jobs before this write), and
+// reports whether it did. Call it after every write about an interview.
+func (e *capability) undoIfErased(ctx context.Context, iv Interview) (bool, error) {
+	gone, err := e.BeingErased(ctx, iv.Mother)
+	if err != nil || !gone {
+		return false, err
+	}
+	if err := e.dropJobs(ctx, iv, nil); err != nil {
+		return true, err
+	}
+	e.Log().Info("interview taken back: its mother was erased", "interview", iv.ID)
+	return true, e.store().eraseMother(ctx, iv.Mother)
 }
 
 // tipsLine says how many tips will come and when the first does, or that none will.

@@ -45,9 +45,9 @@ func (e *capability) forgetAuthor(ctx context.Context, org string, author int64)
 	if err != nil {
 		return flows.Wrap("list interviews to forget their author", err)
 	}
-	refs := make([]flows.Ref, 0, len(ids))
+	refs := make([]flows.Ref, 0, 2*len(ids))
 	for _, id := range ids {
-		refs = append(refs, flows.Ref{Key: e.k.interview(id), Field: "by"})
+		refs = append(refs, flows.Ref{Key: e.k.interview(id), Field: "by"}, flows.Ref{Key: e.k.interview(id), Field: "cancelled_by"})
 	}
 	return e.ForgetAuthor(ctx, author, refs)
 }

@@ -96,8 +96,20 @@ func (e *capability) names(ctx context.Context, org string) (map[int64]string, e
 	return out, err
 }
 
+// since is when the digest before day's was due: the morning before, or
+// Friday's on a Monday (there is none at weekends). Outcomes given since
+// are news. After a national holiday (no digest either) the outcomes of the
+// day before it are not in the digest: staff find them in /interview.
+func since(day time.Time) time.Time {
+	back := 1
+	if day.Weekday() == time.Monday {
+		back = 3
+	}
+	return time.Date(day.Year(), day.Month(), day.Day()-back, 8, 30, 0, 0, day.Location())
+}
+
 // digest is the interviews' part of the staff's morning digest: the day's
-// interviews, and the outcomes given since the morning before.
+// interviews, and the outcomes given since the digest before.
 func (e *capability) digest(ctx context.Context, org string, day time.Time) ([]flows.T, error) {
 	now := e.Now()
 	ivs, err := e.store().in(ctx, e.k.orgInterviews(org), day.AddDate(0, 0, -7), day.AddDate(0, 0, 1).Add(-time.Second))
@@ -116,7 +128,7 @@ func (e *capability) digest(ctx context.Context, org string, day time.Time) ([]f
 		switch {
 		case !iv.At.Before(day):
 			today = append(today, staffItem(iv, names[iv.Mother], now))
-		case iv.Outcome != "" && iv.OutcomeAt.After(now.Add(-24*time.Hour)):
+		case iv.Outcome != "" && iv.OutcomeAt.After(since(day)):
 			outcomes = append(outcomes, staffItem(iv, names[iv.Mother], now))
 		}
 	}

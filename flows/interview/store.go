@@ -34,6 +34,9 @@ type Interview struct {
 	// Outcome is her answer afterwards (outcomeWell...), with when it came.
 	Outcome   string
 	OutcomeAt time.Time
+	// CancelledBy is who cancelled it, and when.
+	CancelledBy int64
+	CancelledAt time.Time
 }
 
 const (
@@ -119,7 +122,8 @@ func (st store) from(id string, h map[string]string) (Interview, bool) {
 	}
 	iv := Interview{ID: id, Org: h["org"], At: flows.UnixTime(h["at"]).In(st.loc), Job: h["job"], Where: h["where"],
 		Childcare: h["childcare"] == "1", Status: h["status"], Created: flows.UnixTime(h["created"]),
-		Outcome: h["outcome"], OutcomeAt: flows.UnixTime(h["outcome_at"])}
+		Outcome: h["outcome"], OutcomeAt: flows.UnixTime(h["outcome_at"]), CancelledAt: flows.UnixTime(h["cancelled_at"])}
+	iv.CancelledBy, _ = strconv.ParseInt(h["cancelled_by"], 10, 64)
 	iv.Mother, _ = strconv.ParseInt(h["mother"], 10, 64)
 	iv.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	iv.Seq, _ = strconv.Atoi(h["seq"])
@@ -157,19 +161,21 @@ func (st store) set(ctx context.Context, iv Interview, fields ...any) (bool, err
 }
 
 // move takes iv to at as its next version; ok is false when it was
-// cancelled or moved meanwhile.
-func (st store) move(ctx context.Context, iv Interview, at time.Time, now time.Time) (bool, error) {
-	ok, err := st.set(ctx, iv, "at", at.Unix(), "seq", iv.Seq+1)
-	if err != nil || !ok {
-		return ok, err
-	}
-	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.ZAdd(ctx, st.k.motherInterviews(iv.Mother), redis.Z{Score: float64(at.Unix()), Member: iv.ID})
-		p.ZAdd(ctx, st.k.orgInterviews(iv.Org), redis.Z{Score: float64(at.Unix()), Member: iv.ID})
-		p.PExpire(ctx, st.k.interview(iv.ID), flows.KeepUntil(now, at.Add(retention)))
+// cancelled or moved meanwhile. index puts it at its new place in the lists.
+func (st store) move(ctx context.Context, iv Interview, at time.Time) (bool, error) {
+	return st.set(ctx, iv, "at", at.Unix(), "seq", iv.Seq+1)
+}
+
+// index lists iv at its time in its mother's and organisation's lists and
+// keeps it retention after that time; doing it again changes nothing.
+func (st store) index(ctx context.Context, iv Interview, now time.Time) error {
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZAdd(ctx, st.k.motherInterviews(iv.Mother), redis.Z{Score: float64(iv.At.Unix()), Member: iv.ID})
+		p.ZAdd(ctx, st.k.orgInterviews(iv.Org), redis.Z{Score: float64(iv.At.Unix()), Member: iv.ID})
+		p.PExpire(ctx, st.k.interview(iv.ID), flows.KeepUntil(now, iv.At.Add(retention)))
 		return nil
 	})
-	return true, flows.Wrap("move interview "+iv.ID, err)
+	return flows.Wrap("index interview "+iv.ID, err)
 }
 
 // eraseMother removes every interview of a mother.
