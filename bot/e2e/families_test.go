@@ -142,6 +142,8 @@ func TestVisitConfirmedAndCheckedIn(t *testing.T) {
 		w.waitCount(fatima, w.text("it", "family.visit_confirmed_mother", map[string]any{"Family": "Marco"}), 1)
 		w.wantSaid(w.say(fatima, "/visit"), "it", "family.mother_visit", map[string]any{
 			"When": w.cat.DateTime("it", at), "Status": w.label("it", "family.status_confirmed")})
+		// And in her list of appointments, with the rest of her week.
+		w.wantSaid(w.say(fatima, "/appointments"), "it", "family.agenda_title", map[string]any{"Family": "Marco"})
 		for id := range w.jobsOfOwner(pairOwner) {
 			if !strings.HasSuffix(id, ":checkin") {
 				t.Errorf("job %s still waits after the family confirmed", id)

@@ -84,6 +84,7 @@ func New(cfg Config) flows.Maker {
 			MyData:       e.familyData,
 			Erase:        e.erase,
 			Digest:       e.digest,
+			Agenda:       e.agenda,
 			ForgetAuthor: e.forgetAuthor,
 		}
 	}

@@ -1,6 +1,7 @@
 package family
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -253,4 +254,42 @@ func (e *capability) upcoming(s *flows.Session, id string) error {
 		return s.Reply(flows.T{ID: "family.no_next"})
 	}
 	return s.Send(flows.Message{Lines: []flows.T{{ID: "family.ask_which_visit"}}, Buttons: rows})
+}
+
+// agenda is a mother's visits still to come, as cards for her list of
+// appointments: who comes, when, where, whether they confirmed; for her
+// staff with the pairing's page a button away. Never a check-in.
+func (e *capability) agenda(ctx context.Context, mother, viewer flows.Person, from, to time.Time) ([]flows.AgendaItem, error) {
+	pairs, err := e.store().ofPerson(ctx, mother.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []flows.AgendaItem
+	for _, p := range pairs {
+		if p.Status != pairActive || p.Mother != mother.ID {
+			continue
+		}
+		fam, ok, err := e.People().Get(ctx, p.Family)
+		if err != nil || !ok {
+			return nil, err
+		}
+		visits, err := e.store().visitsIn(ctx, e.k.pairVisits(p.ID), from, to)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range visits {
+			if v.Status != visitPlanned && v.Status != visitConfirmed {
+				continue
+			}
+			lines := append([]flows.T{{ID: "family.agenda_title", Data: map[string]any{"Family": firstName(fam.Name)}}},
+				e.visitLines(v, viewer)...)
+			lines = append(lines, flows.T{ID: "family.status_line", Data: map[string]any{"Status": flows.T{ID: "family.status_" + v.Status}}})
+			card := flows.Message{Lines: lines}
+			if viewer.Role == flows.RoleStaff {
+				card.Buttons = [][]flows.Button{{{Label: flows.T{ID: "family.open_pair"}, Data: verbPage + ":" + p.ID}}}
+			}
+			out = append(out, flows.AgendaItem{At: v.At, Card: card})
+		}
+	}
+	return out, nil
 }
