@@ -100,7 +100,8 @@ func (e *capability) checkin(s *flows.Session, arg string) error {
 			return err
 		}
 	}
-	e.Log().Info("visit checked in", "user_id", s.Person().ID, "visit", v.ID, "answer", answer, "pair", p.ID)
+	// What the family said is for staff, not for the log.
+	e.Log().Info("visit checked in", "user_id", s.Person().ID, "visit", v.ID, "pair", p.ID)
 	thanks := "family.checkin_thanks"
 	if concern != "" {
 		thanks = "family.checkin_thanks_concern"

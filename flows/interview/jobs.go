@@ -181,7 +181,8 @@ func (e *capability) outcome(s *flows.Session, arg string) error {
 			return err
 		}
 	}
-	e.Log().Info("interview outcome", "user_id", s.Person().ID, "interview", iv.ID, "outcome", answer)
+	// How it went is for her staff, not for the log.
+	e.Log().Info("interview outcome given", "user_id", s.Person().ID, "interview", iv.ID)
 	return s.Edit(flows.Message{Lines: []flows.T{{ID: "interview.outcome_thanks_" + answer}}})
 }
 
