@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"nido/scheduler"
 )
@@ -52,4 +53,40 @@ func (e *Engine) tellMessage(ctx context.Context, to Person, jobID string, m Mes
 		return nil
 	}
 	return wrap("tell", err)
+}
+
+// Replan makes jobs the jobs of one thing (an appointment, a visit, an
+// interview): owner's jobs whose ids start with prefix and are not among
+// jobs are cancelled (those of an earlier version, or no longer due), then
+// jobs are scheduled. Doing it again changes nothing.
+func (e *Engine) Replan(ctx context.Context, owner, prefix string, jobs []scheduler.Job) error {
+	keep := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		keep[j.ID] = true
+	}
+	if err := e.Drop(ctx, owner, prefix, keep); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if err := e.cfg.Scheduler.Schedule(ctx, j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Drop cancels owner's jobs whose ids start with prefix, but those in keep.
+func (e *Engine) Drop(ctx context.Context, owner, prefix string, keep map[string]bool) error {
+	jobs, err := e.cfg.Scheduler.ListOwner(ctx, owner)
+	if err != nil {
+		return wrap("list jobs of "+prefix, err)
+	}
+	for _, j := range jobs {
+		if strings.HasPrefix(j.ID, prefix) && !keep[j.ID] {
+			if err := e.cfg.Scheduler.Cancel(ctx, j.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -374,10 +374,10 @@ type WhenQuestion struct {
 	DayStep, TimeStep string
 	// DayText is the day question for the draft in data ("Which day is the visit?").
 	DayText func(data map[string]string) T
-	// Draft is the conversation's data when it holds the capability's
-	// draft; ok is false when it does not (a button pressed after the
-	// conversation ended or expired).
-	Draft func(s *Session) (data map[string]string, ok bool)
+	// Owns reports whether the conversation's data hold the capability's
+	// draft: a button pressed after the conversation ended or expired finds
+	// none, and is no longer valid.
+	Owns func(data map[string]string) bool
 	// Next goes on once the answer was taken into data["day"] and data["time"].
 	Next func(s *Session, data map[string]string) error
 }
@@ -418,8 +418,8 @@ func (q WhenQuestion) AskTime(s *Session, data map[string]string, intro string) 
 
 // answer reads an answer against the draft's day and time and asks what it calls for.
 func (q WhenQuestion) answer(s *Session, read func(day, clock string) WhenAnswer) error {
-	data, ok := q.Draft(s)
-	if !ok {
+	data := s.Data()
+	if !q.Owns(data) {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
 	a := read(data["day"], data["time"])

@@ -18,9 +18,9 @@ func (e *capability) whenQ() flows.WhenQuestion {
 			}
 			return flows.T{ID: "appointment.ask_day"}
 		},
-		Draft: func(s *flows.Session) (map[string]string, bool) {
-			_, ok := draftOf(s.Data())
-			return s.Data(), ok
+		Owns: func(data map[string]string) bool {
+			_, ok := draftOf(data)
+			return ok
 		},
 		Next: func(s *flows.Session, data map[string]string) error {
 			d, _ := draftOf(data)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"nido/flows"
@@ -78,18 +77,11 @@ func apptJobs(a Appointment, offsets []time.Duration, now time.Time) []scheduler
 // and returns when the reminders will really come (quiet hours move them).
 func (e *capability) planAppointment(ctx context.Context, a Appointment) ([]time.Time, error) {
 	jobs := apptJobs(a, e.offsets, e.Now())
-	keep := map[string]bool{}
-	for _, j := range jobs {
-		keep[j.ID] = true
-	}
-	if err := e.dropAppointmentJobs(ctx, a, keep); err != nil {
+	if err := e.Replan(ctx, id64(a.Mother), apptJobPrefix(a.ID), jobs); err != nil {
 		return nil, err
 	}
 	var reminders []time.Time
 	for _, j := range jobs {
-		if err := e.Scheduler().Schedule(ctx, j); err != nil {
-			return nil, err
-		}
 		if j.Kind == jobReminder {
 			reminders = append(reminders, e.Scheduler().AdjustForQuiet(j.Due, j.Event))
 		}
@@ -99,18 +91,7 @@ func (e *capability) planAppointment(ctx context.Context, a Appointment) ([]time
 
 // dropAppointmentJobs cancels a's jobs whose ids are not in keep.
 func (e *capability) dropAppointmentJobs(ctx context.Context, a Appointment, keep map[string]bool) error {
-	jobs, err := e.Scheduler().ListOwner(ctx, id64(a.Mother))
-	if err != nil {
-		return flows.Wrap("list appointment jobs", err)
-	}
-	for _, j := range jobs {
-		if strings.HasPrefix(j.ID, apptJobPrefix(a.ID)) && !keep[j.ID] {
-			if err := e.Scheduler().Cancel(ctx, j.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return e.Drop(ctx, id64(a.Mother), apptJobPrefix(a.ID), keep)
 }
 
 // jobAppointment loads what a job is about; ok is false when there is

@@ -3,7 +3,6 @@ package family
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"nido/flows"
@@ -89,36 +88,12 @@ func (e *capability) nudgeTime(ask, alert, event time.Time) (time.Time, bool) {
 
 // planVisit schedules v's jobs and cancels those of its other versions.
 func (e *capability) planVisit(ctx context.Context, v Visit) error {
-	jobs := e.visitJobs(v, e.Now())
-	keep := map[string]bool{}
-	for _, j := range jobs {
-		keep[j.ID] = true
-	}
-	if err := e.dropVisitJobs(ctx, v, keep); err != nil {
-		return err
-	}
-	for _, j := range jobs {
-		if err := e.Scheduler().Schedule(ctx, j); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.Replan(ctx, pairOwner(v.Pair), "visit:"+v.ID+":", e.visitJobs(v, e.Now()))
 }
 
 // dropVisitJobs cancels v's jobs, of any version, whose ids are not in keep.
 func (e *capability) dropVisitJobs(ctx context.Context, v Visit, keep map[string]bool) error {
-	jobs, err := e.Scheduler().ListOwner(ctx, pairOwner(v.Pair))
-	if err != nil {
-		return flows.Wrap("list visit jobs", err)
-	}
-	for _, j := range jobs {
-		if strings.HasPrefix(j.ID, "visit:"+v.ID+":") && !keep[j.ID] {
-			if err := e.Scheduler().Cancel(ctx, j.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return e.Drop(ctx, pairOwner(v.Pair), "visit:"+v.ID+":", keep)
 }
 
 // aboutVisit is what a job finds when due: the visit, its pairing and its

@@ -148,9 +148,9 @@ func (e *capability) draftOrInvalid(s *flows.Session) (draft, bool, error) {
 func (e *capability) whenQ() flows.WhenQuestion {
 	return flows.WhenQuestion{DayVerb: verbDay, TimeVerb: verbTime, DayStep: stepDay, TimeStep: stepTime,
 		DayText: func(map[string]string) flows.T { return flows.T{ID: "family.ask_day"} },
-		Draft: func(s *flows.Session) (map[string]string, bool) {
-			_, ok := draftOf(s.Data())
-			return s.Data(), ok
+		Owns: func(data map[string]string) bool {
+			_, ok := draftOf(data)
+			return ok
 		},
 		Next: func(s *flows.Session, data map[string]string) error {
 			d, _ := draftOf(data)

@@ -104,9 +104,9 @@ func (e *capability) meetDraftOrInvalid(s *flows.Session) (meetDraft, bool, erro
 func (e *capability) whenQ() flows.WhenQuestion {
 	return flows.WhenQuestion{DayVerb: verbDay, TimeVerb: verbTime, DayStep: "group.day", TimeStep: "group.time",
 		DayText: func(map[string]string) flows.T { return flows.T{ID: "group.ask_day"} },
-		Draft: func(s *flows.Session) (map[string]string, bool) {
-			_, ok := meetDraftOf(s.Data())
-			return s.Data(), ok
+		Owns: func(data map[string]string) bool {
+			_, ok := meetDraftOf(data)
+			return ok
 		},
 		Next: func(s *flows.Session, data map[string]string) error {
 			d, _ := meetDraftOf(data)

@@ -77,18 +77,11 @@ func (e *capability) jobs(iv Interview, now time.Time) []scheduler.Job {
 // returns when the tips will really come (quiet hours may move them).
 func (e *capability) plan(ctx context.Context, iv Interview) ([]time.Time, error) {
 	jobs := e.jobs(iv, e.Now())
-	keep := map[string]bool{}
-	for _, j := range jobs {
-		keep[j.ID] = true
-	}
-	if err := e.dropJobs(ctx, iv, keep); err != nil {
+	if err := e.Replan(ctx, strconv.FormatInt(iv.Mother, 10), "iv:"+iv.ID+":", jobs); err != nil {
 		return nil, err
 	}
 	var tips []time.Time
 	for _, j := range jobs {
-		if err := e.Scheduler().Schedule(ctx, j); err != nil {
-			return nil, err
-		}
 		if j.Kind == jobTip {
 			tips = append(tips, e.Scheduler().AdjustForQuiet(j.Due, j.Event))
 		}
@@ -98,18 +91,7 @@ func (e *capability) plan(ctx context.Context, iv Interview) ([]time.Time, error
 
 // dropJobs cancels iv's jobs, of any version, whose ids are not in keep.
 func (e *capability) dropJobs(ctx context.Context, iv Interview, keep map[string]bool) error {
-	jobs, err := e.Scheduler().ListOwner(ctx, strconv.FormatInt(iv.Mother, 10))
-	if err != nil {
-		return flows.Wrap("list interview jobs", err)
-	}
-	for _, j := range jobs {
-		if strings.HasPrefix(j.ID, "iv:"+iv.ID+":") && !keep[j.ID] {
-			if err := e.Scheduler().Cancel(ctx, j.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return e.Drop(ctx, strconv.FormatInt(iv.Mother, 10), "iv:"+iv.ID+":", keep)
 }
 
 // jobInterview loads what a job is about; ok is false when there is
