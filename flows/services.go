@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -91,4 +92,25 @@ func HashesInWindow(ctx context.Context, rdb redis.UniversalClient, index string
 		hashes[i] = c.Val()
 	}
 	return ids, hashes, nil
+}
+
+// StaffOf lists the staff who follow a mother: the one who invited her and
+// those in also (who paired her with a family, who saved her interview),
+// while they are staff of her organisation; every staff member of it when
+// none of them is any more.
+func (e *Engine) StaffOf(ctx context.Context, mother Person, also ...int64) ([]Person, error) {
+	staff, err := e.people.Members(ctx, mother.OrgID, RoleStaff)
+	if err != nil {
+		return nil, err
+	}
+	var hers []Person
+	for _, st := range staff {
+		if st.ID == mother.InvitedBy || slices.Contains(also, st.ID) {
+			hers = append(hers, st)
+		}
+	}
+	if len(hers) == 0 {
+		return staff, nil
+	}
+	return hers, nil
 }

@@ -217,56 +217,55 @@ func (e *capability) handledBy(s *flows.Session, v Visit) flows.T {
 
 // concerns lists the organisation's open concerns, each with "Handled".
 func (e *capability) concerns(s *flows.Session, _ string) error {
-	ids, err := e.store().concernIDs(s.Ctx(), s.Person().OrgID)
+	org := s.Person().OrgID
+	open, err := e.store().openConcerns(s.Ctx(), org)
+	if err != nil || len(open) == 0 {
+		if err != nil {
+			return err
+		}
+		return s.Reply(flows.T{ID: "family.concerns_none"})
+	}
+	names, err := e.orgNames(s.Ctx(), org)
 	if err != nil {
 		return err
 	}
-	var lines []flows.T
+	lines := []flows.T{{ID: "family.concerns_title", Count: len(open), Data: map[string]any{"Count": len(open)}}}
 	var rows [][]flows.Button
-	n := 0
-	for _, id := range ids {
-		v, ok, err := e.store().visit(s.Ctx(), id)
-		if err != nil {
-			return err
-		}
-		if !ok || v.Org != s.Person().OrgID || v.Concern != concernOpen {
-			continue
-		}
-		item, err := e.concernItem(s.Ctx(), v)
-		if err != nil {
-			return err
-		}
-		n++
-		lines = append(lines, item...)
+	for _, v := range open {
+		lines = append(lines, concernItem(v, names)...)
 		if len(rows) < flows.MaxCards {
 			rows = append(rows, []flows.Button{{Label: flows.T{ID: "family.handled_item", Data: map[string]any{"When": flows.Day(v.At)}},
 				Data: verbHandled + ":" + v.ID}})
 		}
 	}
-	if len(lines) == 0 {
-		return s.Reply(flows.T{ID: "family.concerns_none"})
-	}
-	title := flows.T{ID: "family.concerns_title", Count: n, Data: map[string]any{"Count": n}}
-	return s.Send(flows.Message{Lines: append([]flows.T{title}, lines...), Buttons: rows})
+	return s.Send(flows.Message{Lines: lines, Buttons: rows})
 }
 
-// concernItem is a concern as staff read it in a list.
-func (e *capability) concernItem(ctx context.Context, v Visit) ([]flows.T, error) {
-	fam, _, err := e.People().Get(ctx, v.Family)
-	if err != nil {
-		return nil, err
-	}
-	mother, _, err := e.People().Get(ctx, v.Mother)
-	if err != nil {
-		return nil, err
-	}
-	lines := []flows.T{{ID: "family.concern_item", Data: map[string]any{"Family": fam.Name, "Mother": mother.Name, "When": v.At,
-		"Answer": flows.T{ID: "family.answer_" + v.Checkin}}}}
+// concernItem is a concern as staff read it in a list; names are the
+// organisation's (orgNames).
+func concernItem(v Visit, names map[int64]string) []flows.T {
+	lines := []flows.T{{ID: "family.concern_item", Data: map[string]any{"Family": names[v.Family], "Mother": names[v.Mother],
+		"When": v.At, "Answer": flows.T{ID: "family.answer_" + v.Checkin}}}}
 	if v.Note != "" {
 		lines = append(lines, flows.T{ID: "family.note_line", Data: map[string]any{"Note": v.Note}})
 	}
 	if v.Voice != "" {
 		lines = append(lines, flows.T{ID: "family.voice_kept"})
 	}
-	return lines, nil
+	return lines
+}
+
+// orgNames are the names of an organisation's families and mothers, by id.
+func (e *capability) orgNames(ctx context.Context, org string) (map[int64]string, error) {
+	names := map[int64]string{}
+	for _, role := range []string{flows.RoleFamily, flows.RoleMother} {
+		people, err := e.People().Members(ctx, org, role)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range people {
+			names[p.ID] = p.Name
+		}
+	}
+	return names, nil
 }

@@ -12,10 +12,9 @@ import (
 // that it is never lost when Telegram or Redis fails half-way, and so that
 // quiet hours hold it until the morning, unless it is urgent.
 //
-// The mother's staff are those who follow her: the staff member who paired
-// her with the family and the one who invited her, while they are staff of
-// her organisation; every staff member of it when neither is. An urgent
-// check-in reaches every staff member of the organisation.
+// The mother's staff are those who follow her (the core's StaffOf): the
+// one who invited her and the one who paired her with the family. An
+// urgent check-in reaches every staff member of the organisation.
 
 // alertStaff has the mother's staff told what about v, durably.
 func (e *capability) alertStaff(ctx context.Context, v Visit, what string, urgent bool) error {
@@ -71,18 +70,8 @@ func (e *capability) notifyStaff(ctx context.Context, a aboutVisit, what string,
 // staffFor lists the staff who hear about a visit: the mother's, or every
 // staff member of the organisation when all.
 func (e *capability) staffFor(ctx context.Context, a aboutVisit, all bool) ([]flows.Person, error) {
-	staff, err := e.People().Members(ctx, a.p.Org, flows.RoleStaff)
-	if err != nil || all {
-		return staff, err
+	if all {
+		return e.People().Members(ctx, a.p.Org, flows.RoleStaff)
 	}
-	var hers []flows.Person
-	for _, st := range staff {
-		if st.ID == a.p.By || st.ID == a.mother.InvitedBy {
-			hers = append(hers, st)
-		}
-	}
-	if len(hers) == 0 {
-		return staff, nil
-	}
-	return hers, nil
+	return e.StaffOf(ctx, a.mother, a.p.By)
 }

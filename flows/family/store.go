@@ -423,6 +423,32 @@ func (st store) concernIDs(ctx context.Context, org string) ([]string, error) {
 	return ids, flows.Wrap("list concerns", err)
 }
 
+// openConcerns loads the visits of an organisation whose concern is still
+// open, oldest first, in two round trips.
+func (st store) openConcerns(ctx context.Context, org string) ([]Visit, error) {
+	ids, err := st.concernIDs(ctx, org)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	_, err = st.rdb.Pipelined(ctx, func(x redis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = x.HGetAll(ctx, st.k.visit(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, flows.Wrap("load concerns", err)
+	}
+	var out []Visit
+	for i, id := range ids {
+		if v, ok := st.visitFrom(id, cmds[i].Val()); ok && v.Org == org && v.Concern == concernOpen {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // closeConcern takes v off its organisation's open concerns.
 func (st store) closeConcern(ctx context.Context, v Visit) error {
 	return flows.Wrap("close concern", st.rdb.ZRem(ctx, st.k.orgConcerns(v.Org), v.ID).Err())

@@ -71,16 +71,17 @@ func (e *capability) staffHome(s *flows.Session) error {
 	if err != nil {
 		return err
 	}
+	names, err := e.orgNames(s.Ctx(), s.Person().OrgID)
+	if err != nil {
+		return err
+	}
 	var bs []flows.Button
 	for _, p := range pairs {
 		if p.Status != pairActive || len(bs) == flows.MaxButtons {
 			continue
 		}
-		names, err := e.names(s.Ctx(), p)
-		if err != nil {
-			return err
-		}
-		bs = append(bs, flows.Button{Label: flows.T{ID: "family.pair_button", Data: names}, Data: verbPage + ":" + p.ID})
+		bs = append(bs, flows.Button{Label: flows.T{ID: "family.pair_button", Data: map[string]any{
+			"Family": names[p.Family], "Mother": names[p.Mother]}}, Data: verbPage + ":" + p.ID})
 	}
 	title := flows.T{ID: "family.home_staff"}
 	if len(bs) == 0 {

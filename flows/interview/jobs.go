@@ -187,21 +187,11 @@ func (e *capability) stillNeedChildcare(s *flows.Session, arg string) error {
 }
 
 // tellStaff tells the mother's staff what, with the interview: those who
-// follow her (who invited her, who made the interview), or every staff
-// member of her organisation when neither is staff of it any more.
+// follow her (the core's StaffOf: who invited her, who made the interview).
 func (e *capability) tellStaff(ctx context.Context, iv Interview, mother flows.Person, jobID string, what flows.T) error {
-	staff, err := e.People().Members(ctx, iv.Org, flows.RoleStaff)
+	hers, err := e.StaffOf(ctx, mother, iv.By)
 	if err != nil {
 		return err
-	}
-	var hers []flows.Person
-	for _, st := range staff {
-		if st.ID == mother.InvitedBy || st.ID == iv.By {
-			hers = append(hers, st)
-		}
-	}
-	if len(hers) == 0 {
-		hers = staff
 	}
 	what.Data = map[string]any{"Name": mother.Name}
 	for _, st := range hers {

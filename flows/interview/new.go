@@ -292,7 +292,7 @@ func (e *capability) undoIfErased(ctx context.Context, iv Interview) (bool, erro
 		return true, err
 	}
 	e.Log().Info("interview taken back: its mother was erased", "interview", iv.ID)
-	return true, e.store().eraseMother(ctx, iv.Mother)
+	return true, e.store().eraseMother(ctx, iv.Mother, iv.Org)
 }
 
 // tipsLine says how many tips will come and when the first does, or that none will.

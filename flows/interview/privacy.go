@@ -36,7 +36,7 @@ func (e *capability) erase(ctx context.Context, p flows.Person) error {
 	if p.Role != flows.RoleMother {
 		return nil
 	}
-	return e.store().eraseMother(ctx, p.ID)
+	return e.store().eraseMother(ctx, p.ID, p.OrgID)
 }
 
 // forgetAuthor forgets an erased staff member as the one who made org's interviews.

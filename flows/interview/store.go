@@ -178,25 +178,16 @@ func (st store) index(ctx context.Context, iv Interview, now time.Time) error {
 	return flows.Wrap("index interview "+iv.ID, err)
 }
 
-// eraseMother removes every interview of a mother.
-func (st store) eraseMother(ctx context.Context, mother int64) error {
+// eraseMother removes every interview of a mother of org.
+func (st store) eraseMother(ctx context.Context, mother int64, org string) error {
 	ids, err := st.rdb.ZRange(ctx, st.k.motherInterviews(mother), 0, -1).Result()
 	if err != nil {
 		return flows.Wrap("list interviews to erase", err)
 	}
-	orgs := map[string]bool{}
-	for _, id := range ids {
-		org, err := st.rdb.HGet(ctx, st.k.interview(id), "org").Result()
-		if err == nil {
-			orgs[org] = true
-		}
-	}
 	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for _, id := range ids {
 			p.Del(ctx, st.k.interview(id))
-			for org := range orgs {
-				p.ZRem(ctx, st.k.orgInterviews(org), id)
-			}
+			p.ZRem(ctx, st.k.orgInterviews(org), id)
 		}
 		p.Del(ctx, st.k.motherInterviews(mother))
 		return nil
