@@ -36,6 +36,7 @@ import (
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/broadcast"
 	"nido/flows/family"
 	"nido/flows/group"
 	"nido/flows/interview"
@@ -407,6 +408,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 		group.New(),
 		family.New(cfg.Visits),
 		interview.New(cfg.Interviews),
+		broadcast.New(broadcast.Config{SendRate: cfg.SendRate, Groups: group.NewDirectory(rdb, cfg.Prefix)}),
 	)
 	if err != nil {
 		return nil, err

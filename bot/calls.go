@@ -14,18 +14,20 @@ import (
 
 // call runs one Telegram call for chatID and maps its errors: it waits out a
 // 429 and tries again (at most maxAttempts times), and turns a refusal to
-// deliver into flows.ErrUnreachable. The library itself never retries. paced calls wait for the send limits first and count
-// as sent messages.
-func (s *Sender) call(ctx context.Context, what string, chatID int64, paced bool, f func(context.Context) (int, error)) (int, error) {
+// deliver into flows.ErrUnreachable. The library itself never retries.
+// Paced calls wait for the send limits first and count as sent messages;
+// bulk ones wait behind the others (limits.go's lane).
+func (s *Sender) call(ctx context.Context, what string, chatID int64, pace pacing, f func(context.Context) (int, error)) (int, error) {
+	waits := pace != noPacing
 	for attempt := 1; ; attempt++ {
-		if paced {
-			if err := s.lim.wait(ctx, chatID); err != nil {
+		if waits {
+			if err := s.lim.wait(ctx, chatID, pace == bulk); err != nil {
 				return 0, fmt.Errorf("%s to chat %d: %w", what, chatID, err)
 			}
 		}
 		id, err := f(ctx)
 		if err == nil {
-			if paced {
+			if waits {
 				s.m.sent.Inc()
 			}
 			return id, nil
@@ -62,6 +64,15 @@ func (s *Sender) call(ctx context.Context, what string, chatID int64, paced bool
 	}
 }
 
+// pacing is how a call waits for the send limits.
+type pacing int
+
+const (
+	noPacing pacing = iota // not a message: deletes, commands
+	paced                  // a message to someone waiting for it
+	bulk                   // one recipient of a broadcast
+)
+
 // chatGone recognises the 400 Telegram answers for a chat that no longer exists.
 func chatGone(err error) bool {
 	return errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "chat not found")
@@ -70,7 +81,7 @@ func chatGone(err error) bool {
 // Delete removes one of Nido's messages. A message already gone is not an
 // error: deleting is how a quick exit or a stale menu is cleaned up.
 func (s *Sender) Delete(ctx context.Context, chatID int64, messageID int) error {
-	_, err := s.call(ctx, "delete", chatID, false, func(ctx context.Context) (int, error) {
+	_, err := s.call(ctx, "delete", chatID, noPacing, func(ctx context.Context) (int, error) {
 		_, err := s.api.DeleteMessage(ctx, &tg.DeleteMessageParams{ChatID: chatID, MessageID: messageID})
 		if errors.Is(err, tg.ErrorBadRequest) && strings.Contains(err.Error(), "message to delete not found") {
 			return 0, nil

@@ -31,7 +31,7 @@ func (s *Sender) SetCommands(ctx context.Context, chatID int64, lang string, cmd
 	} else {
 		params.Scope = &models.BotCommandScopeChat{ChatID: chatID}
 	}
-	_, err := s.call(ctx, "set commands", chatID, false, func(ctx context.Context) (int, error) {
+	_, err := s.call(ctx, "set commands", chatID, noPacing, func(ctx context.Context) (int, error) {
 		_, err := s.api.SetMyCommands(ctx, params)
 		return 0, err
 	})

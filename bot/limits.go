@@ -37,15 +37,30 @@ type limits struct {
 
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
+
+	// bulk holds the places in the overall queue that bulk messages (a
+	// broadcast's copies) may take at once: bulkPlaces, however many
+	// broadcasts and senders there are.
+	bulk chan struct{}
 }
+
+// bulkPlaces is how many bulk messages may wait in the overall queue at
+// once. The queue is first come, first served, so a reminder or an answer
+// due during a 10,000-recipient broadcast waits behind at most these, not
+// behind the broadcast: a lane of lower priority that still keeps the
+// budget busy.
+const bulkPlaces = 2
 
 // newLimits builds the limiters; a rate of +Inf means none. rdb holds the
 // budget shared with the other processes.
 func newLimits(sendRate, chatRate float64, rdb redis.UniversalClient, k keys, log *slog.Logger) *limits {
 	l := &limits{
-		overall:  rate.NewLimiter(limitOf(sendRate), 1),
+		// A burst of two, as the shared budget allows: a sender that
+		// wakes a little late does not lose the interval it missed.
+		overall:  rate.NewLimiter(limitOf(sendRate), 2),
 		chatRate: limitOf(chatRate),
 		chats:    map[int64]*rate.Limiter{},
+		bulk:     make(chan struct{}, bulkPlaces),
 	}
 	if limitOf(sendRate) != rate.Inf {
 		l.shared = &budget{rdb: rdb, key: k.sendBudget(), every: time.Duration(float64(time.Second) / sendRate), log: log}
@@ -63,12 +78,24 @@ func limitOf(perSecond float64) rate.Limit {
 // wait blocks until one more message may go to chatID. It waits for the chat
 // first, so a slow chat does not hold a token of the overall budget, and for
 // this process's own pace before the shared budget, so that the processes
-// do not all poll Redis at once.
-func (l *limits) wait(ctx context.Context, chatID int64) error {
+// do not all poll Redis at once. A bulk message first waits for one of the
+// few places in the queue open to bulk messages.
+func (l *limits) wait(ctx context.Context, chatID int64, bulk bool) error {
 	if err := l.chat(chatID).Wait(ctx); err != nil {
 		return err
 	}
-	if err := l.overall.Wait(ctx); err != nil {
+	if bulk {
+		select {
+		case l.bulk <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		err := l.overall.Wait(ctx)
+		<-l.bulk
+		if err != nil {
+			return err
+		}
+	} else if err := l.overall.Wait(ctx); err != nil {
 		return err
 	}
 	if l.shared == nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -54,7 +55,7 @@ func TestSendBudgetWithoutRedisPacesAlone(t *testing.T) {
 	rdb.AddHook(countHook{&calls})
 	l := newLimits(1000, 1000, rdb, testKeys, slog.New(slog.NewTextHandler(&logs, nil)))
 	for i := range 3 {
-		if err := l.wait(context.Background(), int64(i)); err != nil {
+		if err := l.wait(context.Background(), int64(i), false); err != nil {
 			t.Fatalf("wait %d: %v", i, err)
 		}
 	}
@@ -80,4 +81,55 @@ func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 
 func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return next
+}
+
+// While broadcast copies queue for the overall budget, a message for
+// someone waiting (a reminder, an answer) goes after at most the few
+// copies already in the queue: at 10 messages a second, with 20 bulk
+// senders queued at once, it goes within 2 copies, not after the 20.
+func TestBulkMessagesWaitBehindTheOthers(t *testing.T) {
+	l := newLimits(10, 1000, nil, testKeys, slog.New(slog.DiscardHandler))
+	l.shared = nil // this process's pace only
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var order []string
+	var mu sync.Mutex
+	took := func(what string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, what)
+		return len(order)
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if l.wait(ctx, int64(i+1), true) == nil {
+				took("bulk")
+			}
+		}()
+	}
+	// Once the copies are queued and going, one message that matters.
+	for {
+		mu.Lock()
+		n := len(order)
+		mu.Unlock()
+		if n >= 2 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	mu.Lock()
+	sent := len(order)
+	mu.Unlock()
+	if err := l.wait(ctx, 999, false); err != nil {
+		t.Fatal(err)
+	}
+	at := took("urgent")
+	cancel()
+	wg.Wait()
+	if ahead := at - 1 - sent; ahead > 2 {
+		t.Errorf("%d copies went between the message's arrival and its turn, want at most 2: %v", ahead, order)
+	}
 }

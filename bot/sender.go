@@ -64,6 +64,10 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	pace := paced
+	if m.Bulk {
+		pace = bulk
+	}
 	ids := make([]int, len(parts))
 	for i, p := range parts {
 		if id, ok := done[i]; ok {
@@ -74,7 +78,7 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 		if i == 0 {
 			edit = m.EditID
 		}
-		if ids[i], err = s.deliver(ctx, m.ChatID, edit, p); err != nil {
+		if ids[i], err = s.deliver(ctx, m.ChatID, edit, p, pace); err != nil {
 			return 0, err
 		}
 		s.recordPart(ctx, m.ChatID, m.JobID, i, ids[i])
@@ -135,9 +139,9 @@ func (s *Sender) prepare(m flows.Message) ([]part, int, error) {
 }
 
 // deliver sends one part, or edits message edit with it.
-func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part) (int, error) {
+func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part, pace pacing) (int, error) {
 	if edit != 0 {
-		id, err := s.call(ctx, "edit", chatID, true, func(ctx context.Context) (int, error) {
+		id, err := s.call(ctx, "edit", chatID, pace, func(ctx context.Context) (int, error) {
 			return s.edit(ctx, chatID, edit, p)
 		})
 		if !errors.Is(err, errEditGone) {
@@ -145,7 +149,7 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part) (i
 		}
 		// Too old or deleted to edit: say it anew instead.
 	}
-	return s.call(ctx, "send", chatID, true, func(ctx context.Context) (int, error) {
+	return s.call(ctx, "send", chatID, pace, func(ctx context.Context) (int, error) {
 		if p.doc != nil {
 			msg, err := s.api.SendDocument(ctx, &tg.SendDocumentParams{
 				ChatID:    chatID,

@@ -93,6 +93,10 @@ type Message struct {
 	// JobID, when set, names the scheduled job this message delivers, so a
 	// job retried after a crash is not sent twice.
 	JobID string
+	// Bulk marks one recipient's copy of a broadcast: it waits while any
+	// other message (a reminder, an answer) waits to go, so that a long
+	// broadcast never delays what someone is waiting for.
+	Bulk bool
 }
 
 // Command is one entry of the command menu Telegram shows beside the text box.

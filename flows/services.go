@@ -114,3 +114,12 @@ func (e *Engine) StaffOf(ctx context.Context, mother Person, also ...int64) ([]P
 	}
 	return hers, nil
 }
+
+// Post sends m as it stands (its ChatID and Lang set by the caller; with
+// EditID, an edit) and returns the id of the message carrying its buttons,
+// for a capability that edits its message later (a broadcast's report). A
+// person who blocked Nido comes back as an error wrapping ErrUnreachable,
+// and is marked.
+func (e *Engine) Post(ctx context.Context, m Message) (int, error) {
+	return e.send(ctx, m)
+}

@@ -88,7 +88,14 @@ func TestPressingButtons(t *testing.T) {
 	}
 	title := s.demo.phraseWith("it", "org.list_title", map[string]any{"Count": 0})
 	f.message(AdminID, func(m messageView) bool { return strings.Contains(m.Text, title) })
-	data := menu.Buttons[0][0].Data
+	var data string
+	for _, row := range menu.Buttons {
+		for _, b := range row {
+			if b.Text == orgs {
+				data = b.Data
+			}
+		}
+	}
 	if got := press(fmt.Sprintf(`{"messageId":%d,"data":%q}`, menu.ID, data)); got != http.StatusAccepted {
 		t.Fatalf("press by data: status %d", got)
 	}

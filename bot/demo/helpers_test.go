@@ -17,6 +17,7 @@ import (
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/broadcast"
 	"nido/flows/family"
 	"nido/flows/group"
 	"nido/flows/interview"
@@ -81,7 +82,8 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 		Redis: rdb, Prefix: "nido", Sender: b.Sender(), Scheduler: sched, Clock: s.clock, Location: s.loc,
 		DefaultLang: "it", AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
 	}, appointment.New(nil), group.New(), family.New(family.DefaultConfig()),
-		interview.New(interview.DefaultConfig()))
+		interview.New(interview.DefaultConfig()),
+		broadcast.New(broadcast.Config{SendRate: 1000, Groups: group.NewDirectory(rdb, "nido")}))
 	if err != nil {
 		cancel()
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -76,6 +77,7 @@ func (d *Demo) Seed(ctx context.Context) error {
 	wg.Wait()
 	fail("appointments", d.seedAppointments(ctx, chiara))
 	fail("group", d.seedGroup(ctx, chiara, d.cast(aminaID), d.cast(olenaID)))
+	fail("broadcast", d.seedBroadcast(ctx, chiara, d.cast(aminaID)))
 	now := d.cfg.Clock.Now().In(d.cfg.Location)
 	fail("pairing", d.seedPairing(ctx, chiara, d.cast(bianchiID), d.cast(aminaID), "La spesa insieme",
 		soonVisit(now).Format("02/01/2006 15:04"), "family.repeat_once"))
@@ -215,6 +217,56 @@ func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) e
 		return err
 	}
 	_, err := d.say(ctx, staff, OrgName+", sala comune", hasText(d.phrase(l, "group.planned")))
+	return err
+}
+
+// Workshop is the text of the seeded broadcast, as Chiara types it.
+const Workshop = "Laboratorio: scrivere il curriculum 📝\nPortate un documento. Se venite con i bambini, c'è chi li guarda."
+
+// seedBroadcast is staff announcing a workshop three days ahead at 10:00
+// to every mother of the organisation, and coming answering that she comes:
+// the report in staff's chat shows the answers as the others give theirs.
+func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
+	if !d.signedUp(ctx, staff) {
+		return errors.New("the social worker is not signed up")
+	}
+	l := staff.Lang
+	day := d.cfg.Clock.Now().In(d.cfg.Location).AddDate(0, 0, 3).Format("02/01/2006")
+	steps := []struct {
+		say, press string
+		want       match
+	}{
+		{say: "/broadcast", want: hasButton(d.label(l, "broadcast.who_m"))},
+		{press: d.label(l, "broadcast.who_m"), want: hasText(d.phraseWith(l, "broadcast.ask_text", map[string]any{"Max": 3500}))},
+		{say: Workshop, want: hasButton(d.label(l, "broadcast.event_yes"))},
+		{press: d.label(l, "broadcast.event_yes"), want: hasText(d.phrase(l, "broadcast.ask_event_day"))},
+		{say: day + " 10:00", want: hasText(d.phrase(l, "broadcast.ask_place"))},
+		{say: OrgName + ", sala comune", want: hasButton(d.label(l, "broadcast.when_now"))},
+		{press: d.label(l, "broadcast.when_now"), want: hasButton(d.label(l, "broadcast.send"))},
+		{press: d.label(l, "broadcast.send"), want: anyAnswer()},
+	}
+	for _, s := range steps {
+		var err error
+		if s.say != "" {
+			_, err = d.say(ctx, staff, s.say, s.want)
+		} else {
+			_, err = d.press(ctx, staff, s.press, s.want)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !d.signedUp(ctx, coming) {
+		return nil
+	}
+	first, _, _ := strings.Cut(Workshop, "\n")
+	wait, cancel := context.WithTimeout(ctx, d.cfg.StepTimeout)
+	defer cancel()
+	if _, err := d.cfg.Telegram.WaitMessage(wait, coming.ID, hasText(first)); err != nil {
+		return fmt.Errorf("person %d did not get the broadcast: %w", coming.ID, context.Cause(wait))
+	}
+	_, err := d.press(ctx, coming, d.label(coming.Lang, "broadcast.will_come"),
+		hasText(d.phrase(coming.Lang, "broadcast.thanks_coming")))
 	return err
 }
 

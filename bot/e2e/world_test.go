@@ -33,6 +33,7 @@ import (
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
+	"nido/flows/broadcast"
 	"nido/flows/family"
 	"nido/flows/flowstest"
 	"nido/flows/group"
@@ -73,12 +74,19 @@ type options struct {
 	cluster   bool
 	// capabilities are more capabilities than Nido's own, for a test of one.
 	capabilities []flows.Maker
+	// sendRate is NIDO_SEND_RATE; 0 for no pacing.
+	sendRate float64
+	// lease is the scheduler's lease; 0 for its default. A test that moves
+	// the clock by minutes while a job runs needs a longer one.
+	lease time.Duration
 }
 
-// capabilities are Nido's, as main.go gives them.
-func capabilities() []flows.Maker {
+// capabilities are Nido's, as main.go gives them, on rdb under prefix,
+// sending at sendRate.
+func capabilities(rdb redis.UniversalClient, prefix string, sendRate float64) []flows.Maker {
 	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New(), family.New(family.DefaultConfig()),
-		interview.New(interview.DefaultConfig())}
+		interview.New(interview.DefaultConfig()),
+		broadcast.New(broadcast.Config{SendRate: sendRate, Groups: group.NewDirectory(rdb, prefix)})}
 }
 
 // onCluster makes a world on a Redis Cluster of three primaries, with the
@@ -123,8 +131,12 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		log = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	sendRate := math.Inf(1)
+	if o.sendRate > 0 {
+		sendRate = o.sendRate
+	}
 	b, err := bot.New(ctx, bot.Config{
-		Token: "123:TEST", APIURL: w.tg.URL, Prefix: w.prefix, SendRate: math.Inf(1), ChatRate: 1000,
+		Token: "123:TEST", APIURL: w.tg.URL, Prefix: w.prefix, SendRate: sendRate, ChatRate: 1000,
 		Logger: log, Catalog: w.cat, Redis: w.rdb, PollTimeout: 2 * time.Second,
 		IdleWait: 20 * time.Millisecond, DrainTimeout: 5 * time.Second,
 	})
@@ -133,7 +145,7 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		t.Fatal(err)
 	}
 	w.sched, err = scheduler.New(w.rdb, scheduler.Config{
-		Prefix: w.prefix, Location: loc, Clock: w.clock, Logger: log, PollInterval: 50 * time.Millisecond,
+		Prefix: w.prefix, Location: loc, Clock: w.clock, Logger: log, PollInterval: 50 * time.Millisecond, Lease: o.lease,
 	})
 	if err != nil {
 		cancel()
@@ -142,7 +154,7 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 	engine, err := flows.New(flows.Config{
 		Redis: w.rdb, Prefix: w.prefix, Sender: b.Sender(), Scheduler: w.sched, Clock: w.clock, Location: loc,
 		DefaultLang: "it", AdminIDs: []int64{w.admin.ID}, BotUsername: b.Username(), Logger: log,
-	}, append(capabilities(), o.capabilities...)...)
+	}, append(capabilities(w.rdb, w.prefix, o.sendRate), o.capabilities...)...)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
