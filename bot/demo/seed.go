@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"nido/bot/telegramtest"
 )
 
 // The demo's network, made through the front door: the seed plays each
@@ -22,7 +24,9 @@ import (
 //     interview, four days ahead
 //  5. Chiara makes a mutual-aid group of Amina and Olena and plans its first
 //     meeting
-//  6. Chiara pairs the Bianchi family with Amina, with a visit in a few
+//  6. Chiara announces a CV workshop to every mother (/broadcast), and Amina
+//     says she comes (in the quiet hours it waits for the morning)
+//  7. Chiara pairs the Bianchi family with Amina, with a visit in a few
 //     hours (see soonVisit: its confirmation is asked at once, its check-in
 //     comes three hours after it); Marco pairs the Martin family with Maria,
 //     with a weekly visit from the day after tomorrow
@@ -226,6 +230,7 @@ const Workshop = "Laboratorio: scrivere il curriculum 📝\nPortate un documento
 // seedBroadcast is staff announcing a workshop three days ahead at 10:00
 // to every mother of the organisation, and coming answering that she comes:
 // the report in staff's chat shows the answers as the others give theirs.
+// Sent in the quiet hours, it goes in the morning, and nobody has answered.
 func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 	if !d.signedUp(ctx, staff) {
 		return errors.New("the social worker is not signed up")
@@ -243,18 +248,27 @@ func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 		{say: day + " 10:00", want: hasText(d.phrase(l, "broadcast.ask_place"))},
 		{say: OrgName + ", sala comune", want: hasButton(d.label(l, "broadcast.when_now"))},
 		{press: d.label(l, "broadcast.when_now"), want: hasButton(d.label(l, "broadcast.send"))},
-		{press: d.label(l, "broadcast.send"), want: anyAnswer()},
 	}
+	var summary telegramtest.Message
 	for _, s := range steps {
 		var err error
 		if s.say != "" {
 			_, err = d.say(ctx, staff, s.say, s.want)
 		} else {
-			_, err = d.press(ctx, staff, s.press, s.want)
+			summary, err = d.press(ctx, staff, s.press, s.want)
 		}
 		if err != nil {
 			return err
 		}
+	}
+	if _, err := d.press(ctx, staff, d.label(l, "broadcast.send"), anyAnswer()); err != nil {
+		return err
+	}
+	// In the quiet hours it waits for the morning, as it would for real:
+	// the demo's clock moved past them shows it arrive.
+	quiet, _, _ := strings.Cut(d.phraseWith(l, "broadcast.preview_quiet", map[string]any{"When": "\x00"}), "\x00")
+	if strings.Contains(plain(summary.Text), quiet) {
+		return nil
 	}
 	if !d.signedUp(ctx, coming) {
 		return nil

@@ -161,3 +161,38 @@ func TestSoonVisitKeepsOutOfQuietHours(t *testing.T) {
 		}
 	}
 }
+
+// The workshop: Chiara's broadcast reached the three mothers, each in her
+// language's frame, and Amina's answer is in the report in Chiara's chat.
+func TestSeedAnnouncesTheWorkshop(t *testing.T) {
+	s := newStack(t) // Monday, noon: not in the quiet hours
+	f := s.listen()
+	s.seed()
+	f.next("seed", func(data string) bool { return data == `{"done":true,"failed":0}` })
+	first, _, _ := strings.Cut(Workshop, "\n")
+	has := func(id int64, texts ...string) bool {
+		for _, m := range s.tg.Messages(id) {
+			all := true
+			for _, want := range texts {
+				all = all && strings.Contains(m.Plain(), want)
+			}
+			if all {
+				return true
+			}
+		}
+		return false
+	}
+	for _, id := range []int64{aminaID, olenaID, mariaID} {
+		if !has(id, first) {
+			t.Errorf("mother %d did not get the workshop", id)
+		}
+	}
+	if !has(aminaID, first, s.demo.phrase(s.demo.cast(aminaID).Lang, "broadcast.you_come")) {
+		t.Error("Amina's copy does not show that she comes")
+	}
+	at, _, _ := strings.Cut(s.demo.phraseWith("it", "broadcast.report_answers", map[string]any{"When": "\x00", "Yes": 1, "No": 0}), "\x00")
+	counts := strings.TrimPrefix(s.demo.phraseWith("it", "broadcast.report_answers", map[string]any{"When": "", "Yes": 1, "No": 0}), at)
+	if !has(chiaraID, counts) {
+		t.Errorf("Chiara's report does not say %q", counts)
+	}
+}

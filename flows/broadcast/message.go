@@ -107,7 +107,9 @@ func (e *capability) reportMessage(ctx context.Context, b Broadcast) (flows.Mess
 	var buttons [][]flows.Button
 	switch b.Status {
 	case statusScheduled:
-		lines = append(lines, flows.T{ID: "broadcast.report_scheduled", Data: map[string]any{"When": b.SendAt}})
+		// The time it really goes: after the quiet hours when it falls in them.
+		at := e.Scheduler().AdjustForQuiet(b.SendAt, time.Time{})
+		lines = append(lines, flows.T{ID: "broadcast.report_scheduled", Data: map[string]any{"When": at}})
 		buttons = [][]flows.Button{{{Label: flows.T{ID: "broadcast.cancel_scheduled"}, Data: verbCancelAsk + ":" + b.ID}}}
 	case statusCancelled:
 		lines = append(lines, flows.T{ID: "broadcast.report_cancelled"})
