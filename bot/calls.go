@@ -55,6 +55,7 @@ func (s *Sender) call(ctx context.Context, what string, chatID int64, pace pacin
 			return 0, fmt.Errorf("%s to chat %d: %w: %v", what, chatID, flows.ErrUnreachable, err)
 		case errors.Is(err, tg.ErrorBadRequest):
 			s.m.sendErrors.WithLabelValues(errKind400).Inc()
+			return 0, fmt.Errorf("%s to chat %d: %w: %w", what, chatID, flows.ErrRefused, err)
 		case errors.Is(err, errEditGone):
 			// Not Telegram's failure: the caller sends anew.
 		default:

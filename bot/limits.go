@@ -85,17 +85,17 @@ func (l *limits) wait(ctx context.Context, chatID int64, bulk bool) error {
 		return err
 	}
 	if bulk {
+		// The place is held through the shared budget too, where the
+		// processes meet: there as well, each process has at most
+		// bulkPlaces bulk messages waiting.
 		select {
 		case l.bulk <- struct{}{}:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		err := l.overall.Wait(ctx)
-		<-l.bulk
-		if err != nil {
-			return err
-		}
-	} else if err := l.overall.Wait(ctx); err != nil {
+		defer func() { <-l.bulk }()
+	}
+	if err := l.overall.Wait(ctx); err != nil {
 		return err
 	}
 	if l.shared == nil {

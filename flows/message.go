@@ -124,6 +124,11 @@ type Sender interface {
 // ErrUnreachable means Telegram will not deliver to that chat any more.
 var ErrUnreachable = errors.New("person unreachable on Telegram")
 
+// ErrRefused means Telegram refused that message for good (a 400): sending
+// it again would fail again. Other errors (a network failure, 429s that
+// did not end) may pass.
+var ErrRefused = errors.New("message refused by Telegram")
+
 // Day in a message's Data is rendered as a date without the time of day;
 // a time.Time is rendered with it.
 type Day time.Time

@@ -79,13 +79,28 @@ func TestKillDuringBroadcastResumesWhereItStopped(t *testing.T) {
 	if err := seeding.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	for _, in := range []flows.Input{{Text: "/broadcast"}, {Callback: "bw:m"}, {Text: "Laboratorio CV giovedì"},
-		{Callback: "be:n"}, {Callback: "bn:now"}, {Callback: "bx:send"}} {
+	do := func(in flows.Input) {
 		in.ChatID, in.UserID = staff.ID, staff.ID
 		if err := engine.Handle(ctx, in); err != nil {
 			t.Fatal(err)
 		}
 	}
+	for _, in := range []flows.Input{{Text: "/broadcast"}, {Callback: "bw:m"}, {Text: "Laboratorio CV giovedì"},
+		{Callback: "be:n"}, {Callback: "bn:now"}} {
+		do(in)
+	}
+	// Send, on the preview's button: "bx:send:" and the preview's id, then
+	// the signature, which only the Telegram layer reads.
+	last, _ := tg.Last(staff.ID)
+	send := ""
+	for _, row := range last.Buttons {
+		for _, b := range row {
+			if strings.HasPrefix(b.CallbackData, "bx:send:") {
+				send = b.CallbackData[:len("bx:send:")+6]
+			}
+		}
+	}
+	do(flows.Input{Callback: send})
 	seeded := tg.Sent()
 
 	received := func() (chats, total int) {

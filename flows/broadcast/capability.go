@@ -65,6 +65,7 @@ func New(cfg Config) flows.Maker {
 			Jobs: map[string]flows.JobFunc{
 				jobDeliver: e.deliverJob,
 				jobRemind:  e.remindJob,
+				jobReport:  e.reportJob,
 			},
 			Menu:         menu,
 			MyData:       e.myData,
@@ -142,4 +143,5 @@ const (
 const (
 	jobDeliver = "broadcast.deliver"
 	jobRemind  = "broadcast.remind"
+	jobReport  = "broadcast.report"
 )

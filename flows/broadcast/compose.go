@@ -1,7 +1,8 @@
 package broadcast
 
 import (
-	"context"
+	"crypto/rand"
+	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,6 +50,10 @@ type draft struct {
 	Asking string
 	// ID is reserved at the preview, so that Send pressed twice saves once.
 	ID string
+	// Shown names the preview on screen: its buttons carry it, and any
+	// change of the draft clears it, so that the Send of a preview that no
+	// longer shows the draft sends nothing.
+	Shown string
 }
 
 func draftOf(d map[string]string) (draft, bool) {
@@ -57,7 +62,8 @@ func draftOf(d map[string]string) (draft, bool) {
 	}
 	out := draft{Scope: d["scope"], Who: d["who"], Group: d["group"], Text: d["text"], Ev: d["ev"],
 		EvDay: d["evday"], EvTime: d["evtime"], Place: d["place"], PlaceAsked: d["placed"] == "1",
-		When: d["when"], SendDay: d["sendday"], SendTime: d["sendtime"], Asking: d["asking"], ID: d["id"]}
+		When: d["when"], SendDay: d["sendday"], SendTime: d["sendtime"], Asking: d["asking"], ID: d["id"],
+		Shown: d["shown"]}
 	if d["orgs"] != "" {
 		out.Orgs = strings.Split(d["orgs"], ",")
 	}
@@ -68,7 +74,8 @@ func (d draft) data() map[string]string {
 	out := map[string]string{"flow": "broadcast"}
 	for k, v := range map[string]string{"scope": d.Scope, "orgs": strings.Join(d.Orgs, ","), "who": d.Who,
 		"group": d.Group, "text": d.Text, "ev": d.Ev, "evday": d.EvDay, "evtime": d.EvTime, "place": d.Place,
-		"when": d.When, "sendday": d.SendDay, "sendtime": d.SendTime, "asking": d.Asking, "id": d.ID} {
+		"when": d.When, "sendday": d.SendDay, "sendtime": d.SendTime, "asking": d.Asking, "id": d.ID,
+		"shown": d.Shown} {
 		if v != "" {
 			out[k] = v
 		}
@@ -96,11 +103,19 @@ func (e *capability) start(s *flows.Session, _ string) error {
 // next asks the first question the draft has no answer to, or shows the preview.
 func (e *capability) next(s *flows.Session, d draft) error {
 	admin := s.Person().Role == flows.RoleAdmin
+	d.Shown = ""
+	if ev, ok := flows.At(d.EvDay, d.EvTime, e.Location()); d.Ev == "y" && ok {
+		if at, ok := flows.At(d.SendDay, d.SendTime, e.Location()); d.When == "later" && ok && !at.Before(ev) {
+			// The event was moved before the time to send: ask that again.
+			d.SendDay, d.SendTime, d.Asking = "", "", "send"
+			return e.whenQ().AskDay(s, d.data(), "broadcast.send_after_event")
+		}
+	}
 	switch {
 	case admin && d.Scope == "":
 		return e.askScope(s, d)
 	case d.Who == "":
-		return e.askWho(s, d)
+		return e.askWho(s, d, "")
 	case d.Who == whoGroup && d.Group == "":
 		return e.askGroup(s, d)
 	case d.Text == "":
@@ -192,7 +207,7 @@ func (e *capability) scopeChosen(s *flows.Session, arg string) error {
 
 // 2. Who.
 
-func (e *capability) askWho(s *flows.Session, d draft) error {
+func (e *capability) askWho(s *flows.Session, d draft, intro string) error {
 	rows := [][]flows.Button{
 		{{Label: flows.T{ID: "broadcast.who_m"}, Data: verbWho + ":m"}},
 		{{Label: flows.T{ID: "broadcast.who_f"}, Data: verbWho + ":f"}},
@@ -201,7 +216,7 @@ func (e *capability) askWho(s *flows.Session, d draft) error {
 	if s.Person().Role == flows.RoleStaff {
 		rows = append(rows, []flows.Button{{Label: flows.T{ID: "broadcast.who_g"}, Data: verbWho + ":g"}})
 	}
-	return flows.Ask(s, "", d.data(), "", flows.T{ID: "broadcast.ask_who"}, rows)
+	return flows.Ask(s, "", d.data(), intro, flows.T{ID: "broadcast.ask_who"}, rows)
 }
 
 func (e *capability) askGroup(s *flows.Session, d draft) error {
@@ -211,7 +226,7 @@ func (e *capability) askGroup(s *flows.Session, d draft) error {
 	}
 	if len(ids) == 0 {
 		d.Who = ""
-		return flows.Ask(s, "", d.data(), "broadcast.no_groups", flows.T{ID: "broadcast.ask_who"}, nil)
+		return e.askWho(s, d, "broadcast.no_groups")
 	}
 	var bs []flows.Button
 	for i, id := range ids {
@@ -256,7 +271,8 @@ func (e *capability) textTyped(s *flows.Session, text string) error {
 		return err
 	}
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
-	if n := len(utf16.Encode([]rune(text))); n > maxText {
+	// Counted as sent, escaped: "&" takes five characters of Telegram's limit.
+	if n := len(utf16.Encode([]rune(html.EscapeString(text)))); n > maxText {
 		return s.Reply(flows.T{ID: "common.too_long", Data: map[string]any{"Max": maxText}})
 	}
 	if text == "" {
@@ -391,6 +407,7 @@ func (e *capability) preview(s *flows.Session, d draft) error {
 		}
 		d.ID = id
 	}
+	d.Shown = rand.Text()[:6]
 	if err := s.SetStep("", d.data()); err != nil {
 		return err
 	}
@@ -430,10 +447,11 @@ func (e *capability) preview(s *flows.Session, d draft) error {
 	if len(to) == 0 {
 		lines = append(lines, flows.T{ID: "broadcast.preview_nobody"})
 	}
+	act := func(what string) string { return verbPreview + ":" + what + ":" + d.Shown }
 	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "broadcast.send"}, Data: verbPreview + ":send"}},
-		{{Label: flows.T{ID: "broadcast.change"}, Data: verbPreview + ":change"}},
-		{{Label: flows.T{ID: "broadcast.cancel"}, Data: verbPreview + ":cancel"}},
+		{{Label: flows.T{ID: "broadcast.send"}, Data: act("send")}},
+		{{Label: flows.T{ID: "broadcast.change"}, Data: act("change")}},
+		{{Label: flows.T{ID: "broadcast.cancel"}, Data: act("cancel")}},
 	}})
 }
 
@@ -456,15 +474,16 @@ func (e *capability) previewButton(s *flows.Session, _ string) error {
 	return s.Reply(flows.T{ID: "broadcast.preview_button"})
 }
 
+// previewAction is verbPreview + ":send|change|cancel:<preview>": a
+// button of a preview that no longer shows the draft (it was changed
+// since) is no longer valid.
 func (e *capability) previewAction(s *flows.Session, arg string) error {
-	d, ok, err := draftOrInvalid(s)
-	if !ok || d.ID == "" {
-		if ok {
-			return s.Reply(flows.T{ID: "common.button_invalid"})
-		}
-		return err
+	what, shown, _ := strings.Cut(arg, ":")
+	d, ok := draftOf(s.Data())
+	if !ok || d.ID == "" || d.Shown == "" || shown != d.Shown {
+		return s.Reply(flows.T{ID: "common.button_invalid"})
 	}
-	switch arg {
+	switch what {
 	case "send":
 		return e.send(s, d)
 	case "change":
@@ -503,13 +522,20 @@ func (e *capability) changeChosen(s *flows.Session, arg string) error {
 	return e.next(s, d)
 }
 
-// send saves the broadcast and queues its delivery. A time to send that
-// passed while the preview was read means now; an event that passed
-// means the preview is out of date.
+// send saves the broadcast, gives the sender its report and queues its
+// delivery, in that order, so that the delivery always finds the report
+// to edit. A time to send that passed while the preview was read means
+// now; an event that passed, or a draft missing an answer, means the
+// preview is out of date. Send pressed again after a failure half-way
+// queues the delivery of what was saved.
 func (e *capability) send(s *flows.Session, d draft) error {
 	ctx := s.Ctx()
 	b := e.broadcastOf(d, s.Person(), s.Now())
-	if !b.Event.IsZero() && !b.Event.After(s.Now()) {
+	switch {
+	case b.Who == "" || (b.Who == whoGroup && b.Group == "") || b.Text == "" || d.When == "" ||
+		(d.Ev == "y" && b.Event.IsZero()) || (d.When == "later" && (d.SendDay == "" || d.SendTime == "")):
+		return e.next(s, d)
+	case !b.Event.IsZero() && !b.Event.After(s.Now()):
 		d.EvDay, d.EvTime = "", ""
 		return e.next(s, d)
 	}
@@ -522,31 +548,43 @@ func (e *capability) send(s *flows.Session, d draft) error {
 			return flows.OrInvalid(s, err)
 		}
 	}
-	saved, err := e.store().save(ctx, b, b.SendAt.Sub(s.Now())+retention)
+	saved, err := e.store().save(ctx, b, b.SendAt.Sub(s.Now())+e.keepFor(b))
 	if err != nil {
-		return err
-	}
-	if err := s.EndConv(); err != nil {
 		return err
 	}
 	if !saved {
-		return s.Reply(flows.T{ID: "broadcast.already_sent"})
+		// Pressed again: what was saved goes on, unless it has started.
+		was, ok, err := e.store().get(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		if !ok || was.Status != statusScheduled {
+			if err := s.EndConv(); err != nil {
+				return err
+			}
+			return s.Reply(flows.T{ID: "broadcast.already_sent"})
+		}
+		b = was
 	}
+	if b.Report == 0 {
+		msg, err := e.reportMessage(ctx, b)
+		if err != nil {
+			return err
+		}
+		msg.ChatID, msg.Lang = s.Person().ID, s.Lang()
+		id, err := e.Post(ctx, msg)
+		if err != nil {
+			return err
+		}
+		if err := e.store().setReport(ctx, b.ID, id); err != nil {
+			return err
+		}
+	}
+	// Queued again by the same id when Send is pressed again: no harm.
 	if err := e.Scheduler().Schedule(ctx, deliveryJob(b.ID, 0, b.SendAt)); err != nil {
 		return flows.Wrap("queue broadcast", err)
 	}
-	// The report, in the sender's chat, edited as delivery goes on.
-	b.Status = statusScheduled
-	msg, err := e.reportMessage(ctx, b)
-	if err != nil {
-		return err
-	}
-	msg.ChatID, msg.Lang = s.Person().ID, s.Lang()
-	id, err := e.sendReport(ctx, msg)
-	if err != nil {
-		return err
-	}
-	return e.store().setReport(ctx, b.ID, id)
+	return s.EndConv()
 }
 
 // deliveryJob is the job delivering a broadcast from part on.
@@ -557,8 +595,3 @@ func deliveryJob(id string, part int, due time.Time) scheduler.Job {
 
 // owner is the scheduler owner of a broadcast's delivery.
 func owner(id string) string { return "bcast:" + id }
-
-// sendReport sends or edits the sender's report.
-func (e *capability) sendReport(ctx context.Context, m flows.Message) (int, error) {
-	return e.Post(ctx, m)
-}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -88,6 +89,23 @@ func (e *capability) recipients(ctx context.Context, b Broadcast) ([]flows.Perso
 	return out, nil
 }
 
+// errBusy is a run finding another one delivering the same broadcast: the
+// job is tried again later, by when the other has ended, or its hold has
+// lapsed because it died.
+var errBusy = errors.New("another run is delivering this broadcast")
+
+// keepFor is how long a broadcast's keys are kept from now: retention, or
+// until a month after its event when that is later, so that a late answer
+// and the reminder the day before find it.
+func (e *capability) keepFor(b Broadcast) time.Duration {
+	keep := retention
+	if !b.Event.IsZero() {
+		keep = max(keep, b.Event.Sub(e.Now())+30*24*time.Hour)
+	}
+	// Events are at most MaxAhead away; nothing is kept longer than that.
+	return min(keep, flows.MaxAhead)
+}
+
 // deliverJob delivers one part of a broadcast: from where the last run
 // stopped, until everyone has their copy or this run's time is nearly up.
 func (e *capability) deliverJob(ctx context.Context, j scheduler.Job) error {
@@ -102,30 +120,51 @@ func (e *capability) deliverJob(ctx context.Context, j scheduler.Job) error {
 		return nil
 	}
 	l, held, err := e.hold(ctx, id)
-	if err != nil || !held {
-		// Another run is delivering it; if that run dies, its job comes back.
+	if err != nil {
 		return err
 	}
-	defer l.release(ctx)
-	if b.Status == statusScheduled {
-		to, err := e.recipients(ctx, b)
-		if err != nil {
-			return err
-		}
-		ids := make([]int64, len(to))
-		for i, p := range to {
-			ids[i] = p.ID
-		}
-		was, err := st.start(ctx, id, ids, retention)
-		if err != nil {
-			return err
-		}
-		if was != statusScheduled && was != statusSending {
-			return nil // cancelled meanwhile
-		}
-		e.Log().Info("broadcast started", "broadcast", id, "recipients", len(ids))
+	if !held {
+		return errBusy
 	}
-	return e.deliverFrom(ctx, b, part, l)
+	// The run stops taking recipients a while before its time is up, so
+	// that the copies under way end within it.
+	until := time.Now().Add(time.Minute)
+	if deadline, ok := ctx.Deadline(); ok {
+		until = deadline.Add(-min(15*time.Second, time.Until(deadline)/3))
+	}
+	finished, err := e.deliverFrom(ctx, b, l, until)
+	l.release(ctx)
+	if err != nil || finished {
+		return err
+	}
+	// Time for the next run: queued once this one let go, and before it is
+	// acknowledged, so that a crash in between leaves this job to come back.
+	if err := e.Scheduler().Schedule(ctx, deliveryJob(b.ID, part+1, e.Now())); err != nil {
+		return flows.Wrap("queue the rest of a broadcast", err)
+	}
+	return nil
+}
+
+// begin fixes b's recipients and marks it sending; false when it was
+// cancelled meanwhile.
+func (e *capability) begin(ctx context.Context, b Broadcast) (bool, error) {
+	to, err := e.recipients(ctx, b)
+	if err != nil {
+		return false, err
+	}
+	ids := make([]int64, len(to))
+	for i, p := range to {
+		ids[i] = p.ID
+	}
+	was, err := e.store().start(ctx, b.ID, ids, e.keepFor(b))
+	if err != nil {
+		return false, err
+	}
+	if was != statusScheduled && was != statusSending {
+		return false, nil
+	}
+	e.Log().Info("broadcast started", "broadcast", b.ID, "recipients", len(ids))
+	return true, nil
 }
 
 // lock is one run's hold on a broadcast.
@@ -148,17 +187,28 @@ var renewScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])`)
 
-// renew extends the hold; an error when it was lost (the run was too slow
-// and another took over), so that this run stops.
-func (l lock) renew(ctx context.Context) error {
-	n, err := renewScript.Run(ctx, l.e.Redis(), []string{l.e.k.lock(l.id)}, l.token, lockTTL.Milliseconds()).Int()
-	if err != nil {
-		return flows.Wrap("renew broadcast hold", err)
+// keep renews the hold every third of its life until ctx ends, and calls
+// lost when it could not (the run stalled and another took over, or Redis
+// failed), so that the run stops sending.
+func (l lock) keep(ctx context.Context, lost func()) {
+	t := time.NewTicker(lockTTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := renewScript.Run(ctx, l.e.Redis(), []string{l.e.k.lock(l.id)}, l.token, lockTTL.Milliseconds()).Int()
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil || n == 0 {
+			l.e.Log().Warn("broadcast hold lost; this run stops", "broadcast", l.id, "error", err)
+			lost()
+			return
+		}
 	}
-	if n == 0 {
-		return errors.New("broadcast hold lost to another run")
-	}
-	return nil
 }
 
 // release gives the hold back, unless another run has it.
@@ -169,64 +219,65 @@ func (l lock) release(ctx context.Context) {
 	}
 }
 
-// deliverFrom sends the copies not sent yet, batch by batch, then marks
-// b done; or queues part+1 when this run's time is nearly up.
-func (e *capability) deliverFrom(ctx context.Context, b Broadcast, part int, l lock) error {
+// deliverFrom starts b if it has not started, then sends the copies not
+// sent yet, batch by batch, taking no new recipient after until; finished
+// is true once everyone has an outcome and b is marked done.
+func (e *capability) deliverFrom(ctx context.Context, b Broadcast, l lock, until time.Time) (finished bool, err error) {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var lost atomic.Bool
+	go l.keep(ctx, func() { lost.Store(true); stop() })
+
+	if b.Status == statusScheduled {
+		if ok, err := e.begin(ctx, b); err != nil || !ok {
+			return !ok, err
+		}
+	}
 	st := e.store()
 	from, err := e.fromLine(ctx, b)
 	if err != nil {
-		return err
+		return false, err
 	}
 	cursor, err := e.Redis().HGet(ctx, e.k.record(b.ID), "cursor").Int64()
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return flows.Wrap("broadcast cursor", err)
+		return false, flows.Wrap("broadcast cursor", err)
 	}
 	batch := int64(min(max(e.cfg.SendRate*2, 20), 500))
-	deadline, hasDeadline := ctx.Deadline()
-	reserve := 15 * time.Second
-	if hasDeadline {
-		reserve = min(reserve, time.Until(deadline)/3)
-	}
-	lastReport := time.Time{}
+	lastReport := time.Now()
+	e.markReport(ctx, b.ID)
 	for {
 		n, todo, err := st.pending(ctx, b.ID, cursor, batch)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if n == 0 {
 			break
 		}
-		if err := e.sendBatch(ctx, b, from, todo); err != nil {
-			return err
+		sent, err := e.sendBatch(ctx, b, from, todo, until)
+		if lost.Load() {
+			return false, errors.New("broadcast hold lost")
 		}
-		if err := l.renew(ctx); err != nil {
-			return err
+		if err != nil {
+			return false, err
+		}
+		if sent < len(todo) {
+			return false, nil // time's up: the next run goes on
 		}
 		cursor += int64(n)
 		if err := e.Redis().HSet(ctx, e.k.record(b.ID), "cursor", cursor).Err(); err != nil {
-			return flows.Wrap("broadcast cursor", err)
+			return false, flows.Wrap("broadcast cursor", err)
 		}
 		if time.Since(lastReport) >= reportEvery {
 			lastReport = time.Now()
-			if err := e.refreshReport(ctx, b.ID); err != nil {
-				e.Log().Warn("broadcast report", "broadcast", b.ID, "error", err)
-			}
-		}
-		if hasDeadline && time.Until(deadline) < reserve {
-			// Time for the next run: queued before this one lets go, so that
-			// a crash in between leaves this job to come back.
-			next := deliveryJob(b.ID, part+1, e.Now())
-			if err := e.Scheduler().Schedule(ctx, next); err != nil {
-				return flows.Wrap("queue the rest of a broadcast", err)
-			}
-			return nil
+			e.markReport(ctx, b.ID)
 		}
 	}
-	if err := st.finish(ctx, b.ID, retention, e.Now()); err != nil {
-		return err
+	if err := st.finish(ctx, b.ID, e.keepFor(b), e.Now()); err != nil {
+		return false, err
 	}
 	e.Log().Info("broadcast delivered", "broadcast", b.ID)
-	return e.refreshReport(ctx, b.ID)
+	e.markReport(ctx, b.ID)
+	return true, nil
 }
 
 // senders is how many copies go at once: enough to keep up with the send
@@ -236,10 +287,14 @@ func (e *capability) senders() int {
 	return min(max(int(math.Ceil(e.cfg.SendRate*0.004))+1, 2), 16)
 }
 
-// sendBatch sends b to each of todo, some at once, and records each outcome.
-func (e *capability) sendBatch(ctx context.Context, b Broadcast, from flows.T, todo []int64) error {
-	work := make(chan int64)
-	errs := make(chan error, 1)
+// sendBatch sends b to each of todo, some at once, and records each
+// outcome; it takes no new recipient after until, and returns how many it
+// saw to.
+func (e *capability) sendBatch(ctx context.Context, b Broadcast, from flows.T, todo []recipient, until time.Time) (int, error) {
+	work := make(chan recipient)
+	var failed error
+	var once sync.Once
+	var done atomic.Int64
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -247,74 +302,66 @@ func (e *capability) sendBatch(ctx context.Context, b Broadcast, from flows.T, t
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for u := range work {
-				if err := e.sendOne(ctx, b, from, u); err != nil {
-					select {
-					case errs <- err:
-					default:
-					}
-					cancel()
+			for r := range work {
+				if err := e.sendOne(ctx, b, from, r); err != nil {
+					once.Do(func() { failed = err; cancel() })
 					return
 				}
+				done.Add(1)
 			}
 		}()
 	}
 feed:
-	for _, u := range todo {
+	for _, r := range todo {
+		if time.Now().After(until) {
+			break
+		}
 		select {
-		case work <- u:
+		case work <- r:
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(work)
 	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
+	if failed != nil {
+		return int(done.Load()), failed
 	}
-	return ctx.Err()
+	return int(done.Load()), ctx.Err()
 }
 
 // sendOne sends one copy and records what became of it. An error means
-// the run must stop (Redis failed, or the run's time ran out) with the
-// copy's outcome unrecorded, so that the next run sees to it.
-func (e *capability) sendOne(ctx context.Context, b Broadcast, from flows.T, user int64) error {
-	outcome, err := e.copyTo(ctx, b, from, user)
+// the run must stop (Redis failed, Telegram could not be reached, the run
+// was stopped) with the copy's outcome unrecorded, so that the next run
+// sees to it.
+func (e *capability) sendOne(ctx context.Context, b Broadcast, from flows.T, r recipient) error {
+	p, ok, err := e.People().Get(ctx, r.user)
 	if err != nil {
 		return err
 	}
-	return e.store().recordOutcome(ctx, b.ID, user, outcome, retention)
-}
-
-// copyTo sends user's copy, and says what became of it.
-func (e *capability) copyTo(ctx context.Context, b Broadcast, from flows.T, user int64) (string, error) {
-	p, ok, err := e.People().Get(ctx, user)
+	erasing, err := e.BeingErased(ctx, r.user)
 	if err != nil {
-		return "", err
-	}
-	erasing, err := e.BeingErased(ctx, user)
-	if err != nil {
-		return "", err
+		return err
 	}
 	if !ok || erasing || p.Unreachable {
-		return outcomeSkipped, nil
+		return e.store().recordOutcome(ctx, b.ID, r.place, r.user, outcomeSkipped, !ok || erasing, e.keepFor(b))
 	}
 	m := e.recipientMessage(b, from, "")
 	m.Bulk = true
-	err = e.Deliver(ctx, p, "bcast:"+b.ID+":to:"+strconv.FormatInt(user, 10), m)
+	err = e.Deliver(ctx, p, "bcast:"+b.ID+":to:"+strconv.FormatInt(r.user, 10), m)
+	outcome := outcomeSent
 	switch {
 	case err == nil:
-		return outcomeSent, nil
 	case errors.Is(err, flows.ErrUnreachable):
-		return outcomeBlocked, nil
-	case ctx.Err() != nil:
-		return "", ctx.Err()
+		outcome = outcomeBlocked
+	case errors.Is(err, flows.ErrRefused):
+		// Telegram refused this copy for good: counted, not retried, so
+		// that one bad copy does not hold the broadcast back. The error
+		// names the chat only by id.
+		e.Log().Warn("broadcast copy refused", "broadcast", b.ID, "error", err)
+		outcome = outcomeFailed
+	default:
+		return err
 	}
-	// Telegram refused it for good, or kept refusing: counted, not retried,
-	// so that one bad copy does not hold the broadcast back. The error names
-	// the chat only by id.
-	e.Log().Warn("broadcast copy failed", "broadcast", b.ID, "error", err)
-	return outcomeFailed, nil
+	return e.store().recordOutcome(ctx, b.ID, r.place, r.user, outcome, false, e.keepFor(b))
 }

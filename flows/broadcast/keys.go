@@ -37,6 +37,15 @@ func (k keys) answers(id string) string { return k.base(id) + ":ans" }
 // crash and its continuation) never send at once.
 func (k keys) lock(id string) string { return k.base(id) + ":lock" }
 
+// reportBusy is a STRING set while a job is editing a broadcast's report,
+// so that answers arriving together make one job, not one each; it
+// expires after a minute should that job die.
+func (k keys) reportBusy(id string) string { return k.base(id) + ":rbusy" }
+
+// reportDirty is a STRING set when the figures changed since the report
+// was last edited; the job editing it looks at it once it is done.
+func (k keys) reportDirty(id string) string { return k.base(id) + ":rdirty" }
+
 // orgIndex is a ZSET of the ids of the broadcasts sent by staff of one
 // organisation, by creation unix seconds; ids whose record expired are
 // pruned when listed.

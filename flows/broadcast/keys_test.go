@@ -14,6 +14,8 @@ func TestBroadcastKeys(t *testing.T) {
 		{k.outcome("12"), "nido:bcast:{12}:out"},
 		{k.answers("12"), "nido:bcast:{12}:ans"},
 		{k.lock("12"), "nido:bcast:{12}:lock"},
+		{k.reportBusy("12"), "nido:bcast:{12}:rbusy"},
+		{k.reportDirty("12"), "nido:bcast:{12}:rdirty"},
 		{k.orgIndex("7"), "nido:bcast:org:7"},
 		{k.allIndex(), "nido:bcast:all"},
 		{k.personAnswers(3001), "nido:bcast:answered:3001"},

@@ -101,8 +101,6 @@ func (e *capability) cancelScheduled(s *flows.Session, id string) error {
 	if _, err := e.Scheduler().CancelOwner(s.Ctx(), owner(b.ID)); err != nil {
 		return flows.Wrap("cancel broadcast delivery", err)
 	}
-	if err := e.refreshReport(s.Ctx(), b.ID); err != nil {
-		e.Log().Warn("broadcast report", "broadcast", b.ID, "error", err)
-	}
+	e.markReport(s.Ctx(), b.ID)
 	return s.Reply(flows.T{ID: "broadcast.cancelled"})
 }

@@ -2,10 +2,13 @@ package broadcast
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"strings"
 	"time"
 
 	"nido/flows"
+	"nido/scheduler"
 )
 
 // The message as a recipient sees it, and the sender's report. The frame
@@ -68,7 +71,11 @@ func (e *capability) fromLine(ctx context.Context, b Broadcast) (flows.T, error)
 
 // audienceText says whom b is for, in a few words.
 func (e *capability) audienceText(ctx context.Context, b Broadcast) (flows.T, error) {
-	who := flows.T{ID: "broadcast.to_" + b.Who}
+	who := flows.T{Plain: "—"}
+	switch b.Who {
+	case whoMothers, whoFamilies, whoEveryone, whoGroup:
+		who = flows.T{ID: "broadcast.to_" + b.Who}
+	}
 	if b.Who == whoGroup {
 		_, name, ok, err := e.cfg.Groups.GroupInfo(ctx, b.Group)
 		if err != nil {
@@ -138,47 +145,93 @@ func excerpt(text string) string {
 	return line
 }
 
-// refreshReport edits the sender's report with b's figures as they are
-// now. Two refreshes at once may edit in either order, so each looks
-// again after its edit and edits once more if the figures moved: the last
-// edit shows the last figures.
-func (e *capability) refreshReport(ctx context.Context, id string) error {
-	var shown Broadcast
-	for range 3 {
-		b, ok, err := e.store().get(ctx, id)
-		if err != nil || !ok || b.Report == 0 || b.By == 0 {
-			return err
+// The sender's report is edited by a job, never by the flow of the person
+// answering, which would wait on the sender's chat: markReport notes that
+// the figures moved and queues the job unless one is on it; the job edits,
+// then looks again, so that answers arriving together make one or two
+// edits and the last edit shows the last figures.
+
+// reportHold is how long a report job keeps others off, should it die.
+const reportHold = time.Minute
+
+// markReport says b's figures moved. A failure is logged: the report is
+// late, nothing is lost.
+func (e *capability) markReport(ctx context.Context, id string) {
+	ctx = context.WithoutCancel(ctx)
+	rdb := e.Redis()
+	err := rdb.Set(ctx, e.k.reportDirty(id), "1", retention).Err()
+	if err == nil {
+		var busy bool
+		if busy, err = rdb.SetNX(ctx, e.k.reportBusy(id), "1", reportHold).Result(); err == nil && busy {
+			err = e.Scheduler().Schedule(ctx, reportJob(id, e.Now()))
 		}
-		if shown.ID != "" && sameFigures(shown, b) {
-			return nil
-		}
-		sender, ok, err := e.People().Get(ctx, b.By)
-		if err != nil || !ok {
-			return err
-		}
-		m, err := e.reportMessage(ctx, b)
-		if err != nil {
-			return err
-		}
-		m.ChatID, m.Lang, m.EditID = sender.ID, sender.Lang, b.Report
-		msg, err := e.Post(ctx, m)
-		if err != nil {
-			return err
-		}
-		if msg != b.Report {
-			// Too old to edit: the report is the new message now.
-			if err := e.store().setReport(ctx, id, msg); err != nil {
-				return err
-			}
-		}
-		shown = b
 	}
-	return nil
+	if err != nil {
+		e.Log().Warn("broadcast report", "broadcast", id, "error", err)
+	}
 }
 
-func sameFigures(a, b Broadcast) bool {
-	return a.Status == b.Status && a.Total == b.Total && a.Sent == b.Sent && a.Skipped == b.Skipped &&
-		a.Blocked == b.Blocked && a.Failed == b.Failed && a.Yes == b.Yes && a.No == b.No
+// reportJob is a job editing a broadcast's report; each has its own id, so
+// that one queued while another ends is not held back by it.
+func reportJob(id string, now time.Time) scheduler.Job {
+	return scheduler.Job{ID: "bcast:" + id + ":report:" + rand.Text()[:10], Kind: jobReport, Owner: owner(id),
+		Due: now, Urgent: true, Args: map[string]string{"broadcast": id}}
+}
+
+// reportJob edits the report until its figures stop moving.
+func (e *capability) reportJob(ctx context.Context, j scheduler.Job) error {
+	id := j.Args["broadcast"]
+	rdb := e.Redis()
+	for {
+		if err := rdb.Del(ctx, e.k.reportDirty(id)).Err(); err != nil {
+			return flows.Wrap("broadcast report", err)
+		}
+		if err := e.editReport(ctx, id); err != nil {
+			return err
+		}
+		if err := rdb.Del(ctx, e.k.reportBusy(id)).Err(); err != nil {
+			return flows.Wrap("broadcast report", err)
+		}
+		// Marked meanwhile: go on, unless the one who marked it has just
+		// queued a job of its own.
+		dirty, err := rdb.Exists(ctx, e.k.reportDirty(id)).Result()
+		if err != nil || dirty == 0 {
+			return flows.Wrap("broadcast report", err)
+		}
+		again, err := rdb.SetNX(ctx, e.k.reportBusy(id), "1", reportHold).Result()
+		if err != nil || !again {
+			return flows.Wrap("broadcast report", err)
+		}
+	}
+}
+
+// editReport edits the sender's report with b's figures as they are now.
+func (e *capability) editReport(ctx context.Context, id string) error {
+	b, ok, err := e.store().get(ctx, id)
+	if err != nil || !ok || b.Report == 0 || b.By == 0 {
+		return err
+	}
+	sender, ok, err := e.People().Get(ctx, b.By)
+	if err != nil || !ok {
+		return err
+	}
+	m, err := e.reportMessage(ctx, b)
+	if err != nil {
+		return err
+	}
+	m.ChatID, m.Lang, m.EditID = sender.ID, sender.Lang, b.Report
+	msg, err := e.Post(ctx, m)
+	if errors.Is(err, flows.ErrUnreachable) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if msg != b.Report {
+		// Too old to edit: the report is the new message now.
+		return e.store().setReport(ctx, id, msg)
+	}
+	return nil
 }
 
 // reportEvery is how often delivery edits the report at most.

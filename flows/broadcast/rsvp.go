@@ -42,7 +42,7 @@ func (e *capability) answer(s *flows.Session, arg string) error {
 	if err != nil {
 		return err
 	}
-	gone, err := e.store().answer(ctx, id, me.ID, ans)
+	gone, err := e.store().answer(ctx, id, me.ID, ans, e.keepFor(b))
 	if err != nil {
 		return err
 	}
@@ -82,9 +82,7 @@ func (e *capability) answer(s *flows.Session, arg string) error {
 			}
 		}
 	}
-	if err := e.refreshReport(context.WithoutCancel(ctx), id); err != nil {
-		e.Log().Warn("broadcast report", "broadcast", id, "error", err)
-	}
+	e.markReport(ctx, id)
 	return nil
 }
 

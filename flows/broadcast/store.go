@@ -174,6 +174,17 @@ func (st store) timeOf(s string) time.Time {
 	return t.In(st.loc)
 }
 
+// ids lists every broadcast id of an index, after pruning those made so
+// long ago (at now) that their records have expired.
+func (st store) ids(ctx context.Context, index string, now time.Time) ([]string, error) {
+	old := now.Add(-retention - flows.MaxAhead - 30*24*time.Hour).Unix()
+	if err := st.rdb.ZRemRangeByScore(ctx, index, "-inf", strconv.FormatInt(old, 10)).Err(); err != nil {
+		return nil, flows.Wrap("prune broadcasts", err)
+	}
+	ids, err := st.rdb.ZRange(ctx, index, 0, -1).Result()
+	return ids, flows.Wrap("list broadcasts", err)
+}
+
 // list loads the newest broadcasts of an index, at most n, pruning the ids
 // whose record expired.
 func (st store) list(ctx context.Context, index string, n int) ([]Broadcast, error) {
@@ -259,28 +270,53 @@ func (st store) start(ctx context.Context, id string, to []int64, ttl time.Durat
 	return status, flows.Wrap("start broadcast", err)
 }
 
-// outcomeScript records what became of one recipient's copy, once.
-// KEYS[1] record, KEYS[2] outcomes, KEYS[3] answers. ARGV[1] user, ARGV[2] outcome, ARGV[3] ttl s.
+// outcomeScript records what became of the copy at one place of the list
+// of recipients, once. Outcomes are kept by place, not by person: the list
+// is the one record naming the recipients, and erasure takes a person out
+// of it. A copy found for someone no longer there (erased meanwhile) is
+// counted as skipped, and her place in the list cleared.
+// KEYS[1] record, KEYS[2] recipients, KEYS[3] outcomes.
+// ARGV[1] place, ARGV[2] user, ARGV[3] outcome, ARGV[4] ttl s, ARGV[5] '1' to clear the place.
 var outcomeScript = redis.NewScript(`
-if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-redis.call('EXPIRE', KEYS[2], ARGV[3])
+if redis.call('HSETNX', KEYS[3], ARGV[1], ARGV[3]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+if ARGV[5] == '1' and redis.call('LINDEX', KEYS[2], ARGV[1]) == ARGV[2] then
+  redis.call('LSET', KEYS[2], ARGV[1], '0')
+end
 return 1`)
 
-func (st store) recordOutcome(ctx context.Context, id string, user int64, outcome string, ttl time.Duration) error {
-	err := outcomeScript.Run(ctx, st.rdb, []string{st.k.record(id), st.k.outcome(id), st.k.answers(id)},
-		user, outcome, int64(ttl.Seconds())).Err()
+// recordOutcome records the outcome of the copy at place, for user; gone
+// clears the place (a person erased, or erasing).
+func (st store) recordOutcome(ctx context.Context, id string, place int64, user int64, outcome string, gone bool, ttl time.Duration) error {
+	clear := "0"
+	if gone {
+		clear = "1"
+	}
+	err := outcomeScript.Run(ctx, st.rdb, []string{st.k.record(id), st.k.recipients(id), st.k.outcome(id)},
+		place, user, outcome, int64(ttl.Seconds()), clear).Err()
 	return flows.Wrap("broadcast outcome", err)
 }
 
-// pending reads at most n recipients from index from on: how many it read
-// (0 at the end of the list), and those of them with no outcome yet.
-func (st store) pending(ctx context.Context, id string, from, n int64) (read int, todo []int64, err error) {
+// recipient is one place of the list of recipients.
+type recipient struct {
+	place int64
+	user  int64
+}
+
+// pending reads at most n places of the list of recipients from place from
+// on: how many it read (0 at the end of the list), and the recipients
+// among them with no outcome yet.
+func (st store) pending(ctx context.Context, id string, from, n int64) (read int, todo []recipient, err error) {
 	raw, err := st.rdb.LRange(ctx, st.k.recipients(id), from, from+n-1).Result()
 	if err != nil || len(raw) == 0 {
 		return 0, nil, flows.Wrap("broadcast recipients", err)
 	}
-	done, err := st.rdb.HMGet(ctx, st.k.outcome(id), raw...).Result()
+	places := make([]string, len(raw))
+	for i := range raw {
+		places[i] = strconv.FormatInt(from+int64(i), 10)
+	}
+	done, err := st.rdb.HMGet(ctx, st.k.outcome(id), places...).Result()
 	if err != nil {
 		return 0, nil, flows.Wrap("broadcast outcomes", err)
 	}
@@ -290,15 +326,23 @@ func (st store) pending(ctx context.Context, id string, from, n int64) (read int
 			continue // someone who erased their data
 		}
 		if done[i] == nil {
-			todo = append(todo, u)
+			todo = append(todo, recipient{place: from + int64(i), user: u})
 		}
 	}
 	return len(raw), todo, nil
 }
 
-// outcomeOf is what became of user's copy, "" for nothing (yet).
+// outcomeOf is what became of user's copy, "" for nothing (yet, or she
+// was not among the recipients).
 func (st store) outcomeOf(ctx context.Context, id string, user int64) (string, error) {
-	s, err := st.rdb.HGet(ctx, st.k.outcome(id), strconv.FormatInt(user, 10)).Result()
+	place, err := st.rdb.LPos(ctx, st.k.recipients(id), strconv.FormatInt(user, 10), redis.LPosArgs{}).Result()
+	if err == redis.Nil {
+		return "", nil
+	}
+	if err != nil {
+		return "", flows.Wrap("broadcast recipient", err)
+	}
+	s, err := st.rdb.HGet(ctx, st.k.outcome(id), strconv.FormatInt(place, 10)).Result()
 	if err == redis.Nil {
 		return "", nil
 	}
@@ -338,7 +382,7 @@ if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return old`)
 
 // answer records user's answer; gone is true when the broadcast expired.
-func (st store) answer(ctx context.Context, id string, user int64, answer string) (gone bool, err error) {
+func (st store) answer(ctx context.Context, id string, user int64, answer string, ttl time.Duration) (gone bool, err error) {
 	old, err := answerScript.Run(ctx, st.rdb, []string{st.k.record(id), st.k.answers(id)}, user, answer).Text()
 	if err != nil {
 		return false, flows.Wrap("answer broadcast", err)
@@ -346,7 +390,12 @@ func (st store) answer(ctx context.Context, id string, user int64, answer string
 	if old == "gone" {
 		return true, nil
 	}
-	return false, flows.Wrap("index answer", st.rdb.SAdd(ctx, st.k.personAnswers(user), id).Err())
+	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, st.k.personAnswers(user), id)
+		p.Expire(ctx, st.k.personAnswers(user), ttl)
+		return nil
+	})
+	return false, flows.Wrap("index answer", err)
 }
 
 // answerOf is user's answer to a broadcast, "" for none.
@@ -358,12 +407,10 @@ func (st store) answerOf(ctx context.Context, id string, user int64) (string, er
 	return s, flows.Wrap("broadcast answer", err)
 }
 
-// forgetScript takes one person out of a broadcast: her outcome and her
-// answer (with its count), and her id in the list of recipients, which
-// becomes "0" rather than being removed, so that a delivery going on
-// keeps its place in the list. The figures of what was sent stay: they
-// name nobody. Only a broadcast still sending, or one she had an outcome
-// in, has the list read.
+// forgetScript takes one person out of a broadcast: her answer (and its
+// count), and her id in the list of recipients, which becomes "0" rather
+// than being removed, so that the outcomes, kept by place, and a delivery
+// going on keep their places. The figures stay: they name nobody.
 // KEYS[1] record, KEYS[2] recipients, KEYS[3] outcomes, KEYS[4] answers. ARGV[1] user.
 var forgetScript = redis.NewScript(`
 local old = redis.call('HGET', KEYS[4], ARGV[1])
@@ -371,16 +418,23 @@ if old then
   redis.call('HDEL', KEYS[4], ARGV[1])
   if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], old, -1) end
 end
-local had = redis.call('HDEL', KEYS[3], ARGV[1])
-if had == 0 and redis.call('HGET', KEYS[1], 'status') ~= 'sending' then return 0 end
-local list = redis.call('LRANGE', KEYS[2], 0, -1)
-for i, v in ipairs(list) do
-  if v == ARGV[1] then redis.call('LSET', KEYS[2], i - 1, '0') end
+while true do
+  local at = redis.call('LPOS', KEYS[2], ARGV[1])
+  if not at then break end
+  redis.call('LSET', KEYS[2], at, '0')
 end
 return 1`)
 
-func (st store) forget(ctx context.Context, id string, user int64) error {
-	return flows.Wrap("forget broadcast recipient", forgetScript.Run(ctx, st.rdb, st.allKeys(id), user).Err())
+// forget takes user out of every broadcast of ids, a script per
+// broadcast, in one round trip.
+func (st store) forget(ctx context.Context, ids []string, user int64) error {
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, id := range ids {
+			forgetScript.Eval(ctx, p, st.allKeys(id), user)
+		}
+		return nil
+	})
+	return flows.Wrap("forget broadcast recipient", err)
 }
 
 // isID reports whether s can be a broadcast id.
