@@ -49,7 +49,7 @@ type limits struct {
 // due during a 10,000-recipient broadcast waits behind at most these, not
 // behind the broadcast: a lane of lower priority that still keeps the
 // budget busy.
-const bulkPlaces = 2
+const bulkPlaces = 3
 
 // newLimits builds the limiters; a rate of +Inf means none. rdb holds the
 // budget shared with the other processes.

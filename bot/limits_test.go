@@ -86,7 +86,7 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 // While broadcast copies queue for the overall budget, a message for
 // someone waiting (a reminder, an answer) goes after at most the few
 // copies already in the queue: at 10 messages a second, with 20 bulk
-// senders queued at once, it goes within 2 copies, not after the 20.
+// senders queued at once, it goes within 3 copies, not after the 20.
 func TestBulkMessagesWaitBehindTheOthers(t *testing.T) {
 	l := newLimits(10, 1000, nil, testKeys, slog.New(slog.DiscardHandler))
 	l.shared = nil // this process's pace only
@@ -129,7 +129,7 @@ func TestBulkMessagesWaitBehindTheOthers(t *testing.T) {
 	at := took("urgent")
 	cancel()
 	wg.Wait()
-	if ahead := at - 1 - sent; ahead > 2 {
-		t.Errorf("%d copies went between the message's arrival and its turn, want at most 2: %v", ahead, order)
+	if ahead := at - 1 - sent; ahead > 3 {
+		t.Errorf("%d copies went between the message's arrival and its turn, want at most 3: %v", ahead, order)
 	}
 }

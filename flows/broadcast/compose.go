@@ -146,6 +146,7 @@ func (e *capability) next(s *flows.Session, d draft) error {
 // 1. Where: administrators choose the whole network or organisations.
 
 func (e *capability) askScope(s *flows.Session, d draft) error {
+	d.Shown = "" // a change: the preview above no longer shows the draft
 	orgs, err := e.People().Orgs(s.Ctx())
 	if err != nil {
 		return err
@@ -522,12 +523,12 @@ func (e *capability) changeChosen(s *flows.Session, arg string) error {
 	return e.next(s, d)
 }
 
-// send saves the broadcast, gives the sender its report and queues its
-// delivery, in that order, so that the delivery always finds the report
-// to edit. A time to send that passed while the preview was read means
-// now; an event that passed, or a draft missing an answer, means the
-// preview is out of date. Send pressed again after a failure half-way
-// queues the delivery of what was saved.
+// send saves the broadcast and queues its delivery, ends the
+// conversation, then gives the sender the report. A time to send that
+// passed while the preview was read means now; an event that passed, or
+// a draft missing an answer, means the preview is out of date. Send
+// pressed again after a failure half-way queues the delivery of what was
+// saved, if it is what the preview shows.
 func (e *capability) send(s *flows.Session, d draft) error {
 	ctx := s.Ctx()
 	b := e.broadcastOf(d, s.Person(), s.Now())
@@ -548,49 +549,78 @@ func (e *capability) send(s *flows.Session, d draft) error {
 			return flows.OrInvalid(s, err)
 		}
 	}
-	saved, err := e.store().save(ctx, b, b.SendAt.Sub(s.Now())+e.keepFor(b))
+	saved, err := e.store().save(ctx, b, e.keepFor(b))
 	if err != nil {
 		return err
 	}
 	if !saved {
-		// Pressed again: what was saved goes on, unless it has started.
 		was, ok, err := e.store().get(ctx, b.ID)
 		if err != nil {
 			return err
 		}
-		if !ok || was.Status != statusScheduled {
+		switch {
+		case ok && was.Status == statusScheduled && sameDraft(was, b):
+			b = was // pressed again after a failure: what was saved goes on
+		case ok && was.Status == statusScheduled:
+			// Changed since a save that failed half-way: that one is dropped,
+			// and this one saved anew.
+			if _, err := e.store().cancel(ctx, was.ID); err != nil {
+				return err
+			}
+			if b.ID, err = e.store().newID(ctx); err != nil {
+				return err
+			}
+			if _, err := e.store().save(ctx, b, e.keepFor(b)); err != nil {
+				return err
+			}
+		default:
 			if err := s.EndConv(); err != nil {
 				return err
 			}
 			return s.Reply(flows.T{ID: "broadcast.already_sent"})
 		}
-		b = was
 	}
-	if b.Report == 0 {
-		msg, err := e.reportMessage(ctx, b)
-		if err != nil {
-			return err
-		}
-		msg.ChatID, msg.Lang = s.Person().ID, s.Lang()
-		id, err := e.Post(ctx, msg)
-		if err != nil {
-			return err
-		}
-		if err := e.store().setReport(ctx, b.ID, id); err != nil {
-			return err
-		}
+	job := deliveryJob(b.ID, 0, b.SendAt)
+	// An event that comes before the end of the quiet hours is announced
+	// now: in the morning it would be over.
+	if !b.Event.IsZero() && !e.Scheduler().AdjustForQuiet(b.SendAt, time.Time{}).Before(b.Event) {
+		job.Urgent = true
 	}
-	// Queued again by the same id when Send is pressed again: no harm.
-	if err := e.Scheduler().Schedule(ctx, deliveryJob(b.ID, 0, b.SendAt)); err != nil {
+	if err := e.Scheduler().Schedule(ctx, job); err != nil {
 		return flows.Wrap("queue broadcast", err)
 	}
-	return s.EndConv()
+	if err := s.EndConv(); err != nil {
+		return err
+	}
+	// The report, in the sender's chat, edited as delivery goes on. Its
+	// failure is only logged: the broadcast goes, and /broadcasts shows it.
+	msg, err := e.reportMessage(ctx, b)
+	if err == nil {
+		msg.ChatID, msg.Lang = s.Person().ID, s.Lang()
+		var id int
+		if id, err = e.Post(ctx, msg); err == nil {
+			err = e.store().setReport(ctx, b.ID, id)
+		}
+	}
+	if err != nil {
+		e.Log().Warn("broadcast report", "broadcast", b.ID, "error", err)
+	}
+	// Delivery may have begun meanwhile: the report catches up.
+	e.markReport(ctx, b.ID)
+	return nil
 }
 
-// deliveryJob is the job delivering a broadcast from part on.
+// sameDraft reports whether a saved broadcast is the one b describes.
+func sameDraft(saved, b Broadcast) bool {
+	return saved.Text == b.Text && saved.Who == b.Who && saved.Group == b.Group && saved.Place == b.Place &&
+		saved.Event.Equal(b.Event) && strings.Join(saved.Orgs, ",") == strings.Join(b.Orgs, ",")
+}
+
+// Once a delivery has started, its next parts ignore the quiet hours: half
+// the recipients must not wait for the morning.
 func deliveryJob(id string, part int, due time.Time) scheduler.Job {
 	return scheduler.Job{ID: "bcast:" + id + ":deliver:" + strconv.Itoa(part), Kind: jobDeliver, Owner: owner(id),
-		Due: due, Args: map[string]string{"broadcast": id, "part": strconv.Itoa(part)}}
+		Due: due, Urgent: part > 0, Args: map[string]string{"broadcast": id, "part": strconv.Itoa(part)}}
 }
 
 // owner is the scheduler owner of a broadcast's delivery.

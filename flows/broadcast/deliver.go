@@ -89,21 +89,19 @@ func (e *capability) recipients(ctx context.Context, b Broadcast) ([]flows.Perso
 	return out, nil
 }
 
-// errBusy is a run finding another one delivering the same broadcast: the
-// job is tried again later, by when the other has ended, or its hold has
-// lapsed because it died.
-var errBusy = errors.New("another run is delivering this broadcast")
+// maxKeep bounds how long anything of a broadcast is kept: two years.
+const maxKeep = 2 * 365 * 24 * time.Hour
 
-// keepFor is how long a broadcast's keys are kept from now: retention, or
-// until a month after its event when that is later, so that a late answer
-// and the reminder the day before find it.
+// keepFor is how long a broadcast's keys are kept from now: retention
+// after it is sent, or a month after its event when that is later, so
+// that a late answer and the reminder the day before find it; two years
+// at most.
 func (e *capability) keepFor(b Broadcast) time.Duration {
-	keep := retention
+	keep := max(b.SendAt.Sub(e.Now()), 0) + retention
 	if !b.Event.IsZero() {
 		keep = max(keep, b.Event.Sub(e.Now())+30*24*time.Hour)
 	}
-	// Events are at most MaxAhead away; nothing is kept longer than that.
-	return min(keep, flows.MaxAhead)
+	return min(keep, maxKeep)
 }
 
 // deliverJob delivers one part of a broadcast: from where the last run
@@ -124,7 +122,10 @@ func (e *capability) deliverJob(ctx context.Context, j scheduler.Job) error {
 		return err
 	}
 	if !held {
-		return errBusy
+		// Another run is delivering it: this part comes back once that
+		// run's hold lapses, in case it died.
+		later := deliveryJob(b.ID, part+1, e.Now().Add(lockTTL))
+		return flows.Wrap("queue the rest of a broadcast", e.Scheduler().Schedule(ctx, later))
 	}
 	// The run stops taking recipients a while before its time is up, so
 	// that the copies under way end within it.
@@ -134,16 +135,33 @@ func (e *capability) deliverJob(ctx context.Context, j scheduler.Job) error {
 	}
 	finished, err := e.deliverFrom(ctx, b, l, until)
 	l.release(ctx)
-	if err != nil || finished {
-		return err
+	if finished {
+		return nil
 	}
-	// Time for the next run: queued once this one let go, and before it is
-	// acknowledged, so that a crash in between leaves this job to come back.
-	if err := e.Scheduler().Schedule(ctx, deliveryJob(b.ID, part+1, e.Now())); err != nil {
+	next := deliveryJob(b.ID, part+1, e.Now())
+	if err != nil {
+		// Telegram or the network failed, or the run's time ran out in the
+		// middle of a copy: the next part goes on in a while. Retries of
+		// this job would run out; the next parts do not, and each copy
+		// that keeps failing is counted as failed after a few tries.
+		e.Log().Warn("broadcast paused", "broadcast", b.ID, "error", err)
+		next.Due = e.Now().Add(retryAfter)
+	}
+	// Queued once this run let go, and before it is acknowledged, so that a
+	// crash in between leaves this job to come back.
+	if err := e.Scheduler().Schedule(ctx, next); err != nil {
 		return flows.Wrap("queue the rest of a broadcast", err)
 	}
 	return nil
 }
+
+// retryAfter is how long a delivery that met a failure waits before it
+// goes on; maxTries is how many times one copy is tried before it counts
+// as failed.
+const (
+	retryAfter = time.Minute
+	maxTries   = 3
+)
 
 // begin fixes b's recipients and marks it sending; false when it was
 // cancelled meanwhile.
@@ -360,8 +378,17 @@ func (e *capability) sendOne(ctx context.Context, b Broadcast, from flows.T, r r
 		// names the chat only by id.
 		e.Log().Warn("broadcast copy refused", "broadcast", b.ID, "error", err)
 		outcome = outcomeFailed
-	default:
+	case ctx.Err() != nil:
 		return err
+	default:
+		// Perhaps passing (the network, Telegram): tried again in the next
+		// run, up to maxTries, then counted as failed.
+		tries, terr := e.store().tried(ctx, b.ID, r.place, e.keepFor(b))
+		if terr != nil || tries < maxTries {
+			return err
+		}
+		e.Log().Warn("broadcast copy failed", "broadcast", b.ID, "tries", tries, "error", err)
+		outcome = outcomeFailed
 	}
 	return e.store().recordOutcome(ctx, b.ID, r.place, r.user, outcome, false, e.keepFor(b))
 }

@@ -32,6 +32,11 @@ func (k keys) outcome(id string) string { return k.base(id) + ":out" }
 // (answerYes or answerNo). It expires with the record.
 func (k keys) answers(id string) string { return k.base(id) + ":ans" }
 
+// tries is a HASH of a place in the list of recipients to how many runs
+// failed to send its copy for a reason that may pass; it expires with the
+// record.
+func (k keys) tries(id string) string { return k.base(id) + ":tries" }
+
 // lock is a STRING held by the one run delivering a broadcast, with a
 // short expiry renewed as it goes, so that two runs (a run retried after a
 // crash and its continuation) never send at once.
@@ -42,9 +47,10 @@ func (k keys) lock(id string) string { return k.base(id) + ":lock" }
 // expires after a minute should that job die.
 func (k keys) reportBusy(id string) string { return k.base(id) + ":rbusy" }
 
-// reportDirty is a STRING set when the figures changed since the report
-// was last edited; the job editing it looks at it once it is done.
-func (k keys) reportDirty(id string) string { return k.base(id) + ":rdirty" }
+// reportVersion is a STRING counter raised each time the figures move;
+// the job editing the report stops only once the version it showed is
+// still the latest.
+func (k keys) reportVersion(id string) string { return k.base(id) + ":rver" }
 
 // orgIndex is a ZSET of the ids of the broadcasts sent by staff of one
 // organisation, by creation unix seconds; ids whose record expired are

@@ -81,8 +81,11 @@ func (e *capability) received(ctx context.Context, p flows.Person) ([]Broadcast,
 	}
 	var out []Broadcast
 	for i, id := range ids {
-		if found[i].Err() != nil {
-			continue
+		switch err := found[i].Err(); {
+		case errors.Is(err, redis.Nil):
+			continue // not among its recipients
+		case err != nil:
+			return nil, flows.Wrap("broadcasts received", err)
 		}
 		b, ok, err := e.store().get(ctx, id)
 		if err != nil {

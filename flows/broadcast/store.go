@@ -118,11 +118,12 @@ func (st store) save(ctx context.Context, b Broadcast, ttl time.Duration) (saved
 		args = append(args, "event", b.Event.Unix())
 	}
 	n, err := saveScript.Run(ctx, st.rdb, []string{st.k.record(b.ID)}, args...).Int()
-	if err != nil || n == 0 {
+	if err != nil {
 		return false, flows.Wrap("save broadcast", err)
 	}
-	// The indexes are in other slots on a Cluster: written after, and a
-	// listing skips an id whose record is missing.
+	// The indexes are in other slots on a Cluster: written after, again
+	// when saved before (an index write that failed then is made now), and
+	// a listing skips an id whose record is missing.
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		z := redis.Z{Score: float64(b.Created.Unix()), Member: b.ID}
 		if b.Org != "" {
@@ -131,7 +132,7 @@ func (st store) save(ctx context.Context, b Broadcast, ttl time.Duration) (saved
 		p.ZAdd(ctx, st.k.allIndex(), z)
 		return nil
 	})
-	return true, flows.Wrap("index broadcast", err)
+	return n == 1, flows.Wrap("index broadcast", err)
 }
 
 // get loads a broadcast; ok is false when there is none (never, or expired).
@@ -298,6 +299,20 @@ func (st store) recordOutcome(ctx context.Context, id string, place int64, user 
 	return flows.Wrap("broadcast outcome", err)
 }
 
+// tried counts one more failed try at the copy at place, and returns the count.
+func (st store) tried(ctx context.Context, id string, place int64, ttl time.Duration) (int64, error) {
+	var n *redis.IntCmd
+	_, err := st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		n = p.HIncrBy(ctx, st.k.tries(id), strconv.FormatInt(place, 10), 1)
+		p.Expire(ctx, st.k.tries(id), ttl)
+		return nil
+	})
+	if err != nil {
+		return 0, flows.Wrap("broadcast tries", err)
+	}
+	return n.Val(), nil
+}
+
 // recipient is one place of the list of recipients.
 type recipient struct {
 	place int64
@@ -390,11 +405,12 @@ func (st store) answer(ctx context.Context, id string, user int64, answer string
 	if old == "gone" {
 		return true, nil
 	}
-	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.SAdd(ctx, st.k.personAnswers(user), id)
-		p.Expire(ctx, st.k.personAnswers(user), ttl)
-		return nil
-	})
+	// Kept as long as the longest-kept broadcast she answered: a later
+	// answer never shortens it.
+	const index = `redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 1`
+	err = st.rdb.Eval(ctx, index, []string{st.k.personAnswers(user)}, id, int64(ttl.Seconds())).Err()
 	return false, flows.Wrap("index answer", err)
 }
 
@@ -422,6 +438,10 @@ while true do
   local at = redis.call('LPOS', KEYS[2], ARGV[1])
   if not at then break end
   redis.call('LSET', KEYS[2], at, '0')
+  -- Not sent yet: counted as skipped, so that the figures add up.
+  if redis.call('HSETNX', KEYS[3], at, 'skipped') == 1 and redis.call('EXISTS', KEYS[1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'skipped', 1)
+  end
 end
 return 1`)
 
