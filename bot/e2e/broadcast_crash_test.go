@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"math"
 	"strings"
 	"syscall"
 	"testing"
@@ -12,10 +10,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
-	"nido/scheduler"
 	"nido/scheduler/clock"
 	"nido/scheduler/redistest"
 )
@@ -36,24 +32,7 @@ func TestKillDuringBroadcastResumesWhereItStopped(t *testing.T) {
 	// Seeded a minute ago through Nido's own front door: the organisation,
 	// its social worker, 2,000 mothers, and the broadcast she sent.
 	seedClock := clock.NewManual(time.Now().In(loc).Add(-time.Minute))
-	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := newCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seedBot, err := bot.New(ctx, bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
-		SendRate: math.Inf(1), ChatRate: 1000, Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
-		DefaultLang: "it", Scheduler: sched}, capabilities(rdb, prefix, 1000)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, cat := seedEngine(t, rdb, tg, seedClock, loc, capabilities(rdb, prefix, 1000)...)
 	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
 	if err != nil {
 		t.Fatal(err)

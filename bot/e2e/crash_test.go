@@ -3,18 +3,14 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"math"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"nido/bot"
 	"nido/bot/telegramtest"
 	"nido/flows"
 	"nido/flows/appointment"
-	"nido/scheduler"
 	"nido/scheduler/clock"
 	"nido/scheduler/redistest"
 
@@ -38,25 +34,7 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	// typed in her chat.
 	real := time.Now().In(loc)
 	seedClock := clock.NewManual(real.Add(-10 * time.Minute))
-	// The seeding scheduler is never run: it only queues.
-	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := newCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	seedBot, err := bot.New(ctx, bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
-		SendRate: math.Inf(1), ChatRate: 1000, Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
-		DefaultLang: "it", Scheduler: sched}, appointment.New([]time.Duration{2 * time.Hour}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	engine, _ := seedEngine(t, rdb, tg, seedClock, loc, appointment.New([]time.Duration{2 * time.Hour}))
 	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
 	if err != nil {
 		t.Fatal(err)

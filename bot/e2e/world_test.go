@@ -949,3 +949,30 @@ func commandNames(cmds []telegramtest.Command) string {
 	}
 	return strings.Join(names, ",")
 }
+
+// seedEngine is an engine that only seeds, on rdb and tg, at seedClock:
+// its scheduler queues and is never run, so that the nido process started
+// next runs what was queued. It returns the catalog as well.
+func seedEngine(t *testing.T, rdb redis.UniversalClient, tg *telegramtest.Server, seedClock *clock.Manual,
+	loc *time.Location, makers ...flows.Maker) (*flows.Engine, *locales.Catalog) {
+	t.Helper()
+	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := newCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedBot, err := bot.New(context.Background(), bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
+		SendRate: math.Inf(1), ChatRate: 1000, Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
+		DefaultLang: "it", Scheduler: sched}, makers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine, cat
+}
