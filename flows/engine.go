@@ -162,6 +162,11 @@ func (e *Engine) dispatch(s *Session) error {
 		return e.run(s, func(r Route) bool { return r.Step == s.conv.Step }, strings.TrimSpace(in.Text))
 	default:
 		if !s.known {
+			// The invite says "or dictate the code": a code typed alone,
+			// in any case, with spaces or dashes, is /start with it.
+			if looksLikeCode(in.Text) {
+				return start(s, in.Text)
+			}
 			return s.reply(T{ID: "signup.need_invite"})
 		}
 		return showMenu(s, "common.not_understood")

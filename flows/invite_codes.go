@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -185,6 +186,22 @@ func newCode() (string, error) {
 		}
 	}
 	return string(out), nil
+}
+
+// looksLikeCode reports whether text, typed alone, is an invite code: as
+// many characters of the codes' alphabet as a code has, once spaces and
+// dashes are gone. A word such as "famiglia" has letters no code has.
+func looksLikeCode(text string) bool {
+	code := normalizeCode(strings.TrimSpace(text))
+	if len(code) != codeLength {
+		return false
+	}
+	for _, c := range code {
+		if !strings.ContainsRune(codeAlphabet, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeCode accepts a code dictated over the phone: lower case, spaces, dashes.

@@ -347,3 +347,24 @@ func TestASignUpLeftForMoreThanADayStartsAgain(t *testing.T) {
 		w.wantSaid(w.tg.Messages(u.ID), "it", "signup.accepted", nil)
 	})
 }
+
+// The invite says "or dictate the code": a code typed alone, in small
+// letters, with a space or a dash inside, starts the sign-up as /start
+// with it does, and again after she first declined; a word that is not a
+// code still gets the word about invites.
+func TestACodeTypedAloneStartsTheSignUp(t *testing.T) {
+	w := newWorld(t)
+	anna := person(2001, "Anna", "it")
+	w.openOrg("Casa Aurora", anna, "it")
+	code := w.invite(anna, "mother", "Maria")
+	u := person(6001, "Maria", "it")
+	w.wantSaid(w.say(u, "famiglia"), "it", "signup.need_invite", nil)
+	typed := strings.ToLower(code[:4]) + " " + code[4:]
+	w.wantSaid(w.say(u, typed), "it", "signup.choose_language", nil)
+	w.press(u, "Italiano")
+	w.press(u, w.label("it", "signup.decline"))
+	w.wantSaid(w.say(u, code[:4]+"-"+code[4:]), "it", "signup.choose_language", nil)
+	w.press(u, "Italiano")
+	w.press(u, w.label("it", "signup.accept"))
+	w.wantSaid(w.tg.Messages(u.ID), "it", "signup.accepted", nil)
+}
