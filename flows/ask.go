@@ -103,3 +103,13 @@ func Confirm(lines []T, yesLabel, yesData, noLabel, noData string) Message {
 		{{Label: T{ID: noLabel}, Data: noData}},
 	}}
 }
+
+// DraftOrInvalid reads a capability's draft from the conversation with of;
+// a button pressed after the conversation ended or expired finds none, and
+// is told it is no longer valid (ok false).
+func DraftOrInvalid[D any](s *Session, of func(map[string]string) (D, bool)) (d D, ok bool, err error) {
+	if d, ok = of(s.Data()); !ok {
+		return d, false, s.Reply(T{ID: "common.button_invalid"})
+	}
+	return d, true, nil
+}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"nido/bot/telegramtest"
 )
 
 // The demo's network, made through the front door: the seed plays each
@@ -237,10 +235,7 @@ func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 	}
 	l := staff.Lang
 	day := d.cfg.Clock.Now().In(d.cfg.Location).AddDate(0, 0, 3).Format("02/01/2006")
-	steps := []struct {
-		say, press string
-		want       match
-	}{
+	steps := []step{
 		{say: "/broadcast", want: hasButton(d.label(l, "broadcast.who_m"))},
 		{press: d.label(l, "broadcast.who_m"), want: hasText(d.phraseWith(l, "broadcast.ask_text", map[string]any{"Max": 3500}))},
 		{say: Workshop, want: hasButton(d.label(l, "broadcast.event_yes"))},
@@ -249,17 +244,9 @@ func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 		{say: OrgName + ", sala comune", want: hasButton(d.label(l, "broadcast.when_now"))},
 		{press: d.label(l, "broadcast.when_now"), want: hasButton(d.label(l, "broadcast.send"))},
 	}
-	var summary telegramtest.Message
-	for _, s := range steps {
-		var err error
-		if s.say != "" {
-			_, err = d.say(ctx, staff, s.say, s.want)
-		} else {
-			summary, err = d.press(ctx, staff, s.press, s.want)
-		}
-		if err != nil {
-			return err
-		}
+	summary, err := d.play(ctx, staff, steps)
+	if err != nil {
+		return err
 	}
 	if _, err := d.press(ctx, staff, d.label(l, "broadcast.send"), anyAnswer()); err != nil {
 		return err
@@ -279,7 +266,7 @@ func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 	if _, err := d.cfg.Telegram.WaitMessage(wait, coming.ID, hasText(first)); err != nil {
 		return fmt.Errorf("person %d did not get the broadcast: %w", coming.ID, context.Cause(wait))
 	}
-	_, err := d.press(ctx, coming, d.label(coming.Lang, "broadcast.will_come"),
+	_, err = d.press(ctx, coming, d.label(coming.Lang, "broadcast.will_come"),
 		hasText(d.phrase(coming.Lang, "broadcast.thanks_coming")))
 	return err
 }
@@ -294,10 +281,7 @@ func (d *Demo) seedPairing(ctx context.Context, staff, family, mother Person, of
 		}
 	}
 	l := staff.Lang
-	steps := []struct {
-		say, press string
-		want       match
-	}{
+	steps := []step{
 		{say: "/pair", want: hasButton(family.Name())},
 		{press: family.Name(), want: hasButton(mother.Name())},
 		{press: mother.Name(), want: hasButton(d.label(l, "appointment.skip"))},
@@ -307,16 +291,8 @@ func (d *Demo) seedPairing(ctx context.Context, staff, family, mother Person, of
 		{say: when, want: hasButton(d.label(l, "family.at_home"))},
 		{press: d.label(l, "family.at_home"), want: hasText(d.phrase(l, "family.ask_repeat"))},
 	}
-	for _, s := range steps {
-		var err error
-		if s.say != "" {
-			_, err = d.say(ctx, staff, s.say, s.want)
-		} else {
-			_, err = d.press(ctx, staff, s.press, s.want)
-		}
-		if err != nil {
-			return err
-		}
+	if _, err := d.play(ctx, staff, steps); err != nil {
+		return err
 	}
 	at, err := time.ParseInLocation("02/01/2006 15:04", when, d.cfg.Location)
 	if err != nil {

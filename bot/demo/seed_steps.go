@@ -29,6 +29,30 @@ func (d *Demo) say(ctx context.Context, p Person, text string, want match) (tele
 	}, want)
 }
 
+// step is one move of a person: writing say, or pressing the button
+// labelled press; then the answer it waits for.
+type step struct {
+	say, press string
+	want       match
+}
+
+// play is p making steps one after the other; it returns the answer to the last.
+func (d *Demo) play(ctx context.Context, p Person, steps []step) (telegramtest.Message, error) {
+	var last telegramtest.Message
+	for _, s := range steps {
+		var err error
+		if s.say != "" {
+			last, err = d.say(ctx, p, s.say, s.want)
+		} else {
+			last, err = d.press(ctx, p, s.press, s.want)
+		}
+		if err != nil {
+			return last, err
+		}
+	}
+	return last, nil
+}
+
 // press is p pressing the inline button labelled label, then waiting for the answer.
 func (d *Demo) press(ctx context.Context, p Person, label string, want match) (telegramtest.Message, error) {
 	return d.await(ctx, p, "after pressing a button", func() error {

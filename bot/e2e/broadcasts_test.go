@@ -18,142 +18,144 @@ import (
 // and gets the calendar file and a reminder the day before; the report in
 // the social worker's chat follows every answer. Nobody else gets it.
 func TestBroadcastWorkshopToMothers(t *testing.T) {
-	w := newWorld(t)
-	anna, fatima := aurora(w)
-	olena := person(3002, "Olena", "uk")
-	w.signUp(anna, "mother", olena, "uk")
-	bianchi := person(4001, "Bianchi", "it")
-	w.signUp(anna, "family", bianchi, "it")
-	other := w.openOrg("Casa Sole", person(2101, "Marta", "it"), "it")
-	sara := person(3101, "Sara", "it")
-	w.signUp(other.staff, "mother", sara, "it")
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna, fatima := aurora(w)
+		olena := person(3002, "Olena", "uk")
+		w.signUp(anna, "mother", olena, "uk")
+		bianchi := person(4001, "Bianchi", "it")
+		w.signUp(anna, "family", bianchi, "it")
+		other := w.openOrg("Casa Sole", person(2101, "Marta", "it"), "it")
+		sara := person(3101, "Sara", "it")
+		w.signUp(other.staff, "mother", sara, "it")
 
-	text := "Laboratorio CV 📝\nPortate un documento!"
-	w.say(anna, "/menu")
-	w.wantSaid(w.press(anna, w.label("it", "broadcast.menu")), "it", "broadcast.ask_who", nil)
-	w.wantSaid(w.press(anna, w.label("it", "broadcast.who_m")), "it", "broadcast.ask_text", map[string]any{"Max": 3500})
-	w.wantSaid(w.say(anna, strings.Repeat("x", 3501)), "it", "common.too_long", map[string]any{"Max": 3500})
-	w.wantSaid(w.say(anna, text), "it", "broadcast.ask_event", nil)
-	w.wantSaid(w.press(anna, w.label("it", "broadcast.event_yes")), "it", "broadcast.ask_event_day", nil)
-	w.press(anna, "sabato 28/11")
-	w.wantSaid(w.press(anna, "10:00"), "it", "broadcast.ask_place", nil)
-	w.wantSaid(w.say(anna, "Via Roma 1"), "it", "broadcast.ask_when", nil)
-	msgs := w.press(anna, w.label("it", "broadcast.when_now"))
-	if len(msgs) != 2 {
-		t.Fatalf("the preview is the copy and its summary, got %d messages", len(msgs))
-	}
-	preview := msgs[0]
-	w.wantSaid(msgs, "it", "broadcast.preview_to", map[string]any{"Audience": w.label("it", "broadcast.to_m"), "Count": 2})
-	event := w.rome(2026, 11, 28, 10, 0)
-	if !strings.Contains(preview.Text, "Laboratorio CV 📝\nPortate un documento!") {
-		t.Errorf("the text is not kept as typed in the preview:\n%s", preview.Text)
-	}
-	// The preview's answer buttons only explain themselves.
-	w.wantSaid(w.press(anna, w.label("it", "broadcast.will_come")), "it", "broadcast.preview_button", nil)
+		text := "Laboratorio CV 📝\nPortate un documento!"
+		w.say(anna, "/menu")
+		w.wantSaid(w.press(anna, w.label("it", "broadcast.menu")), "it", "broadcast.ask_who", nil)
+		w.wantSaid(w.press(anna, w.label("it", "broadcast.who_m")), "it", "broadcast.ask_text", map[string]any{"Max": 3500})
+		w.wantSaid(w.say(anna, strings.Repeat("x", 3501)), "it", "common.too_long", map[string]any{"Max": 3500})
+		w.wantSaid(w.say(anna, text), "it", "broadcast.ask_event", nil)
+		w.wantSaid(w.press(anna, w.label("it", "broadcast.event_yes")), "it", "broadcast.ask_event_day", nil)
+		w.press(anna, "sabato 28/11")
+		w.wantSaid(w.press(anna, "10:00"), "it", "broadcast.ask_place", nil)
+		w.wantSaid(w.say(anna, "Via Roma 1"), "it", "broadcast.ask_when", nil)
+		msgs := w.press(anna, w.label("it", "broadcast.when_now"))
+		if len(msgs) != 2 {
+			t.Fatalf("the preview is the copy and its summary, got %d messages", len(msgs))
+		}
+		preview := msgs[0]
+		w.wantSaid(msgs, "it", "broadcast.preview_to", map[string]any{"Audience": w.label("it", "broadcast.to_m"), "Count": 2})
+		event := w.rome(2026, 11, 28, 10, 0)
+		if !strings.Contains(preview.Text, "Laboratorio CV 📝\nPortate un documento!") {
+			t.Errorf("the text is not kept as typed in the preview:\n%s", preview.Text)
+		}
+		// The preview's answer buttons only explain themselves.
+		w.wantSaid(w.press(anna, w.label("it", "broadcast.will_come")), "it", "broadcast.preview_button", nil)
 
-	w.press(anna, w.label("it", "broadcast.send"))
-	copyOf := func(u telegramtest.User) telegramtest.Message {
-		t.Helper()
-		w.waitCount(u, "Laboratorio CV", 1)
-		for _, m := range w.tg.Messages(u.ID) {
-			if strings.Contains(m.Plain(), "Laboratorio CV") {
-				return m
+		w.press(anna, w.label("it", "broadcast.send"))
+		copyOf := func(u telegramtest.User) telegramtest.Message {
+			t.Helper()
+			w.waitCount(u, "Laboratorio CV", 1)
+			for _, m := range w.tg.Messages(u.ID) {
+				if strings.Contains(m.Plain(), "Laboratorio CV") {
+					return m
+				}
+			}
+			return telegramtest.Message{}
+		}
+		fat := copyOf(fatima)
+		if fat.Text != preview.Text {
+			t.Errorf("the copy differs from the preview:\n%s\n---\n%s", fat.Text, preview.Text)
+		}
+		if !strings.Contains(fat.Plain(), "Casa Aurora") || !strings.Contains(fat.Plain(), "Via Roma 1") {
+			t.Errorf("the copy does not say who sends it and where: %s", fat.Plain())
+		}
+		ole := copyOf(olena)
+		if !strings.Contains(ole.Plain(), w.text("uk", "broadcast.event_when", map[string]any{"When": w.cat.DateTime("uk", event)})) {
+			t.Errorf("Olena's frame is not in Ukrainian: %s", ole.Plain())
+		}
+		// Delivery done: the report says so.
+		report := func() string {
+			for _, m := range w.tg.Messages(anna.ID) {
+				if strings.Contains(m.Plain(), w.text("it", "broadcast.report_title", map[string]any{
+					"Audience": w.label("it", "broadcast.to_m"), "Text": "Laboratorio CV 📝"})) {
+					return m.Plain()
+				}
+			}
+			return ""
+		}
+		wantReport := func(yes, no int) {
+			t.Helper()
+			want := w.text("it", "broadcast.report_answers", map[string]any{"When": w.cat.DateTime("it", event), "Yes": yes, "No": no})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := w.tg.Wait(ctx, func() bool { return strings.Contains(report(), want) }); err != nil {
+				t.Fatalf("the report does not say %q:\n%s", want, report())
 			}
 		}
-		return telegramtest.Message{}
-	}
-	fat := copyOf(fatima)
-	if fat.Text != preview.Text {
-		t.Errorf("the copy differs from the preview:\n%s\n---\n%s", fat.Text, preview.Text)
-	}
-	if !strings.Contains(fat.Plain(), "Casa Aurora") || !strings.Contains(fat.Plain(), "Via Roma 1") {
-		t.Errorf("the copy does not say who sends it and where: %s", fat.Plain())
-	}
-	ole := copyOf(olena)
-	if !strings.Contains(ole.Plain(), w.text("uk", "broadcast.event_when", map[string]any{"When": w.cat.DateTime("uk", event)})) {
-		t.Errorf("Olena's frame is not in Ukrainian: %s", ole.Plain())
-	}
-	// Delivery done: the report says so.
-	report := func() string {
-		for _, m := range w.tg.Messages(anna.ID) {
-			if strings.Contains(m.Plain(), w.text("it", "broadcast.report_title", map[string]any{
-				"Audience": w.label("it", "broadcast.to_m"), "Text": "Laboratorio CV 📝"})) {
-				return m.Plain()
+		w.waitDelivered(anna, "it", 2)
+		wantReport(0, 0)
+		done := w.text("it", "broadcast.report_figures", map[string]any{"Sent": 2, "Skipped": 0, "Blocked": 0, "Failed": 0})
+		if !strings.Contains(report(), done) {
+			t.Errorf("the report does not say %q:\n%s", done, report())
+		}
+		for _, u := range []telegramtest.User{bianchi, other.staff, sara, anna} {
+			if n := w.count(u, "Laboratorio CV 📝\nPortate"); n > 0 && u != anna {
+				t.Errorf("%s got the broadcast", u.FirstName)
 			}
 		}
-		return ""
-	}
-	wantReport := func(yes, no int) {
-		t.Helper()
-		want := w.text("it", "broadcast.report_answers", map[string]any{"When": w.cat.DateTime("it", event), "Yes": yes, "No": no})
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := w.tg.Wait(ctx, func() bool { return strings.Contains(report(), want) }); err != nil {
-			t.Fatalf("the report does not say %q:\n%s", want, report())
+
+		// Fatima comes: her copy says so, she gets the calendar file, and a
+		// reminder is planned for the day before.
+		msgs = w.press(fatima, w.label("it", "broadcast.will_come"))
+		w.wantSaid(msgs, "it", "broadcast.thanks_coming", nil)
+		if at, _ := calendarIn(t, msgs); !at.Equal(event) {
+			t.Errorf("the calendar file is at %v, want %v", at, event)
 		}
-	}
-	w.waitDelivered(anna, "it", 2)
-	wantReport(0, 0)
-	done := w.text("it", "broadcast.report_figures", map[string]any{"Sent": 2, "Skipped": 0, "Blocked": 0, "Failed": 0})
-	if !strings.Contains(report(), done) {
-		t.Errorf("the report does not say %q:\n%s", done, report())
-	}
-	for _, u := range []telegramtest.User{bianchi, other.staff, sara, anna} {
-		if n := w.count(u, "Laboratorio CV 📝\nPortate"); n > 0 && u != anna {
-			t.Errorf("%s got the broadcast", u.FirstName)
+		if !strings.Contains(w.tg.Messages(fatima.ID)[indexOf(w, fatima, fat.ID)].Plain(), w.text("it", "broadcast.you_come", nil)) {
+			t.Error("Fatima's copy does not show her answer")
 		}
-	}
+		wantReport(1, 0)
+		w.wantDue(fatima, "bcast:1:remind:"+idOf(fatima), event.Add(-24*time.Hour))
+		// Olena cannot.
+		w.press(olena, w.label("uk", "broadcast.cannot_come"))
+		wantReport(1, 1)
+		// Fatima changes her mind: the reminder goes, the counts follow.
+		msgs = w.press(fatima, w.label("it", "broadcast.cannot_come_after_all"))
+		w.wantSaid(msgs, "it", "broadcast.thanks_not_coming", nil)
+		wantReport(0, 2)
+		if _, ok := w.jobsOf(fatima)["bcast:1:remind:"+idOf(fatima)]; ok {
+			t.Error("Fatima's reminder is still planned after she said she cannot come")
+		}
+		// Olena can after all, and is reminded the day before, in Ukrainian.
+		w.press(olena, w.label("uk", "broadcast.will_come_after_all"))
+		wantReport(1, 1)
+		w.advance(event.Add(-24*time.Hour), idOf(olena))
+		w.waitCount(olena, w.text("uk", "broadcast.reminder", map[string]any{"When": w.cat.DateTime("uk", event)}), 1)
 
-	// Fatima comes: her copy says so, she gets the calendar file, and a
-	// reminder is planned for the day before.
-	msgs = w.press(fatima, w.label("it", "broadcast.will_come"))
-	w.wantSaid(msgs, "it", "broadcast.thanks_coming", nil)
-	if at, _ := calendarIn(t, msgs); !at.Equal(event) {
-		t.Errorf("the calendar file is at %v, want %v", at, event)
-	}
-	if !strings.Contains(w.tg.Messages(fatima.ID)[indexOf(w, fatima, fat.ID)].Plain(), w.text("it", "broadcast.you_come", nil)) {
-		t.Error("Fatima's copy does not show her answer")
-	}
-	wantReport(1, 0)
-	w.wantDue(fatima, "bcast:1:remind:"+idOf(fatima), event.Add(-24*time.Hour))
-	// Olena cannot.
-	w.press(olena, w.label("uk", "broadcast.cannot_come"))
-	wantReport(1, 1)
-	// Fatima changes her mind: the reminder goes, the counts follow.
-	msgs = w.press(fatima, w.label("it", "broadcast.cannot_come_after_all"))
-	w.wantSaid(msgs, "it", "broadcast.thanks_not_coming", nil)
-	wantReport(0, 2)
-	if _, ok := w.jobsOf(fatima)["bcast:1:remind:"+idOf(fatima)]; ok {
-		t.Error("Fatima's reminder is still planned after she said she cannot come")
-	}
-	// Olena can after all, and is reminded the day before, in Ukrainian.
-	w.press(olena, w.label("uk", "broadcast.will_come_after_all"))
-	wantReport(1, 1)
-	w.advance(event.Add(-24*time.Hour), idOf(olena))
-	w.waitCount(olena, w.text("uk", "broadcast.reminder", map[string]any{"When": w.cat.DateTime("uk", event)}), 1)
+		// Forged answers change nothing: a mother of another organisation, the
+		// family, and a broadcast that does not exist.
+		for _, u := range []telegramtest.User{sara, bianchi} {
+			w.wantSaid(w.pressSigned(u, "bk:1:yes"), "it", "common.button_invalid", nil)
+		}
+		w.wantSaid(w.pressSigned(fatima, "bk:99:yes"), "it", "common.button_invalid", nil)
+		w.wantSaid(w.pressSigned(fatima, "bk:1:maybe"), "it", "common.button_invalid", nil)
+		wantReport(1, 1)
 
-	// Forged answers change nothing: a mother of another organisation, the
-	// family, and a broadcast that does not exist.
-	for _, u := range []telegramtest.User{sara, bianchi} {
-		w.wantSaid(w.pressSigned(u, "bk:1:yes"), "it", "common.button_invalid", nil)
-	}
-	w.wantSaid(w.pressSigned(fatima, "bk:99:yes"), "it", "common.button_invalid", nil)
-	w.wantSaid(w.pressSigned(fatima, "bk:1:maybe"), "it", "common.button_invalid", nil)
-	wantReport(1, 1)
+		// Her answers are in /mydata and go with /delete.
+		w.wantSaid(w.say(olena, "/mydata"), "uk", "broadcast.mydata_answer", map[string]any{
+			"When": w.cat.DateTime("uk", event), "Text": "Laboratorio CV 📝", "Answer": w.label("uk", "broadcast.answer_yes")})
+		w.say(olena, "/delete")
+		w.press(olena, w.label("uk", "delete.yes"))
+		w.noKeysNaming(olena)
+		// The report keeps the figures of what was sent; her answer is gone.
+		w.press(fatima, w.label("it", "broadcast.will_come_after_all"))
+		wantReport(1, 0)
 
-	// Her answers are in /mydata and go with /delete.
-	w.wantSaid(w.say(olena, "/mydata"), "uk", "broadcast.mydata_answer", map[string]any{
-		"When": w.cat.DateTime("uk", event), "Text": "Laboratorio CV 📝", "Answer": w.label("uk", "broadcast.answer_yes")})
-	w.say(olena, "/delete")
-	w.press(olena, w.label("uk", "delete.yes"))
-	w.noKeysNaming(olena)
-	// The report keeps the figures of what was sent; her answer is gone.
-	w.press(fatima, w.label("it", "broadcast.will_come_after_all"))
-	wantReport(1, 0)
-
-	// After the event the buttons no longer answer.
-	w.advance(event.Add(time.Minute))
-	w.wantSaid(w.pressSigned(fatima, "bk:1:no"), "it", "broadcast.event_past", nil)
+		// After the event the buttons no longer answer.
+		w.advance(event.Add(time.Minute))
+		w.wantSaid(w.pressSigned(fatima, "bk:1:no"), "it", "broadcast.event_past", nil)
+	})
 }
 
 // indexOf is the position of message id in u's chat.
@@ -296,54 +298,56 @@ func TestBroadcastAudiences(t *testing.T) {
 // cancelled until it starts: then nobody gets it. One not cancelled goes
 // at its time, and can no longer be cancelled.
 func TestBroadcastScheduledAndCancelled(t *testing.T) {
-	w := newWorld(t)
-	anna, fatima := aurora(w)
-	schedule := func(text, day, clock string) {
-		w.say(anna, "/broadcast")
-		w.press(anna, w.label("it", "broadcast.who_m"))
-		w.say(anna, text)
-		w.press(anna, w.label("it", "broadcast.event_no"))
-		w.wantSaid(w.press(anna, w.label("it", "broadcast.when_later")), "it", "broadcast.ask_send_day", nil)
-		w.press(anna, day)
-		w.press(anna, clock)
-	}
-	schedule("Festa di Natale", "mercoledì 25/11", "10:00")
-	sendAt := w.rome(2026, 11, 25, 10, 0)
-	// Changing the text shows the preview again.
-	w.press(anna, w.label("it", "broadcast.change"))
-	w.wantSaid(w.press(anna, w.label("it", "broadcast.change_text")), "it", "broadcast.ask_text", map[string]any{"Max": 3500})
-	msgs := w.say(anna, "Festa di Natale 🎄")
-	if !strings.Contains(msgs[0].Plain(), "Festa di Natale 🎄") {
-		t.Fatalf("the preview after a change shows %q", msgs[0].Plain())
-	}
-	w.wantSaid(msgs, "it", "broadcast.preview_later", map[string]any{"When": w.cat.DateTime("it", sendAt)})
-	msgs = w.press(anna, w.label("it", "broadcast.send"))
-	w.wantSaid(msgs, "it", "broadcast.report_scheduled", map[string]any{"When": w.cat.DateTime("it", sendAt)})
+	inEveryEra(t, func(t *testing.T, era func(*options)) {
+		w := newWorld(t, era)
+		anna, fatima := aurora(w)
+		schedule := func(text, day, clock string) {
+			w.say(anna, "/broadcast")
+			w.press(anna, w.label("it", "broadcast.who_m"))
+			w.say(anna, text)
+			w.press(anna, w.label("it", "broadcast.event_no"))
+			w.wantSaid(w.press(anna, w.label("it", "broadcast.when_later")), "it", "broadcast.ask_send_day", nil)
+			w.press(anna, day)
+			w.press(anna, clock)
+		}
+		schedule("Festa di Natale", "mercoledì 25/11", "10:00")
+		sendAt := w.rome(2026, 11, 25, 10, 0)
+		// Changing the text shows the preview again.
+		w.press(anna, w.label("it", "broadcast.change"))
+		w.wantSaid(w.press(anna, w.label("it", "broadcast.change_text")), "it", "broadcast.ask_text", map[string]any{"Max": 3500})
+		msgs := w.say(anna, "Festa di Natale 🎄")
+		if !strings.Contains(msgs[0].Plain(), "Festa di Natale 🎄") {
+			t.Fatalf("the preview after a change shows %q", msgs[0].Plain())
+		}
+		w.wantSaid(msgs, "it", "broadcast.preview_later", map[string]any{"When": w.cat.DateTime("it", sendAt)})
+		msgs = w.press(anna, w.label("it", "broadcast.send"))
+		w.wantSaid(msgs, "it", "broadcast.report_scheduled", map[string]any{"When": w.cat.DateTime("it", sendAt)})
 
-	// Cancelled from the list.
-	w.say(anna, "/broadcasts")
-	w.wantSaid(w.press(anna, w.text("it", "broadcast.cancel_of", map[string]any{"When": w.cat.DateTime("it", sendAt)})),
-		"it", "broadcast.cancel_sure", map[string]any{"When": w.cat.DateTime("it", sendAt), "Text": "Festa di Natale 🎄"})
-	w.wantSaid(w.press(anna, w.label("it", "broadcast.cancel_yes")), "it", "broadcast.cancelled", nil)
-	w.waitCount(anna, w.text("it", "broadcast.report_cancelled", nil), 1)
-	w.advance(sendAt.Add(time.Minute), "bcast:1")
-	if n := w.count(fatima, "Festa di Natale"); n != 0 {
-		t.Fatalf("Fatima got a cancelled broadcast %d times", n)
-	}
+		// Cancelled from the list.
+		w.say(anna, "/broadcasts")
+		w.wantSaid(w.press(anna, w.text("it", "broadcast.cancel_of", map[string]any{"When": w.cat.DateTime("it", sendAt)})),
+			"it", "broadcast.cancel_sure", map[string]any{"When": w.cat.DateTime("it", sendAt), "Text": "Festa di Natale 🎄"})
+		w.wantSaid(w.press(anna, w.label("it", "broadcast.cancel_yes")), "it", "broadcast.cancelled", nil)
+		w.waitCount(anna, w.text("it", "broadcast.report_cancelled", nil), 1)
+		w.advance(sendAt.Add(time.Minute), "bcast:1")
+		if n := w.count(fatima, "Festa di Natale"); n != 0 {
+			t.Fatalf("Fatima got a cancelled broadcast %d times", n)
+		}
 
-	// One that is not cancelled goes at its time, once.
-	schedule("Open day", "giovedì 26/11", "11:00")
-	w.press(anna, w.label("it", "broadcast.send"))
-	w.advance(w.rome(2026, 11, 26, 10, 59), "bcast:2")
-	if n := w.count(fatima, "Open day"); n != 0 {
-		t.Fatal("sent before its time")
-	}
-	w.advance(w.rome(2026, 11, 26, 11, 0), "bcast:2")
-	w.waitDelivered(anna, "it", 1)
-	if n := w.count(fatima, "Open day"); n != 1 {
-		t.Fatalf("Fatima got it %d times, want once", n)
-	}
-	w.wantSaid(w.pressSigned(anna, "bzy:2"), "it", "broadcast.too_late_to_cancel", nil)
+		// One that is not cancelled goes at its time, once.
+		schedule("Open day", "giovedì 26/11", "11:00")
+		w.press(anna, w.label("it", "broadcast.send"))
+		w.advance(w.rome(2026, 11, 26, 10, 59), "bcast:2")
+		if n := w.count(fatima, "Open day"); n != 0 {
+			t.Fatal("sent before its time")
+		}
+		w.advance(w.rome(2026, 11, 26, 11, 0), "bcast:2")
+		w.waitDelivered(anna, "it", 1)
+		if n := w.count(fatima, "Open day"); n != 1 {
+			t.Fatalf("Fatima got it %d times, want once", n)
+		}
+		w.wantSaid(w.pressSigned(anna, "bzy:2"), "it", "broadcast.too_late_to_cancel", nil)
+	})
 }
 
 // A mother who blocked Nido is counted as such (and her staff told), a 429

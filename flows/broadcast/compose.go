@@ -86,16 +86,6 @@ func (d draft) data() map[string]string {
 	return out
 }
 
-// draftOrInvalid is the conversation's draft; a button pressed after the
-// conversation ended or expired is no longer valid.
-func draftOrInvalid(s *flows.Session) (draft, bool, error) {
-	d, ok := draftOf(s.Data())
-	if !ok {
-		return d, false, s.Reply(flows.T{ID: "common.button_invalid"})
-	}
-	return d, true, nil
-}
-
 func (e *capability) start(s *flows.Session, _ string) error {
 	return e.next(s, draft{})
 }
@@ -177,7 +167,7 @@ func (e *capability) askScope(s *flows.Session, d draft) error {
 }
 
 func (e *capability) scopeChosen(s *flows.Session, arg string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -237,7 +227,7 @@ func (e *capability) askGroup(s *flows.Session, d draft) error {
 }
 
 func (e *capability) whoChosen(s *flows.Session, arg string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -267,7 +257,7 @@ func (e *capability) whoChosen(s *flows.Session, arg string) error {
 // 3. The text.
 
 func (e *capability) textTyped(s *flows.Session, text string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -286,7 +276,7 @@ func (e *capability) textTyped(s *flows.Session, text string) error {
 // 4. An event: its day and time, then its place.
 
 func (e *capability) eventChosen(s *flows.Session, arg string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -339,7 +329,7 @@ func (e *capability) whenQ() flows.WhenQuestion {
 }
 
 func (e *capability) placeTyped(s *flows.Session, text string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -354,7 +344,7 @@ func (e *capability) placeTyped(s *flows.Session, text string) error {
 }
 
 func (e *capability) placeSkipped(s *flows.Session, _ string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -365,7 +355,7 @@ func (e *capability) placeSkipped(s *flows.Session, _ string) error {
 // 5. When to send.
 
 func (e *capability) whenChosen(s *flows.Session, arg string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -504,7 +494,7 @@ func (e *capability) previewAction(s *flows.Session, arg string) error {
 }
 
 func (e *capability) changeChosen(s *flows.Session, arg string) error {
-	d, ok, err := draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}

@@ -309,6 +309,15 @@ func (e *capability) senders() int {
 // outcome; it takes no new recipient after until, and returns how many it
 // saw to.
 func (e *capability) sendBatch(ctx context.Context, b Broadcast, from flows.T, todo []recipient, until time.Time) (int, error) {
+	// Who is still there, for the whole batch in one round trip.
+	ids := make([]int64, len(todo))
+	for i, r := range todo {
+		ids[i] = r.user
+	}
+	present, err := e.Present(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
 	work := make(chan recipient)
 	var failed error
 	var once sync.Once
@@ -321,7 +330,7 @@ func (e *capability) sendBatch(ctx context.Context, b Broadcast, from flows.T, t
 		go func() {
 			defer wg.Done()
 			for r := range work {
-				if err := e.sendOne(ctx, b, from, r); err != nil {
+				if err := e.sendOne(ctx, b, from, r, present); err != nil {
 					once.Do(func() { failed = err; cancel() })
 					return
 				}
@@ -348,25 +357,18 @@ feed:
 	return int(done.Load()), ctx.Err()
 }
 
-// sendOne sends one copy and records what became of it. An error means
-// the run must stop (Redis failed, Telegram could not be reached, the run
-// was stopped) with the copy's outcome unrecorded, so that the next run
-// sees to it.
-func (e *capability) sendOne(ctx context.Context, b Broadcast, from flows.T, r recipient) error {
-	p, ok, err := e.People().Get(ctx, r.user)
-	if err != nil {
-		return err
-	}
-	erasing, err := e.BeingErased(ctx, r.user)
-	if err != nil {
-		return err
-	}
-	if !ok || erasing || p.Unreachable {
-		return e.store().recordOutcome(ctx, b.ID, r.place, r.user, outcomeSkipped, !ok || erasing, e.keepFor(b))
+// sendOne sends one copy and records what became of it; present are the
+// batch's people still there. An error means the run must stop (Redis
+// failed, Telegram could not be reached, the run was stopped) with the
+// copy's outcome unrecorded, so that the next run sees to it.
+func (e *capability) sendOne(ctx context.Context, b Broadcast, from flows.T, r recipient, present map[int64]flows.Person) error {
+	p, ok := present[r.user]
+	if !ok || p.Unreachable {
+		return e.store().recordOutcome(ctx, b.ID, r.place, r.user, outcomeSkipped, !ok, e.keepFor(b))
 	}
 	m := e.recipientMessage(b, from, "")
 	m.Bulk = true
-	err = e.Deliver(ctx, p, "bcast:"+b.ID+":to:"+strconv.FormatInt(r.user, 10), m)
+	err := e.Deliver(ctx, p, "bcast:"+b.ID+":to:"+strconv.FormatInt(r.user, 10), m)
 	outcome := outcomeSent
 	switch {
 	case err == nil:

@@ -132,16 +132,6 @@ func (e *capability) next(s *flows.Session, d draft) error {
 	return e.saveNew(s, d)
 }
 
-// draftOrInvalid is the conversation's draft; a button pressed after the
-// conversation ended or expired is no longer valid.
-func (e *capability) draftOrInvalid(s *flows.Session) (draft, bool, error) {
-	d, ok := draftOf(s.Data())
-	if !ok {
-		return d, false, s.Reply(flows.T{ID: "common.button_invalid"})
-	}
-	return d, true, nil
-}
-
 // 2. and 3. Day and time: the core's question.
 
 // whenQ is the visit's day-and-time question.
@@ -170,7 +160,7 @@ func (e *capability) askTime(s *flows.Session, d draft, intro string) error {
 // 4. Place.
 
 func (e *capability) placeHome(s *flows.Session, _ string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -179,7 +169,7 @@ func (e *capability) placeHome(s *flows.Session, _ string) error {
 }
 
 func (e *capability) placeTyped(s *flows.Session, text string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -196,7 +186,7 @@ func (e *capability) placeTyped(s *flows.Session, text string) error {
 // 5. Once or again.
 
 func (e *capability) repeatChosen(s *flows.Session, arg string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}

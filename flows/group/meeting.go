@@ -88,16 +88,6 @@ func (e *capability) meetAsk(s *flows.Session, step string, d meetDraft, intro s
 	return flows.Ask(s, step, d.data(), intro, q, buttons)
 }
 
-// meetDraftOrInvalid is the conversation's draft; a button pressed after
-// the conversation ended or expired is no longer valid.
-func (e *capability) meetDraftOrInvalid(s *flows.Session) (meetDraft, bool, error) {
-	d, ok := meetDraftOf(s.Data())
-	if !ok {
-		return d, false, s.Reply(flows.T{ID: "common.button_invalid"})
-	}
-	return d, true, nil
-}
-
 // 2. and 3. Day and time: the core's question.
 
 // whenQ is the meeting's day-and-time question.
@@ -126,7 +116,7 @@ func (e *capability) meetAskTime(s *flows.Session, d meetDraft, intro string) er
 // 4. Place, typed or skipped.
 
 func (e *capability) meetPlaceTyped(s *flows.Session, text string) error {
-	d, ok, err := e.meetDraftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, meetDraftOf)
 	if !ok {
 		return err
 	}
@@ -140,7 +130,7 @@ func (e *capability) meetPlaceTyped(s *flows.Session, text string) error {
 }
 
 func (e *capability) meetSkipPlace(s *flows.Session, _ string) error {
-	d, ok, err := e.meetDraftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, meetDraftOf)
 	if !ok {
 		return err
 	}

@@ -132,14 +132,6 @@ func (e *capability) next(s *flows.Session, d draft) error {
 	return e.save(s, d)
 }
 
-func (e *capability) draftOrInvalid(s *flows.Session) (draft, bool, error) {
-	d, ok := draftOf(s.Data())
-	if !ok {
-		return d, false, s.Reply(flows.T{ID: "common.button_invalid"})
-	}
-	return d, true, nil
-}
-
 // 2. Day and time: the core's question.
 
 // whenQ is the interview's day-and-time question.
@@ -168,7 +160,7 @@ func (e *capability) askTime(s *flows.Session, d draft, intro string) error {
 // 3., 4. and 5. The job, where, childcare.
 
 func (e *capability) jobChosen(s *flows.Session, arg string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -180,7 +172,7 @@ func (e *capability) jobChosen(s *flows.Session, arg string) error {
 }
 
 func (e *capability) whereTyped(s *flows.Session, text string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -195,7 +187,7 @@ func (e *capability) whereTyped(s *flows.Session, text string) error {
 }
 
 func (e *capability) whereSkip(s *flows.Session, _ string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
@@ -204,7 +196,7 @@ func (e *capability) whereSkip(s *flows.Session, _ string) error {
 }
 
 func (e *capability) childcareChosen(s *flows.Session, arg string) error {
-	d, ok, err := e.draftOrInvalid(s)
+	d, ok, err := flows.DraftOrInvalid(s, draftOf)
 	if !ok {
 		return err
 	}
