@@ -39,6 +39,7 @@ import (
 	"nido/flows/broadcast"
 	"nido/flows/family"
 	"nido/flows/group"
+	"nido/flows/helpdesk"
 	"nido/flows/interview"
 	"nido/locales"
 	"nido/scheduler"
@@ -409,6 +410,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 		family.New(cfg.Visits),
 		interview.New(cfg.Interviews),
 		broadcast.New(broadcast.Config{SendRate: cfg.SendRate, Groups: group.NewDirectory(rdb, cfg.Prefix)}),
+		helpdesk.New(),
 	)
 	if err != nil {
 		return nil, err

@@ -47,6 +47,12 @@ type Capability struct {
 	// or cancelled it: author, a staff member or an administrator, erased
 	// their data.
 	ForgetAuthor func(ctx context.Context, org string, author int64) error
+	// Words takes what a member typed (or the voice message they sent) when
+	// it answers no question and is no command: a mother writing to her
+	// social worker. It reports whether it took it; the first capability
+	// that does answers, and when none does the person gets the menu. nil
+	// for none.
+	Words func(s *Session, text string) (bool, error)
 }
 
 // AgendaItem is one thing planned for a mother, shown in her list of

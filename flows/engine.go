@@ -169,6 +169,16 @@ func (e *Engine) dispatch(s *Session) error {
 			}
 			return s.reply(T{ID: "signup.need_invite"})
 		}
+		// Words that answer nothing may still be meant for someone: a
+		// mother's "ciao" is the start of a question to her social worker.
+		for _, c := range e.caps {
+			if c.Words == nil {
+				continue
+			}
+			if took, err := c.Words(s, strings.TrimSpace(in.Text)); took || err != nil {
+				return err
+			}
+		}
 		return showMenu(s, "common.not_understood")
 	}
 }

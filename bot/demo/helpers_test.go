@@ -20,6 +20,7 @@ import (
 	"nido/flows/broadcast"
 	"nido/flows/family"
 	"nido/flows/group"
+	"nido/flows/helpdesk"
 	"nido/flows/interview"
 	"nido/locales"
 	"nido/scheduler"
@@ -83,7 +84,7 @@ func newStack(t *testing.T, opts ...func(*Config)) *stack {
 		DefaultLang: "it", AdminIDs: []int64{AdminID}, BotUsername: b.Username(), Logger: log,
 	}, appointment.New(nil), group.New(), family.New(family.DefaultConfig()),
 		interview.New(interview.DefaultConfig()),
-		broadcast.New(broadcast.Config{SendRate: 1000, Groups: group.NewDirectory(rdb, "nido")}))
+		broadcast.New(broadcast.Config{SendRate: 1000, Groups: group.NewDirectory(rdb, "nido")}), helpdesk.New())
 	if err != nil {
 		cancel()
 		t.Fatal(err)

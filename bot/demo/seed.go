@@ -80,6 +80,7 @@ func (d *Demo) Seed(ctx context.Context) error {
 	fail("appointments", d.seedAppointments(ctx, chiara))
 	fail("group", d.seedGroup(ctx, chiara, d.cast(aminaID), d.cast(olenaID)))
 	fail("broadcast", d.seedBroadcast(ctx, chiara, d.cast(aminaID)))
+	fail("helpdesk", d.seedHelpdesk(ctx, d.cast(olenaID), chiara))
 	now := d.cfg.Clock.Now().In(d.cfg.Location)
 	fail("pairing", d.seedPairing(ctx, chiara, d.cast(bianchiID), d.cast(aminaID), "La spesa insieme",
 		soonVisit(now).Format("02/01/2006 15:04"), "family.repeat_once"))
@@ -269,6 +270,33 @@ func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 	_, err = d.press(ctx, coming, d.label(coming.Lang, "broadcast.will_come"),
 		hasText(d.phrase(coming.Lang, "broadcast.thanks_coming")))
 	return err
+}
+
+// Question is what the seeded mother writes to her social worker, as she
+// types it: "Good afternoon! I want to enrol my son in a nursery. What do
+// I need?"
+const Question = "Добрий день! Я хочу записати сина до дитячого садка. Що мені потрібно?"
+
+// seedHelpdesk is mother writing to her social worker in her own words,
+// as anyone would in a chat, and sending it when Nido asks: staff find it
+// in their chat, waiting for an answer, at any hour.
+func (d *Demo) seedHelpdesk(ctx context.Context, mother, staff Person) error {
+	if !d.signedUp(ctx, mother) || !d.signedUp(ctx, staff) {
+		return errors.New("the mother or her social worker is not signed up")
+	}
+	l := mother.Lang
+	if _, err := d.play(ctx, mother, []step{
+		{say: Question, want: hasButton(d.label(l, "helpdesk.send"))},
+		{press: d.label(l, "helpdesk.send"), want: hasText(d.phrase(l, "helpdesk.emergency"))},
+	}); err != nil {
+		return err
+	}
+	wait, cancel := context.WithTimeout(ctx, d.cfg.StepTimeout)
+	defer cancel()
+	if _, err := d.cfg.Telegram.WaitMessage(wait, staff.ID, hasText(Question)); err != nil {
+		return fmt.Errorf("the social worker did not get the message: %w", context.Cause(wait))
+	}
+	return nil
 }
 
 // seedPairing pairs family with mother through staff's buttons, then plans

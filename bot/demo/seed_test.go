@@ -196,3 +196,26 @@ func TestSeedAnnouncesTheWorkshop(t *testing.T) {
 		t.Errorf("Chiara's report does not say %q", counts)
 	}
 }
+
+// The seeded mother has written to her social worker in her own words,
+// and the social worker has her message, waiting for an answer, with a
+// button to answer her.
+func TestSeedHasAMotherWritingToHerSocialWorker(t *testing.T) {
+	s := newStack(t)
+	f := s.listen()
+	s.seed()
+	f.next("seed", func(data string) bool { return data == `{"done":true,"failed":0}` })
+	for _, m := range s.tg.Messages(chiaraID) {
+		if !strings.Contains(m.Plain(), Question) {
+			continue
+		}
+		answer := s.demo.phraseWith("it", "helpdesk.answer_to", map[string]any{"Name": "Olena"})
+		for _, l := range m.Labels() {
+			if l == answer {
+				return
+			}
+		}
+		t.Fatalf("Chiara's copy has no %q button: %q", answer, m.Labels())
+	}
+	t.Fatal("Chiara did not get Olena's message")
+}

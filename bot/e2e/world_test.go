@@ -37,6 +37,7 @@ import (
 	"nido/flows/family"
 	"nido/flows/flowstest"
 	"nido/flows/group"
+	"nido/flows/helpdesk"
 	"nido/flows/interview"
 	"nido/locales"
 	"nido/scheduler"
@@ -86,7 +87,7 @@ type options struct {
 func capabilities(rdb redis.UniversalClient, prefix string, sendRate float64) []flows.Maker {
 	return []flows.Maker{appointment.New([]time.Duration{24 * time.Hour, 2 * time.Hour}), group.New(), family.New(family.DefaultConfig()),
 		interview.New(interview.DefaultConfig()),
-		broadcast.New(broadcast.Config{SendRate: sendRate, Groups: group.NewDirectory(rdb, prefix)})}
+		broadcast.New(broadcast.Config{SendRate: sendRate, Groups: group.NewDirectory(rdb, prefix)}), helpdesk.New()}
 }
 
 // onCluster makes a world on a Redis Cluster of three primaries, with the
