@@ -198,6 +198,13 @@ func (s *Session) Edit(m Message) error { return s.edit(m) }
 // SetStep waits for typed text at step, keeping data for the next step.
 func (s *Session) SetStep(step string, data map[string]string) error { return s.setStep(step, data) }
 
+// SetStepFor is SetStep for a conversation kept ttl rather than the usual
+// hour: what a person wrote and has not sent yet waits a day.
+func (s *Session) SetStepFor(step string, data map[string]string, ttl time.Duration) error {
+	s.conv.TTL = ttl
+	return s.setStep(step, data)
+}
+
 // EndConv forgets the conversation.
 func (s *Session) EndConv() error { return s.endConv() }
 

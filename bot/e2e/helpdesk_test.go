@@ -14,32 +14,6 @@ import (
 	"nido/scheduler/redistest"
 )
 
-// countText renders a plural message id in lang for count, as a person reads it.
-func (w *world) countText(lang, id string, count int, data map[string]any) string {
-	w.t.Helper()
-	s, err := w.cat.Text(lang, id, data, count)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return plain(s)
-}
-
-// wantIn fails unless one of msgs contains want.
-func (w *world) wantIn(msgs []telegramtest.Message, want string) telegramtest.Message {
-	w.t.Helper()
-	for _, m := range msgs {
-		if strings.Contains(m.Plain(), want) {
-			return m
-		}
-	}
-	var got []string
-	for _, m := range msgs {
-		got = append(got, m.Plain())
-	}
-	w.t.Fatalf("want a message with %q, got %q", want, got)
-	return telegramtest.Message{}
-}
-
 // A mother's words that answer no question reach the social worker who
 // follows her, once she says so, and only her organisation's; the answer
 // comes back to her chat, she answers again, and the social worker closes
@@ -118,6 +92,7 @@ func TestAMothersWordsReachHerSocialWorkerAndBack(t *testing.T) {
 	w.say(fatima, "/delete")
 	w.press(fatima, w.label("it", "delete.yes"))
 	w.noKeysNaming(fatima)
+	w.noValuesNaming(fatima, ":help:")
 }
 
 // An Arabic mother writes in Arabic and reads Nido in Arabic; the Italian
@@ -300,4 +275,112 @@ func TestAThreadSurvivesARestart(t *testing.T) {
 	if n := delivered(fatima, "Domani alle 11 in ufficio", label("helpdesk.answer", nil)); n != 1 {
 		t.Errorf("Fatima got the answer %d times", n)
 	}
+}
+
+// The note that a thread was closed comes after the answer that closed
+// it, each once, however often Done and Send are pressed.
+func TestDoneAfterAnAnswerTellsHerOnce(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima := aurora(w)
+	w.say(fatima, "Posso portare mia figlia al colloquio?")
+	w.tapTwice(fatima, w.label("it", "helpdesk.send"))
+	w.advance(w.clock.Now(), idOf(fatima))
+	if n := w.count(anna, "Posso portare mia figlia"); n != 1 {
+		t.Fatalf("Anna got her message %d times", n)
+	}
+	w.press(anna, w.text("it", "helpdesk.answer_to", map[string]any{"Name": "Fatima"}))
+	w.say(anna, "Sì, c'è chi la guarda")
+	// Done from the message that says the answer went, at once and twice.
+	msgs := w.tapTwice(anna, w.label("it", "helpdesk.done"))
+	w.wantSaid(msgs, "it", "helpdesk.already_done", map[string]any{"Name": "Fatima"})
+	w.advance(w.clock.Now(), idOf(fatima))
+	closed := w.text("it", "helpdesk.closed", map[string]any{"Staff": "Anna"})
+	if n, m := w.count(fatima, "c'è chi la guarda"), w.count(fatima, closed); n != 1 || m != 1 {
+		t.Fatalf("she got the answer %d times and the closing note %d times", n, m)
+	}
+}
+
+// A solidarity family writes too, with voice messages, which reach staff
+// by their file id, in the order they were recorded.
+func TestAFamilySendsVoiceMessages(t *testing.T) {
+	w := newWorld(t)
+	anna, _ := aurora(w)
+	bianchi := person(4001, "Marco Bianchi", "it")
+	w.signUp(anna, "family", bianchi, "it")
+	var files []string
+	for range 2 {
+		id, file := w.tg.SendVoice(bianchi, 9)
+		w.handled.wait(t, id)
+		files = append(files, file)
+	}
+	w.wantIn([]telegramtest.Message{w.last(bianchi)}, w.countText("it", "helpdesk.ask_send", 2, map[string]any{"Count": 2, "Staff": "Anna"}))
+	before := len(w.tg.Messages(anna.ID))
+	w.press(bianchi, w.label("it", "helpdesk.send"))
+	w.advance(w.clock.Now(), idOf(bianchi))
+	var got []string
+	for _, m := range w.tg.Messages(anna.ID)[before:] {
+		if m.Voice != nil {
+			got = append(got, m.Voice.FileID)
+		}
+	}
+	if !slices.Equal(got, files) {
+		t.Fatalf("Anna got voice messages %v, want %v", got, files)
+	}
+	if n := w.tg.Calls("getFile"); n != 0 {
+		t.Errorf("Nido asked Telegram for a file %d times", n)
+	}
+}
+
+// A message stored when the scheduler cannot be reached is not lost: she
+// is told it went (it is kept), and it reaches her social worker once,
+// by the hourly sweep.
+func TestAMessageStoredWhileTheSchedulerFailsIsDelivered(t *testing.T) {
+	w := newWorld(t)
+	if err := w.engine.EnsureRules(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	anna, fatima := aurora(w)
+	w.say(fatima, "Il mio bambino sta male")
+	// Scheduling the job that carries her message fails.
+	w.failOnce(func(args []any) bool {
+		for _, a := range args {
+			if s, ok := a.(string); ok && strings.HasPrefix(s, "help-") {
+				return true
+			}
+		}
+		return false
+	})
+	w.press(fatima, w.label("it", "helpdesk.send"))
+	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "helpdesk.sent", map[string]any{"Staff": "Anna"})
+	w.advance(w.clock.Now(), idOf(fatima))
+	if n := w.count(anna, "sta male"); n != 0 {
+		t.Fatalf("delivered at once (%d): the failure did not happen", n)
+	}
+	w.advance(w.rome(2026, 11, 23, 10, 17), "network", idOf(fatima))
+	if n := w.count(anna, "sta male"); n != 1 {
+		t.Fatalf("Anna got it %d times after the sweep", n)
+	}
+	w.advance(w.rome(2026, 11, 23, 11, 17), "network", idOf(fatima))
+	if n := w.count(anna, "sta male"); n != 1 {
+		t.Fatalf("Anna got it %d times after the next sweep", n)
+	}
+}
+
+// On a Redis Cluster, where each writer's keys share a slot.
+func TestHelpdeskOnACluster(t *testing.T) {
+	w := newWorld(t, onCluster)
+	anna, fatima := aurora(w)
+	w.say(fatima, "Ciao, una domanda")
+	w.press(fatima, w.label("it", "helpdesk.send"))
+	w.advance(w.clock.Now(), idOf(fatima))
+	w.press(anna, w.text("it", "helpdesk.answer_to", map[string]any{"Name": "Fatima"}))
+	w.say(anna, "Dimmi pure")
+	w.press(anna, w.label("it", "helpdesk.done"))
+	w.advance(w.clock.Now(), idOf(fatima))
+	if w.count(fatima, "Dimmi pure") != 1 || w.count(fatima, w.text("it", "helpdesk.closed", map[string]any{"Staff": "Anna"})) != 1 {
+		t.Fatal("the answer or the closing note did not arrive once")
+	}
+	w.say(fatima, "/delete")
+	w.press(fatima, w.label("it", "delete.yes"))
+	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "delete.done", nil)
 }

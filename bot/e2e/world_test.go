@@ -547,7 +547,7 @@ func (w *world) advance(t time.Time, owners ...string) {
 		if _, err := w.sched.RunDue(ctx, w.engine.Jobs()); err != nil {
 			w.t.Fatal(err)
 		}
-		pending := 0
+		var pending []string
 		for _, o := range owners {
 			jobs, err := w.sched.ListOwner(ctx, o)
 			if err != nil {
@@ -555,15 +555,15 @@ func (w *world) advance(t time.Time, owners ...string) {
 			}
 			for _, j := range jobs {
 				if !j.Due.After(t) {
-					pending++
+					pending = append(pending, j.ID)
 				}
 			}
 		}
-		if pending == 0 {
+		if len(pending) == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			w.t.Fatalf("%d jobs due by %v still pending", pending, t)
+			w.t.Fatalf("%d jobs due by %v still pending: %v", len(pending), t, pending)
 		}
 		// The scheduler's own loop is running them: look again shortly.
 		<-time.After(5 * time.Millisecond)
@@ -922,6 +922,45 @@ func readCommand(r *bufio.Reader) ([]string, error) {
 		args[i] = strings.TrimSuffix(arg, "\r\n")
 	}
 	return args, nil
+}
+
+// countText renders a plural message id in lang for count, as a person reads it.
+func (w *world) countText(lang, id string, count int, data map[string]any) string {
+	w.t.Helper()
+	s, err := w.cat.Text(lang, id, data, count)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return plain(s)
+}
+
+// wantIn fails unless one of msgs contains want.
+func (w *world) wantIn(msgs []telegramtest.Message, want string) telegramtest.Message {
+	w.t.Helper()
+	for _, m := range msgs {
+		if strings.Contains(m.Plain(), want) {
+			return m
+		}
+	}
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Plain())
+	}
+	w.t.Fatalf("want a message with %q, got %q", want, got)
+	return telegramtest.Message{}
+}
+
+// noValuesNaming fails if a key whose name contains part holds a value
+// naming u: records of others (lists, indexes) that still point at
+// someone who erased her data.
+func (w *world) noValuesNaming(u telegramtest.User, part string) {
+	w.t.Helper()
+	re := named(u)
+	for k, v := range w.snapshot() {
+		if strings.Contains(k, part) && re.MatchString(v) {
+			w.t.Errorf("%s still names %s: %s", k, u.FirstName, v)
+		}
+	}
 }
 
 // network is an organisation with its first staff member, signed up through

@@ -1,9 +1,12 @@
 package helpdesk
 
 import (
+	"context"
 	"errors"
+	"strconv"
 
 	"nido/flows"
+	"nido/scheduler"
 )
 
 // The staff's side. A message from a mother arrives with Answer, Done and
@@ -19,10 +22,11 @@ const maxListed = 10
 // list is /messages.
 func (e *capability) list(s *flows.Session, _ string) error {
 	st := e.store()
-	ts, total, err := st.listed(s.Ctx(), e.k.open(s.Person().OrgID), 0)
+	ts, err := st.inOrg(s.Ctx(), s.Person().OrgID, true)
 	if err != nil {
 		return err
 	}
+	total := len(ts)
 	if total == 0 {
 		return s.Reply(flows.T{ID: "helpdesk.list_none"})
 	}
@@ -134,7 +138,11 @@ func (e *capability) replyTyped(s *flows.Session, text string) error {
 		return err
 	}
 	me := s.Person()
-	w, err := e.store().add(s.Ctx(), t.Writer, t.N, t.Org, t.Role, s.Input().UpdateID,
+	from := "u" + strconv.FormatInt(s.Input().UpdateID, 10)
+	if s.Input().UpdateID == 0 {
+		from = ""
+	}
+	_, err = e.store().add(s.Ctx(), t.Writer, t.N, t.Org, t.Role, from,
 		entry{By: me.ID, Staff: true, Text: text, At: s.Now().Unix()})
 	if errors.Is(err, errGone) {
 		return s.Reply(flows.T{ID: "helpdesk.gone"})
@@ -142,9 +150,16 @@ func (e *capability) replyTyped(s *flows.Session, text string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.schedule(s.Ctx(), jobAnswer, w, true); err != nil {
+	if gone, err := e.erasedMeanwhile(s.Ctx(), t.Writer); err != nil || gone {
+		if err == nil {
+			err = s.EndConv()
+		}
+		if err == nil {
+			err = s.Reply(flows.T{ID: "helpdesk.gone"})
+		}
 		return err
 	}
+	e.schedulePending(s.Ctx(), t.Writer)
 	if err := s.EndConv(); err != nil {
 		return err
 	}
@@ -171,13 +186,27 @@ func (e *capability) markDone(s *flows.Session, id string) error {
 	if err != nil {
 		return err
 	}
+	if gone, err := e.erasedMeanwhile(s.Ctx(), t.Writer); err != nil || gone {
+		if err == nil {
+			err = s.Reply(flows.T{ID: "helpdesk.gone"})
+		}
+		return err
+	}
+	// Scheduled whether or not this press closed it: a press handled again
+	// after a failure half-way schedules the same job, told once. Named
+	// by the number of messages: closed again after more were written,
+	// she is told again. The quiet hours hold it: it is news, not an answer.
+	if t.Status == statusDone {
+		err = e.Scheduler().Schedule(s.Ctx(), scheduler.Job{
+			ID: "help-" + t.Pub + "-closed-" + strconv.Itoa(t.Count), Kind: jobClosed, Owner: strconv.FormatInt(t.Writer, 10),
+			Due: e.Now(), Args: map[string]string{"thread": t.Pub},
+		})
+		if err != nil {
+			return err
+		}
+	}
 	if !changed {
 		return s.Reply(flows.T{ID: "helpdesk.already_done", Data: map[string]any{"Name": p.Name}})
-	}
-	// Named by the number of messages: closed again after more were
-	// written, she is told again.
-	if err := e.schedule(s.Ctx(), jobClosed, written{Thread: t, M: t.Count}, false); err != nil {
-		return err
 	}
 	return s.Reply(flows.T{ID: "helpdesk.marked_done", Data: map[string]any{"Name": p.Name}})
 }
@@ -195,26 +224,15 @@ func (e *capability) history(s *flows.Session, id string) error {
 	if err != nil {
 		return err
 	}
-	var ids []int64
-	for _, m := range ms {
-		ids = append(ids, m.By)
-	}
-	who, err := e.Present(s.Ctx(), ids)
-	if err != nil {
-		return err
-	}
 	lines := []flows.T{{ID: "helpdesk.history_title", Data: map[string]any{"Name": p.Name, "Since": t.Created}}}
 	if t.Count > len(ms) {
 		lines = append(lines, flows.T{ID: "helpdesk.history_earlier", Count: t.Count - len(ms), Data: map[string]any{"Count": t.Count - len(ms)}})
 	}
-	for _, m := range ms {
-		var name any = flows.T{ID: "helpdesk.someone_left"}
-		if per, ok := who[m.By]; ok && m.By != 0 {
-			name = per.Name
-		}
-		lines = append(lines, flows.T{ID: "helpdesk.history_line", Data: map[string]any{
-			"When": m.at(), "Name": name, "Text": excerptOf([]entry{m}, 300)}})
+	more, err := e.historyLines(s.Ctx(), ms)
+	if err != nil {
+		return err
 	}
+	lines = append(lines, more...)
 	var rows [][]flows.Button
 	if t.Status != statusDone {
 		rows = append(rows, threadButtons(t, p.Name)[:1], threadButtons(t, p.Name)[2:])
@@ -222,6 +240,39 @@ func (e *capability) history(s *flows.Session, id string) error {
 		rows = append(rows, threadButtons(t, p.Name)[:1])
 	}
 	return s.Send(flows.Message{Lines: lines, Buttons: rows})
+}
+
+// historyLines are messages as a thread shows them: when, who, what.
+func (e *capability) historyLines(ctx context.Context, ms []entry) ([]flows.T, error) {
+	var ids []int64
+	for _, m := range ms {
+		ids = append(ids, m.By)
+	}
+	who, err := e.Present(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var lines []flows.T
+	for _, m := range ms {
+		var name any = flows.T{ID: "helpdesk.someone_left"}
+		if per, ok := who[m.By]; ok && m.By != 0 {
+			name = per.Name
+		}
+		lines = append(lines, flows.T{ID: "helpdesk.history_line", Data: map[string]any{
+			"When": m.at(e.Location()), "Name": name, "Text": excerptOf([]entry{m}, 300)}})
+	}
+	return lines, nil
+}
+
+// erasedMeanwhile reports whether writer w began erasing her data while a
+// staff member wrote to her thread; if so it erases her threads again, so
+// that what was just written (and filed) does not outlive her.
+func (e *capability) erasedMeanwhile(ctx context.Context, w int64) (bool, error) {
+	gone, err := e.BeingErased(ctx, w)
+	if err != nil || !gone {
+		return false, err
+	}
+	return true, e.store().erase(ctx, w)
 }
 
 // writersOf lists the writers of ts.

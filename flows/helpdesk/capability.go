@@ -20,6 +20,7 @@ package helpdesk
 
 import (
 	"nido/flows"
+	"nido/scheduler"
 )
 
 // capability is the helpdesk, on the engine it serves.
@@ -39,7 +40,9 @@ func New() flows.Maker {
 				jobForward: e.forwardJob,
 				jobAnswer:  e.answerJob,
 				jobClosed:  e.closedJob,
+				jobSweep:   e.sweepJob,
 			},
+			Rules:        []scheduler.Rule{{ID: "helpdesk-sweep", Spec: "17 * * * *", Kind: jobSweep, Owner: "network", Urgent: true}},
 			Menu:         menu,
 			MyData:       e.myData,
 			Erase:        e.erase,
@@ -50,7 +53,7 @@ func New() flows.Maker {
 	}
 }
 
-func (e *capability) store() store { return store{rdb: e.Redis(), k: e.k} }
+func (e *capability) store() store { return store{rdb: e.Redis(), k: e.k, loc: e.Location()} }
 
 // writers are the roles that write to their social worker.
 func writers() []string { return []string{flows.RoleMother, flows.RoleFamily} }
@@ -110,4 +113,5 @@ const (
 	jobForward = "helpdesk.forward" // her message, to her staff
 	jobAnswer  = "helpdesk.answer"  // a staff answer, to her
 	jobClosed  = "helpdesk.closed"  // her thread was marked done
+	jobSweep   = "helpdesk.sweep"   // messages stored and not yet scheduled
 )

@@ -16,8 +16,9 @@ func TestHelpdeskKeys(t *testing.T) {
 		{k.cur(3001), "nido:help:{3001}:cur"},
 		{k.updates(3001), "nido:help:{3001}:upd"},
 		{k.public("Q7XK2M9A"), "nido:help:pub:Q7XK2M9A"},
-		{k.open("7"), "nido:help:open:7"},
-		{k.all("7"), "nido:help:org:7"},
+		{k.pending(3001), "nido:help:{3001}:pend"},
+		{k.scheduled(3001), "nido:help:{3001}:sched"},
+		{k.threads("7"), "nido:help:org:7"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -79,7 +79,7 @@ type entry struct {
 	At    int64  `json:"a"`
 }
 
-func (m entry) at() time.Time { return time.Unix(m.At, 0) }
+func (m entry) at(loc *time.Location) time.Time { return time.Unix(m.At, 0).In(loc) }
 
 const (
 	// maxMessages is how many messages of a thread are kept: a helpdesk
@@ -97,40 +97,43 @@ const (
 type store struct {
 	rdb redis.UniversalClient
 	k   keys
+	loc *time.Location
 }
 
 // errGone means the thread is not there (erased, expired, never was).
 var errGone = errors.New("helpdesk: no such thread")
 
 // appendScript adds one message to a writer's thread and returns "n.m":
-// the thread's number and the message's. KEYS[1] is the writer's base key
-// (keys.writer); every key it touches is under it. ARGV: update id ("" for
-// none), entry JSON, now (unix), org, role, thread number ("" for her
-// current one, opened when there is none), status after it, staff id (""
-// for the writer), maxMessages, keep seconds, updateMemory seconds, the
-// public id of a thread it opens.
-// An update already appended returns what it became; a named thread that
-// is gone returns false.
+// the thread's number and the message's. KEYS: the writer's base key
+// (keys.writer), her updates, current thread, counter and pending
+// messages; a thread's keys are built from the base, which carries her
+// hash tag, so that they are in the same slot. ARGV: what the message came
+// from ("" for nothing to remember), entry JSON, now (unix), org, role,
+// thread number ("" for her current one, opened when there is none),
+// status after it, staff id ("" for the writer), maxMessages, keep
+// seconds, updateMemory seconds, the public id of a thread it opens, the
+// kind of delivery ("f" to staff, "a" to her). What was already appended
+// returns what it became; a named thread that is gone returns false.
 var appendScript = redis.NewScript(`
 local base, upd = KEYS[1], ARGV[1]
 if upd ~= '' then
-  local seen = redis.call('HGET', base .. ':upd', upd)
+  local seen = redis.call('HGET', KEYS[2], upd)
   if seen then return seen end
 end
 local n = ARGV[6]
 if n == '' then
-  n = redis.call('GET', base .. ':cur')
+  n = redis.call('GET', KEYS[3])
   if not n or redis.call('EXISTS', base .. ':t:' .. n) == 0 then
-    n = tostring(redis.call('INCR', base .. ':seq'))
+    n = tostring(redis.call('INCR', KEYS[4]))
     redis.call('HSET', base .. ':t:' .. n, 'org', ARGV[4], 'role', ARGV[5], 'created', ARGV[3], 'count', 0, 'pub', ARGV[12])
   end
-  redis.call('SET', base .. ':cur', n)
+  redis.call('SET', KEYS[3], n)
 elseif redis.call('EXISTS', base .. ':t:' .. n) == 0 then
   return false
 elseif redis.call('HGET', base .. ':t:' .. n, 'status') == 'd' then
   -- Written to again: it is open again, and hers when she has no other.
   redis.call('HDEL', base .. ':t:' .. n, 'done_by')
-  if redis.call('EXISTS', base .. ':cur') == 0 then redis.call('SET', base .. ':cur', n) end
+  if redis.call('EXISTS', KEYS[3]) == 0 then redis.call('SET', KEYS[3], n) end
 end
 local t = base .. ':t:' .. n
 local m = redis.call('HINCRBY', t, 'count', 1)
@@ -138,19 +141,23 @@ redis.call('HSET', t .. ':m', m, ARGV[2])
 local max = tonumber(ARGV[9])
 if m > max then redis.call('HDEL', t .. ':m', m - max) end
 redis.call('HSET', t, 'status', ARGV[7], 'last', ARGV[3])
-local ttl = tonumber(ARGV[10])
-if ARGV[8] ~= '' then
-  redis.call('SADD', t .. ':s', ARGV[8])
-  redis.call('EXPIRE', t .. ':s', ttl)
-end
-for _, key in ipairs({t, t .. ':m', base .. ':seq', base .. ':cur'}) do redis.call('EXPIRE', key, ttl) end
+if ARGV[8] ~= '' then redis.call('SADD', t .. ':s', ARGV[8]) end
 local ret = n .. '.' .. m
+redis.call('SADD', KEYS[5], ret .. ':' .. ARGV[13])
+local ttl = tonumber(ARGV[10])
+for _, key in ipairs({t, t .. ':m', t .. ':s', KEYS[3], KEYS[4], KEYS[5]}) do redis.call('EXPIRE', key, ttl) end
 if upd ~= '' then
-  redis.call('HSET', base .. ':upd', upd, ret)
-  redis.call('EXPIRE', base .. ':upd', tonumber(ARGV[11]))
+  redis.call('HSET', KEYS[2], upd, ret)
+  redis.call('EXPIRE', KEYS[2], tonumber(ARGV[11]))
 end
 return ret
 `)
+
+// Kinds of delivery, in the pending set.
+const (
+	toStaff  = "f"
+	toWriter = "a"
+)
 
 // written is where one message went: its thread and its number in it.
 type written struct {
@@ -159,23 +166,23 @@ type written struct {
 }
 
 // add appends m to the writer's thread n ("" for her current one, opened
-// when she has none) and files the thread in its organisation's lists.
-// update is the Telegram update it came from (0 for none): the same
-// update handled again adds nothing and returns the same place.
-func (st store) add(ctx context.Context, w int64, n string, org, role string, update int64, m entry) (written, error) {
+// when she has none), marks it to deliver and files the thread in its
+// organisation's list. from names what it came from (an update, a draft;
+// "" for nothing): the same from again adds nothing and returns the same
+// place.
+func (st store) add(ctx context.Context, w int64, n string, org, role, from string, m entry) (written, error) {
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return written{}, err
 	}
-	upd, staff, status := "", "", statusWaiting
-	if update != 0 {
-		upd = strconv.FormatInt(update, 10)
-	}
+	staff, status, kind := "", statusWaiting, toStaff
 	if m.Staff {
-		staff, status = strconv.FormatInt(m.By, 10), statusAnswered
+		staff, status, kind = strconv.FormatInt(m.By, 10), statusAnswered, toWriter
 	}
-	res, err := appendScript.Run(ctx, st.rdb, []string{st.k.writer(w)}, upd, raw, m.At, org, role, n, status, staff,
-		maxMessages, int64(keep.Seconds()), int64(updateMemory.Seconds()), rand.Text()[:12]).Text()
+	res, err := appendScript.Run(ctx, st.rdb,
+		[]string{st.k.writer(w), st.k.updates(w), st.k.cur(w), st.k.seq(w), st.k.pending(w)},
+		from, raw, m.At, org, role, n, status, staff,
+		maxMessages, int64(keep.Seconds()), int64(updateMemory.Seconds()), rand.Text()[:12], kind).Text()
 	if errors.Is(err, redis.Nil) {
 		return written{}, errGone
 	}
@@ -188,29 +195,104 @@ func (st store) add(ctx context.Context, w int64, n string, org, role string, up
 	if err != nil {
 		return written{}, err
 	}
-	// Filed after the script, in another slot: a repeat of the update files
-	// it again, the same way.
+	// Filed after the script, in another slot: a repeat files it again,
+	// the same way.
 	if err := st.file(ctx, t); err != nil {
 		return written{}, err
 	}
 	return written{Thread: t, M: mi}, nil
 }
 
-// file puts t in its organisation's lists as it now is, and keeps its
-// public id as long as the thread.
+// file puts t in its organisation's list, drops from it what is older
+// than keep, and keeps t's public id as long as the thread.
 func (st store) file(ctx context.Context, t thread) error {
 	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, st.k.public(t.Pub), t.ref(), keep)
-		z := redis.Z{Score: float64(t.Last.Unix()), Member: t.ref()}
-		p.ZAdd(ctx, st.k.all(t.Org), z)
-		if t.Status == statusDone {
-			p.ZRem(ctx, st.k.open(t.Org), t.ref())
-		} else {
-			p.ZAdd(ctx, st.k.open(t.Org), z)
-		}
+		p.ZAdd(ctx, st.k.threads(t.Org), redis.Z{Score: float64(t.Last.Unix()), Member: t.ref()})
+		p.ZRemRangeByScore(ctx, st.k.threads(t.Org), "-inf", "("+strconv.FormatInt(t.Last.Add(-keep).Unix(), 10))
 		return nil
 	})
 	return flows.Wrap("file thread", err)
+}
+
+// pendingOf lists the writer's messages stored and not yet delivered, as
+// the places and kinds of delivery written.
+func (st store) pendingOf(ctx context.Context, w int64) ([]pendingMessage, error) {
+	var pend *redis.StringSliceCmd
+	var sched *redis.StringSliceCmd
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		pend = p.SMembers(ctx, st.k.pending(w))
+		sched = p.ZRange(ctx, st.k.scheduled(w), 0, -1)
+		return nil
+	})
+	if err != nil {
+		return nil, flows.Wrap("pending messages", err)
+	}
+	return parsePending(append(pend.Val(), sched.Val()...)), nil
+}
+
+func parsePending(ms []string) []pendingMessage {
+	var out []pendingMessage
+	for _, m := range ms {
+		place, kind, _ := strings.Cut(m, ":")
+		n, mi, _ := strings.Cut(place, ".")
+		i, err := strconv.Atoi(mi)
+		if err != nil || (kind != toStaff && kind != toWriter) || slices.Contains(out, pendingMessage{N: n, M: i, Kind: kind}) {
+			continue
+		}
+		out = append(out, pendingMessage{N: n, M: i, Kind: kind})
+	}
+	return out
+}
+
+// reclaimAfter is how long a message a job was scheduled for waits before
+// the sweep schedules another: longer than a job's retries take.
+const reclaimAfter = 30 * time.Minute
+
+// claimScript takes the messages of a writer to schedule: every one
+// pending, and those scheduled before ARGV[2] (a job lost). Each is
+// taken by one caller only. KEYS: pending, scheduled. ARGV: now, the
+// oldest scheduling left alone (unix seconds), keep seconds.
+var claimScript = redis.NewScript(`
+local out = redis.call('SMEMBERS', KEYS[1])
+local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2])
+for _, m in ipairs(old) do table.insert(out, m) end
+for _, m in ipairs(out) do
+  redis.call('SREM', KEYS[1], m)
+  redis.call('ZADD', KEYS[2], ARGV[1], m)
+end
+if #out > 0 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+return out
+`)
+
+// claim takes the messages of writer w to schedule now.
+func (st store) claim(ctx context.Context, w int64, now time.Time) ([]pendingMessage, error) {
+	ms, err := claimScript.Run(ctx, st.rdb, []string{st.k.pending(w), st.k.scheduled(w)},
+		now.Unix(), now.Add(-reclaimAfter).Unix(), int64(keep.Seconds())).StringSlice()
+	if err != nil {
+		return nil, flows.Wrap("claim messages", err)
+	}
+	return parsePending(ms), nil
+}
+
+// pendingMessage is a message stored and not yet delivered.
+type pendingMessage struct {
+	N    string
+	M    int
+	Kind string
+}
+
+func (p pendingMessage) member() string { return p.N + "." + strconv.Itoa(p.M) + ":" + p.Kind }
+
+// delivered forgets message m of t as pending: its job has done its work.
+func (st store) delivered(ctx context.Context, t thread, m int, kind string) error {
+	member := pendingMessage{N: t.N, M: m, Kind: kind}.member()
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZRem(ctx, st.k.scheduled(t.Writer), member)
+		p.SRem(ctx, st.k.pending(t.Writer), member)
+		return nil
+	})
+	return flows.Wrap("mark delivered", err)
 }
 
 // doneScript marks thread KEYS[1] done by ARGV[1] and forgets it as the
@@ -245,21 +327,21 @@ func (st store) thread(ctx context.Context, w int64, n string) (thread, error) {
 	if err != nil {
 		return thread{}, flows.Wrap("load thread", err)
 	}
-	t, ok := threadFrom(w, n, h)
+	t, ok := st.threadFrom(w, n, h)
 	if !ok {
 		return thread{}, errGone
 	}
 	return t, nil
 }
 
-func threadFrom(w int64, n string, h map[string]string) (thread, bool) {
+func (st store) threadFrom(w int64, n string, h map[string]string) (thread, bool) {
 	if len(h) == 0 || h["org"] == "" || h["pub"] == "" {
 		return thread{}, false
 	}
 	count, _ := strconv.Atoi(h["count"])
 	doneBy, _ := strconv.ParseInt(h["done_by"], 10, 64)
 	return thread{Writer: w, N: n, Pub: h["pub"], Org: h["org"], Role: h["role"], Status: h["status"],
-		Created: flows.UnixTime(h["created"]), Last: flows.UnixTime(h["last"]), Count: count, DoneBy: doneBy}, true
+		Created: flows.UnixTime(h["created"]).In(st.loc), Last: flows.UnixTime(h["last"]).In(st.loc), Count: count, DoneBy: doneBy}, true
 }
 
 // byPublic loads the thread a public id names; errGone when there is none.
@@ -361,13 +443,13 @@ func (st store) staffIn(ctx context.Context, t thread) ([]int64, error) {
 	return ids, nil
 }
 
-// listed loads the threads an organisation's list (open or all) names,
-// latest first, at most limit (0: all), pruning those gone; total is how
-// many the list holds.
-func (st store) listed(ctx context.Context, index string, limit int) (ts []thread, total int, err error) {
+// inOrg loads the threads of an organisation, latest first: those not
+// done when open, all otherwise. Those gone are pruned from its list.
+func (st store) inOrg(ctx context.Context, org string, open bool) ([]thread, error) {
+	index := st.k.threads(org)
 	ids, err := st.rdb.ZRevRange(ctx, index, 0, -1).Result()
 	if err != nil {
-		return nil, 0, flows.Wrap("list threads", err)
+		return nil, flows.Wrap("list threads", err)
 	}
 	type ref struct {
 		w int64
@@ -387,27 +469,25 @@ func (st store) listed(ctx context.Context, index string, limit int) (ts []threa
 		return nil
 	})
 	if err != nil {
-		return nil, 0, flows.Wrap("load threads", err)
+		return nil, flows.Wrap("load threads", err)
 	}
+	var ts []thread
 	var gone []any
 	for i, c := range cmds {
-		t, ok := threadFrom(refs[i].w, refs[i].n, c.Val())
-		if !ok {
+		t, ok := st.threadFrom(refs[i].w, refs[i].n, c.Val())
+		switch {
+		case !ok:
 			gone = append(gone, threadRef(refs[i].w, refs[i].n))
-			continue
+		case !open || t.Status != statusDone:
+			ts = append(ts, t)
 		}
-		ts = append(ts, t)
 	}
 	if len(gone) > 0 {
 		if err := st.rdb.ZRem(ctx, index, gone...).Err(); err != nil {
-			return nil, 0, flows.Wrap("prune threads", err)
+			return nil, flows.Wrap("prune threads", err)
 		}
 	}
-	total = len(ts)
-	if limit > 0 && len(ts) > limit {
-		ts = ts[:limit]
-	}
-	return ts, total, nil
+	return ts, nil
 }
 
 // mine lists every thread of a writer, oldest first.
@@ -431,7 +511,7 @@ func (st store) mine(ctx context.Context, w int64) ([]thread, error) {
 	}
 	var ts []thread
 	for i, c := range cmds {
-		if t, ok := threadFrom(w, strconv.Itoa(i+1), c.Val()); ok {
+		if t, ok := st.threadFrom(w, strconv.Itoa(i+1), c.Val()); ok {
 			ts = append(ts, t)
 		}
 	}
@@ -453,8 +533,7 @@ func (st store) erase(ctx context.Context, w int64) error {
 	// thread kept but not listed would be found by nobody.
 	for _, t := range ts {
 		for _, err := range []error{
-			st.rdb.ZRem(ctx, st.k.open(t.Org), t.ref()).Err(),
-			st.rdb.ZRem(ctx, st.k.all(t.Org), t.ref()).Err(),
+			st.rdb.ZRem(ctx, st.k.threads(t.Org), t.ref()).Err(),
 			st.rdb.Del(ctx, st.k.public(t.Pub)).Err(),
 		} {
 			if err != nil {
@@ -462,13 +541,11 @@ func (st store) erase(ctx context.Context, w int64) error {
 			}
 		}
 	}
-	del := []string{st.k.seq(w), st.k.cur(w), st.k.updates(w)}
+	del := []string{st.k.seq(w), st.k.cur(w), st.k.updates(w), st.k.pending(w), st.k.scheduled(w)}
 	for i := 1; i <= seq; i++ {
 		n := strconv.Itoa(i)
 		del = append(del, st.k.thread(w, n), st.k.messages(w, n), st.k.staffIn(w, n))
 	}
-	// One key at a time: on a Cluster a DEL of many keys must stay in
-	// one slot, and these all are, but a pipeline keeps it simple.
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, k := range del {
 			p.Del(ctx, k)
@@ -478,36 +555,48 @@ func (st store) erase(ctx context.Context, w int64) error {
 	return flows.Wrap("erase threads", err)
 }
 
+// forgetScript turns a staff member into 0 in one thread, unless the
+// thread is gone meanwhile (erased, expired): it must not come back.
+// KEYS: the thread, its messages, its staff. ARGV: the staff member's id,
+// then pairs of message number and its entry rewritten; a message no
+// longer kept is left alone.
+var forgetScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
+redis.call('SREM', KEYS[3], ARGV[1])
+if redis.call('HGET', KEYS[1], 'done_by') == ARGV[1] then redis.call('HSET', KEYS[1], 'done_by', 0) end
+return 1
+`)
+
 // forget turns staff member author into 0 in every thread of org: their
 // messages stay the organisation's, by "someone who left".
 func (st store) forget(ctx context.Context, org string, author int64) error {
-	ts, _, err := st.listed(ctx, st.k.all(org), 0)
+	ts, err := st.inOrg(ctx, org, false)
 	if err != nil {
 		return err
 	}
-	who := strconv.FormatInt(author, 10)
 	for _, t := range ts {
 		h, err := st.rdb.HGetAll(ctx, st.k.messages(t.Writer, t.N)).Result()
 		if err != nil {
 			return flows.Wrap("load messages", err)
 		}
-		_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for f, raw := range h {
-				var m entry
-				if json.Unmarshal([]byte(raw), &m) != nil || !m.Staff || m.By != author {
-					continue
-				}
-				m.By = 0
-				b, _ := json.Marshal(m)
-				p.HSet(ctx, st.k.messages(t.Writer, t.N), f, b)
+		args := []any{author}
+		for f, raw := range h {
+			var m entry
+			if json.Unmarshal([]byte(raw), &m) != nil || !m.Staff || m.By != author {
+				continue
 			}
-			p.SRem(ctx, st.k.staffIn(t.Writer, t.N), who)
-			if t.DoneBy == author {
-				p.HSet(ctx, st.k.thread(t.Writer, t.N), "done_by", 0)
+			m.By = 0
+			b, err := json.Marshal(m)
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
+			args = append(args, f, b)
+		}
+		keys := []string{st.k.thread(t.Writer, t.N), st.k.messages(t.Writer, t.N), st.k.staffIn(t.Writer, t.N)}
+		if err := forgetScript.Run(ctx, st.rdb, keys, args...).Err(); err != nil {
 			return flows.Wrap("forget author", err)
 		}
 	}

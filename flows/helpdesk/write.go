@@ -1,11 +1,15 @@
 package helpdesk
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"html"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
 	"unicode/utf16"
 
 	"nido/flows"
@@ -25,26 +29,38 @@ import (
 // Telegram message.
 const maxText = 3500
 
-// draft is what she wrote and has not sent yet, kept in the conversation.
+// draft is what she wrote and has not sent yet, kept in the conversation
+// a day.
 type draft struct {
-	// Key names the question on screen: its buttons carry it.
-	Key   string
-	Text  string
-	Voice string
+	// Key names the question on screen: its buttons carry it, and the
+	// messages it becomes are remembered by it.
+	Key  string
+	Text string
+	// Voices are the Telegram file ids of the voice messages in it.
+	Voices []string
 	// Pieces is how many messages it gathers.
 	Pieces int
+	// Update is the last update added to it: handled again, it adds nothing.
+	Update string
 }
+
+// draftTTL is how long a draft waits for Send.
+const draftTTL = 24 * time.Hour
+
+// maxVoices is how many voice messages a draft gathers; more are sent
+// one question at a time.
+const maxVoices = 5
 
 func draftOf(d map[string]string) (draft, bool) {
 	if d["k"] == "" {
 		return draft{}, false
 	}
 	n, _ := strconv.Atoi(d["c"])
-	return draft{Key: d["k"], Text: d["t"], Voice: d["v"], Pieces: n}, true
+	return draft{Key: d["k"], Text: d["t"], Voices: strings.Fields(d["v"]), Pieces: n, Update: d["u"]}, true
 }
 
 func (d draft) data() map[string]string {
-	return map[string]string{"k": d.Key, "t": d.Text, "v": d.Voice, "c": strconv.Itoa(d.Pieces)}
+	return map[string]string{"k": d.Key, "t": d.Text, "v": strings.Join(d.Voices, " "), "c": strconv.Itoa(d.Pieces), "u": d.Update}
 }
 
 // words takes a writer's words that answer no question.
@@ -79,21 +95,29 @@ func (e *capability) addToDraft(s *flows.Session, d draft, text string) error {
 	if len(staff) == 0 {
 		return s.Reply(flows.T{ID: "helpdesk.nobody"}, emergency())
 	}
-	if text != "" {
-		joined := text
-		if d.Text != "" {
-			joined = d.Text + "\n" + text
+	// The same update handled again (after a crash) asks again, and adds
+	// nothing.
+	if u := strconv.FormatInt(s.Input().UpdateID, 10); s.Input().UpdateID == 0 || u != d.Update {
+		if text != "" {
+			joined := text
+			if d.Text != "" {
+				joined = d.Text + "\n" + text
+			}
+			if tooLong(joined) {
+				return s.Reply(flows.T{ID: "helpdesk.too_long", Data: map[string]any{"Max": maxText}})
+			}
+			d.Text = joined
 		}
-		if tooLong(joined) {
-			return s.Reply(flows.T{ID: "helpdesk.too_long", Data: map[string]any{"Max": maxText}})
+		if v := s.Input().Voice; v != "" {
+			if len(d.Voices) == maxVoices {
+				return s.Reply(flows.T{ID: "helpdesk.too_many_voices", Data: map[string]any{"Max": maxVoices}})
+			}
+			d.Voices = append(d.Voices, v)
 		}
-		d.Text = joined
+		d.Pieces++
+		d.Update = u
 	}
-	if v := s.Input().Voice; v != "" {
-		d.Voice = v // one voice message a draft: the last one
-	}
-	d.Pieces++
-	if err := s.SetStep(stepMore, d.data()); err != nil {
+	if err := s.SetStepFor(stepMore, d.data(), draftTTL); err != nil {
 		return err
 	}
 	return s.Send(flows.Message{
@@ -115,7 +139,9 @@ func (e *capability) sendDraft(s *flows.Session, key string) error {
 	if d.Key != key {
 		return s.Reply(flows.T{ID: "common.button_invalid"})
 	}
-	w, err := e.post(s, "", d.Text, d.Voice)
+	// Remembered by the draft's key: pressed again after a failure half-way,
+	// the same draft is stored once.
+	w, err := e.post(s, "", "d"+d.Key, d.Text, d.Voices...)
 	if err != nil {
 		return err
 	}
@@ -183,9 +209,17 @@ func (e *capability) written(s *flows.Session, text string) error {
 	if tooLong(text) {
 		return s.Reply(flows.T{ID: "helpdesk.too_long", Data: map[string]any{"Max": maxText}})
 	}
-	w, err := e.post(s, s.Data()["n"], text, voice)
+	from := "u" + strconv.FormatInt(s.Input().UpdateID, 10)
+	if s.Input().UpdateID == 0 {
+		from = ""
+	}
+	var voices []string
+	if voice != "" {
+		voices = []string{voice}
+	}
+	w, err := e.post(s, s.Data()["n"], from, text, voices...)
 	if errors.Is(err, errGone) {
-		w, err = e.post(s, "", text, voice) // that thread is no more: her current one
+		w, err = e.post(s, "", from, text, voices...) // that thread is no more: her current one
 	}
 	if err != nil {
 		return err
@@ -196,16 +230,35 @@ func (e *capability) written(s *flows.Session, text string) error {
 	return e.sayPosted(s, w.Thread, false)
 }
 
-// post adds her message to thread n ("" for her current one) and has it
-// delivered to her social workers.
-func (e *capability) post(s *flows.Session, n, text, voice string) (written, error) {
+// post adds her words and voice messages to thread n ("" for her current
+// one), as one message each, and has them delivered to her social
+// workers. from names what they came from, so that the same one posted
+// again adds nothing. Once stored they will be delivered: should the
+// scheduler be out of reach now, the next message or the sweep schedules
+// them.
+func (e *capability) post(s *flows.Session, n, from, text string, voices ...string) (written, error) {
 	p := s.Person()
-	w, err := e.store().add(s.Ctx(), p.ID, n, p.OrgID, p.Role, s.Input().UpdateID,
-		entry{By: p.ID, Text: text, Voice: voice, At: s.Now().Unix()})
-	if err != nil {
-		return written{}, err
+	var parts []entry
+	if text != "" {
+		parts = append(parts, entry{By: p.ID, Text: text, At: s.Now().Unix()})
 	}
-	return w, e.schedule(s.Ctx(), jobForward, w, true)
+	for _, v := range voices {
+		parts = append(parts, entry{By: p.ID, Voice: v, At: s.Now().Unix()})
+	}
+	var w written
+	for i, m := range parts {
+		key := from
+		if key != "" {
+			key += ":" + strconv.Itoa(i)
+		}
+		var err error
+		if w, err = e.store().add(s.Ctx(), p.ID, n, p.OrgID, p.Role, key, m); err != nil {
+			return written{}, err
+		}
+		n = w.Thread.N // the rest go where the first went
+	}
+	e.schedulePending(s.Ctx(), p.ID)
+	return w, nil
 }
 
 // sayPosted tells her it went, and to whom; edit replaces the question
@@ -222,16 +275,65 @@ func (e *capability) sayPosted(s *flows.Session, t thread, edit bool) error {
 	return s.Send(m)
 }
 
-// schedule has message w delivered by a job of kind, due now; urgent ones
-// ignore the quiet hours. The job's id names the message, so that the same
-// message scheduled again (its update handled again) is delivered once.
-func (e *capability) schedule(ctx context.Context, kind string, w written, urgent bool) error {
-	id := w.Thread.Pub
-	return e.Scheduler().Schedule(ctx, scheduler.Job{
-		ID: "help-" + id + "-" + strconv.Itoa(w.M), Kind: kind, Owner: strconv.FormatInt(w.Thread.Writer, 10),
-		Due: e.Now(), Urgent: urgent, Args: map[string]string{"thread": id, "m": strconv.Itoa(w.M)},
-	})
+// schedulePending has every message of writer w stored and not yet
+// scheduled delivered by a job due now, urgent: what she or her social
+// worker wrote is not held by the quiet hours. A failure is logged, not
+// returned: the messages are stored, and the sweep schedules them.
+func (e *capability) schedulePending(ctx context.Context, w int64) {
+	if err := e.scheduleErr(ctx, w); err != nil {
+		e.Log().Warn("helpdesk: messages stored, not yet scheduled", "user_id", w, "error", err)
+	}
 }
+
+func (e *capability) scheduleErr(ctx context.Context, w int64) error {
+	st := e.store()
+	// Taken by this caller only: two callers at once (a new message and
+	// the sweep) never schedule the same message twice.
+	pend, err := st.claim(ctx, w, e.Now())
+	if err != nil {
+		return err
+	}
+	// One job for each run of messages of a thread going the same way, so
+	// that they arrive in the order they were written.
+	slices.SortFunc(pend, func(a, b pendingMessage) int {
+		return cmp.Or(cmp.Compare(a.N, b.N), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.M, b.M))
+	})
+	for i := 0; i < len(pend); {
+		j := i + 1
+		for j < len(pend) && pend[j].N == pend[i].N && pend[j].Kind == pend[i].Kind && pend[j].M == pend[j-1].M+1 {
+			j++
+		}
+		first, last := pend[i], pend[j-1]
+		i = j
+		t, err := st.thread(ctx, w, first.N)
+		if errors.Is(err, errGone) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		kind := jobForward
+		if first.Kind == toWriter {
+			kind = jobAnswer
+		}
+		// A job id of its own: a job never replaces another, which may be
+		// running; the copies are named by their messages, so a message
+		// carried by two jobs is sent once.
+		err = e.Scheduler().Schedule(ctx, scheduler.Job{
+			ID: messageID(t, first.M) + "-" + rand.Text()[:6], Kind: kind, Owner: strconv.FormatInt(w, 10), Due: e.Now(), Urgent: true,
+			Args: map[string]string{"thread": t.Pub, "m": strconv.Itoa(first.M), "to": strconv.Itoa(last.M)},
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// messageID names message m of t wherever it goes: the job that carries
+// it (and those after it), and each copy the Telegram layer records, so
+// that a message carried again by another job is not sent twice.
+func messageID(t thread, m int) string { return "help-" + t.Pub + "-" + strconv.Itoa(m) }
 
 // staffFor lists the social workers who read what p writes: those who
 // follow her, and those who answered her current thread.
