@@ -105,7 +105,36 @@ func (e *Engine) digestOf(ctx context.Context, org string, day time.Time) ([]T, 
 // workday reports whether day is a working day in Italy: not a weekend, not
 // a national holiday (Easter Monday included). Cron knows only weekdays.
 func workday(day time.Time) bool {
-	c := cal.NewBusinessCalendar()
-	c.AddHoliday(it.Holidays...)
-	return c.IsWorkday(day)
+	return day.Weekday() != time.Saturday && day.Weekday() != time.Sunday && Holiday(day) == ""
+}
+
+// Holiday names the national holiday day falls on, in the network's
+// calendar ("christmas": message ids end with it, as in
+// "appointment.holiday_christmas"), or is "" on any other day. The digest
+// is not sent on these days, and appointments warn of them, as many
+// offices are closed.
+func Holiday(day time.Time) string {
+	for _, h := range holidays() {
+		at, _ := h.day.Calc(day.Year())
+		if !at.IsZero() && at.Month() == day.Month() && at.Day() == day.Day() {
+			return h.name
+		}
+	}
+	return ""
+}
+
+// holiday is one of Italy's national holidays and its name in texts.
+type holiday struct {
+	day  *cal.Holiday
+	name string
+}
+
+// holidays are Italy's national holidays, it.Holidays, each with its name.
+func holidays() []holiday {
+	return []holiday{
+		{it.Capodanno, "new_year"}, {it.Epifania, "epiphany"}, {it.Pasquetta, "easter_monday"},
+		{it.FestaDellaLiberazione, "liberation"}, {it.FestaDelLavoro, "labour"}, {it.FestaDellaRepubblica, "republic"},
+		{it.Assunzione, "assumption"}, {it.TuttiISanti, "all_saints"}, {it.Immacolata, "immaculate"},
+		{it.Natale, "christmas"}, {it.SantoStefano, "st_stephen"},
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rickar/cal/v2/it"
+
 	"nido/flows"
 	"nido/flows/flowstest"
 	"nido/scheduler"
@@ -49,5 +51,34 @@ func TestDigestGathersTheCapabilitiesDay(t *testing.T) {
 	}
 	if sent := run(time.Date(2026, 12, 8, 8, 30, 0, 0, w.Loc)); len(sent) != 0 {
 		t.Errorf("a digest on the 8th of December, a holiday: %+v", sent)
+	}
+}
+
+// Every national holiday has a name for the texts that mention it, in
+// every year; the days around them have none.
+func TestHolidayNames(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, year := range []int{2009, 2026, 2027, 2038} {
+		for _, h := range it.Holidays {
+			day, _ := h.Calc(year)
+			day = time.Date(year, day.Month(), day.Day(), 10, 0, 0, 0, loc)
+			if flows.Holiday(day) == "" {
+				t.Errorf("%s %d has no name", h.Name, year)
+			}
+		}
+	}
+	for day, want := range map[time.Time]string{
+		time.Date(2026, 12, 25, 0, 0, 0, 0, loc):  "christmas",
+		time.Date(2026, 12, 24, 23, 0, 0, 0, loc): "",
+		time.Date(2027, 3, 29, 9, 0, 0, 0, loc):   "easter_monday",
+		time.Date(2027, 3, 28, 9, 0, 0, 0, loc):   "", // Easter Sunday: a Sunday
+		time.Date(2026, 12, 8, 9, 0, 0, 0, loc):   "immaculate",
+	} {
+		if got := flows.Holiday(day); got != want {
+			t.Errorf("Holiday(%s) = %q, want %q", day.Format("02/01/2006"), got, want)
+		}
 	}
 }

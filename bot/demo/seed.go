@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"nido/flows"
 )
 
 // The demo's network, made through the front door: the seed plays each
@@ -144,7 +146,13 @@ func (d *Demo) bringIn(ctx context.Context, staff, p Person) error {
 // which she saves herself in one line.
 func (d *Demo) seedAppointments(ctx context.Context, staff Person) error {
 	now := d.cfg.Clock.Now().In(d.cfg.Location)
-	day := func(n int) string { return now.AddDate(0, 0, n).Format("02/01/2006") }
+	day := func(n int) string {
+		// Not on a holiday, which Nido would ask about before saving.
+		for flows.Holiday(now.AddDate(0, 0, n)) != "" {
+			n++
+		}
+		return now.AddDate(0, 0, n).Format("02/01/2006")
+	}
 	var errs []error
 	for _, a := range []struct {
 		by   Person

@@ -40,6 +40,8 @@ func TestAnotherOrganisationCannotSeeOrTouch(t *testing.T) {
 	}{
 		{sole.staff, "ap:del:" + id}, {sole.staff, "ap:delok:" + id}, {sole.staff, "ap:chg:" + id},
 		{sole.staff, "ap:ics:" + id}, {sole.staff, "apl:m:" + idOf(fatima)}, {sole.staff, "apm:" + idOf(fatima)},
+		{sole.staff, "ap:keep:" + id}, {sole.staff, "ap:yes:" + id}, {sole.staff, "apn:" + idOf(fatima)},
+		{sole.staff, "apw:ok:202611250930"},
 		{amina, "ap:yes:" + id}, {amina, "ap:delok:" + id},
 		{fatima, "ap:yes:99999:0"}, {fatima, "ap:delok:" + id + "0"}, {fatima, "ap:delok:" + w.apptIDs(fatima)[0]},
 	} {
@@ -76,10 +78,15 @@ func TestStaffMakeMoveAndCancelForAMother(t *testing.T) {
 	w.wantSaid(w.press(anna, w.label("it", "appointment.skip")), "it", "appointment.created_staff", map[string]any{"Name": "Fatima"})
 	w.waitCount(fatima, w.text("it", "appointment.created_for_you", nil), 1)
 
-	// Staff move it: she gets the new time with a new calendar file.
+	// Staff move it, with their own buttons (no calendar file of hers):
+	// she gets the new time with a new calendar file.
 	w.say(anna, "/appointments")
 	w.press(anna, "Fatima")
-	w.press(anna, w.label("it", "appointment.change"))
+	if labels := w.last(anna).Labels(); len(labels) != 3 || labels[0] != w.label("it", "appointment.staff_change") ||
+		labels[1] != w.label("it", "appointment.staff_cancel") || labels[2] != w.label("it", "appointment.map") {
+		t.Errorf("staff see her appointment with the buttons %q", labels)
+	}
+	w.press(anna, w.label("it", "appointment.staff_change"))
 	w.press(anna, "giovedì 26/11")
 	w.wantSaid(w.press(anna, "11:00"), "it", "appointment.moved_staff", map[string]any{"Name": "Fatima"})
 	w.waitCount(fatima, w.text("it", "appointment.moved_for_you", nil), 1)
@@ -91,8 +98,10 @@ func TestStaffMakeMoveAndCancelForAMother(t *testing.T) {
 	// Staff cancel it: she is told, and no reminder comes.
 	w.say(anna, "/appointments")
 	w.press(anna, "Fatima")
-	w.press(anna, w.label("it", "appointment.cancel"))
-	w.press(anna, w.label("it", "appointment.cancel_yes"))
+	w.wantSaid(w.press(anna, w.label("it", "appointment.staff_cancel")), "it", "appointment.cancel_confirm_staff", map[string]any{"Name": "Fatima"})
+	msgs = w.press(anna, w.label("it", "appointment.cancel_yes"))
+	w.wantSaid(msgs, "it", "appointment.cancelled", nil)
+	w.wantSaid(msgs, "it", "appointment.mother_told", map[string]any{"Name": "Fatima"})
 	w.waitCount(fatima, w.text("it", "appointment.cancelled_for_you", nil), 1)
 	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "appointment.calendar_delete", nil)
 	if jobs := w.jobsOf(fatima); len(jobs) != 0 {

@@ -39,12 +39,25 @@ func TestRemindersAndAnswers(t *testing.T) {
 		w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "appointment.confirmed", nil)
 
 		// Two hours before is 07:30, in the quiet hours: it waits for 08:00.
+		// (The new one, the first reminder, and her answer show the time.)
 		w.advance(w.rome(2026, 11, 25, 7, 59), mother)
-		if n := w.count(fatima, when); n != 2 {
-			t.Fatalf("%d messages with the time before the quiet hours ended, want 2", n)
+		if n := w.count(fatima, when); n != 3 {
+			t.Fatalf("%d messages with the time before the quiet hours ended, want 3", n)
 		}
 		w.advance(w.rome(2026, 11, 25, 8, 0), mother)
-		w.waitCount(fatima, when, 3)
+		w.waitCount(fatima, when, 4)
+
+		// She said she will be there: it only reminds, with change and
+		// cancel, and does not ask again.
+		rem = w.last(fatima)
+		w.wantSaid([]telegramtest.Message{rem}, "it", "appointment.reminder_confirmed", nil)
+		if ask := w.text("it", "appointment.reminder_ask", nil); strings.Contains(rem.Plain(), ask) {
+			t.Errorf("the reminder after her yes asks again: %q", rem.Plain())
+		}
+		if labels := strings.Join(rem.Labels(), "|"); strings.Contains(labels, w.label("it", "appointment.yes")) ||
+			!strings.Contains(labels, w.label("it", "appointment.change")) || !strings.Contains(labels, w.label("it", "appointment.cancel")) {
+			t.Errorf("the reminder after her yes has buttons %q", labels)
+		}
 
 		// She confirmed: staff are not told she did not answer.
 		w.advance(w.rome(2026, 11, 25, 9, 29), mother)

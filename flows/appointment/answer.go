@@ -13,11 +13,14 @@ import (
 // appointment again and checks that it is the presser's own or a mother's of
 // the presser's organisation, and that it was not moved since the button was
 // made: anything else, a forged id included, is an invalid button and
-// changes nothing.
+// changes nothing. What a press answers comes at the bottom of the chat
+// (result.go).
 //
 //	yes     I'll be there          kept for staff (lists, digest)
 //	chg     I need to change it    staff are told (if it is still ahead); then the new day and time
-//	del     Cancel it              asks to confirm: delok cancels (staff told), keep keeps
+//	        (staff: change the time)
+//	del     Cancel it              asks to confirm: delok cancels (staff told; when staff
+//	                               cancel, she is), keep keeps
 //	went    did you go? yes        kept for staff
 //	miss    did you go? no         kept, and staff are told
 //	moved   it was moved           asks the new day and time
@@ -68,17 +71,19 @@ func (e *capability) apptAction(s *flows.Session, arg string) error {
 	case actChange:
 		return e.apptChange(s, a, !passed)
 	case actCancel:
-		return s.Edit(flows.Confirm(append([]flows.T{{ID: "appointment.cancel_confirm"}}, apptLines(a)...),
-			"appointment.cancel_yes", apButton(actCancelSure, a), "appointment.cancel_no", apButton(actKeep, a)))
+		return e.apptAskCancel(s, a)
 	case actCancelSure:
 		return e.apptCancel(s, a)
 	case actKeep:
-		return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.kept"}}, apptLines(a)...), Buttons: cardButtons(a)})
+		return e.apptKeep(s, a)
 	case actWent, actMissed:
 		return e.apptOutcome(s, a, action)
 	case actMoved:
 		if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcomeMoved); err != nil || !ok {
 			return e.apptChanged(s, a.ID, err)
+		}
+		if err := settle(s, afterAsk(a)); err != nil {
+			return err
 		}
 		return e.apptChange(s, a, false)
 	case actCalendar:
@@ -110,13 +115,6 @@ func (e *capability) apptChanged(s *flows.Session, id string, err error) error {
 		return s.Reply(flows.T{ID: "appointment.already_cancelled"})
 	}
 	return flows.OrInvalid(s, err)
-}
-
-func (e *capability) apptYes(s *flows.Session, a Appointment) error {
-	if ok, err := e.appts().set(s.Ctx(), a, "answer", answerYes); err != nil || !ok {
-		return e.apptChanged(s, a.ID, err)
-	}
-	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "appointment.confirmed"}}, apptLines(a)...), Buttons: cardButtons(a)})
 }
 
 // apptChange starts moving a: asked before it (she needs to change it) or
@@ -230,11 +228,7 @@ func (e *capability) apptCancel(s *flows.Session, a Appointment) error {
 			return err
 		}
 	}
-	lines := append([]flows.T{{ID: "appointment.cancelled"}}, apptLines(a)...)
-	if s.Person().ID == a.Mother {
-		lines = append(lines, flows.T{ID: "appointment.calendar_delete"})
-	}
-	return s.Edit(flows.Message{Lines: lines})
+	return e.apptCancelled(s, a, mother)
 }
 
 // apptTellOthers tells the staff who follow the mother (but the one acting)
@@ -255,23 +249,4 @@ func (e *capability) apptTellOthers(s *flows.Session, a Appointment, mother flow
 		m = e.apptNews(a, mother, motherTitle, reminders)
 	}
 	return e.TellMessage(s.Ctx(), mother, news, m)
-}
-
-// apptOutcome keeps her answer to "did you go?"; staff learn when she did not.
-func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string) error {
-	outcome, reply := outcomeWent, "appointment.after_went"
-	if action == actMissed {
-		outcome, reply = outcomeMissed, "appointment.after_missed"
-	}
-	if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcome); err != nil || !ok {
-		return e.apptChanged(s, a.ID, err)
-	}
-	if outcome == outcomeMissed && s.Person().Role == flows.RoleMother {
-		err := e.tellStaff(s.Ctx(), a, s.Person().ID, "", flows.T{ID: "appointment.staff_missed",
-			Data: map[string]any{"Name": s.Person().Name, "What": apptWhat(a), "When": a.At}})
-		if err != nil {
-			return err
-		}
-	}
-	return s.Edit(flows.Message{Lines: []flows.T{{ID: reply}}})
 }

@@ -6,12 +6,14 @@
 //	capability.go  what the capability gives the engine (New)
 //	new.go         creating one: buttons, typed dates, the /appointment shortcut
 //	draft.go       what was answered so far, kept in the conversation
-//	steps.go       the questions of that conversation: mother, kind, place, note
+//	steps.go       the questions of that conversation: mother, kind, title, place, note
 //	daytime.go     the day and the time, also asked to move one (the core's when_question.go)
+//	warn.go        before saving: something else at the same time, or a holiday
 //	parse.go       the pure parts: the shortcut, kinds in typed text
 //	card.go        how an appointment reads, and who is told about it
 //	jobs.go        reminders, the no-answer check and "did you go?", run by the scheduler
 //	answer.go      the buttons on a reminder and on a card: be there, change, cancel
+//	result.go      what those buttons answer, at the bottom of the chat
 //	list.go        /appointments for mothers and staff
 //	digest.go      the staff's morning digest
 //	ics.go         the .ics calendar file
@@ -39,6 +41,10 @@ type Appointment struct {
 	// By is who made it: the mother herself or a staff member.
 	By   int64
 	Kind string
+	// Title is what it is in her words ("Questura") when Kind is "other":
+	// its name wherever it is shown. Appointments saved before titles
+	// existed keep that name in Note.
+	Title string
 	// At is when it is, in the network's time zone.
 	At    time.Time
 	Place string
@@ -149,7 +155,7 @@ func (st appointments) remove(ctx context.Context, a Appointment) error {
 // fields is how an appointment is written in its hash.
 func (st appointments) fields(a Appointment) map[string]any {
 	return map[string]any{
-		"mother": a.Mother, "org": a.Org, "by": a.By, "kind": a.Kind, "at": a.At.Unix(),
+		"mother": a.Mother, "org": a.Org, "by": a.By, "kind": a.Kind, "title": a.Title, "at": a.At.Unix(),
 		"place": a.Place, "note": a.Note, "cancelled": flag(a.Cancelled), "answer": a.Answer,
 		"reminded": unixOrZero(a.Reminded), "told": flag(a.Told), "outcome": a.Outcome,
 		"seq": a.Seq, "created": a.Created.Unix(),
@@ -175,7 +181,7 @@ func (st appointments) fromHash(id string, h map[string]string) (Appointment, bo
 		return Appointment{}, false
 	}
 	a := Appointment{
-		ID: id, Org: h["org"], Kind: h["kind"], Place: h["place"], Note: h["note"],
+		ID: id, Org: h["org"], Kind: h["kind"], Title: h["title"], Place: h["place"], Note: h["note"],
 		Cancelled: h["cancelled"] == "1", Answer: h["answer"], Told: h["told"] == "1", Outcome: h["outcome"],
 		At: flows.UnixTime(h["at"]).In(st.loc), Reminded: flows.UnixTime(h["reminded"]), Created: flows.UnixTime(h["created"]),
 	}

@@ -11,12 +11,28 @@ import (
 // How an appointment reads wherever it is shown (a new one, a reminder, a
 // list, a notice to staff), and who is told about it.
 
-// apptWhat names the appointment: its kind, or what she wrote for "other".
+// apptWhat names the appointment: its kind, or for "other" what she wrote.
 func apptWhat(a Appointment) flows.T {
-	if a.Kind == "other" && a.Note != "" {
-		return flows.T{Plain: a.Note}
+	switch {
+	case a.Kind == "other" && a.Title != "":
+		return flows.T{Plain: a.Title}
+	case a.Kind == "other" && a.Note != "":
+		return flows.T{Plain: a.Note} // saved before titles were asked
 	}
 	return flows.T{ID: "appointment.kind_" + a.Kind}
+}
+
+// apptNote is the note as a card shows it: none when it only says the kind
+// again ("Colloquio di lavoro" for a job interview) or is the name of an
+// "other" saved before titles were asked.
+func apptNote(a Appointment) string {
+	switch {
+	case a.Kind == "other" && a.Title == "":
+		return ""
+	case a.Kind != "other" && withoutKindWords(a.Note, a.Kind) == "":
+		return ""
+	}
+	return a.Note
 }
 
 // apptLines are the card of an appointment: what, when, where, the note.
@@ -28,8 +44,8 @@ func apptLines(a Appointment) []flows.T {
 	if a.Place != "" {
 		lines = append(lines, flows.T{ID: "appointment.card_where", Data: map[string]any{"Place": a.Place}})
 	}
-	if a.Note != "" && a.Kind != "other" {
-		lines = append(lines, flows.T{ID: "appointment.card_note", Data: map[string]any{"Note": a.Note}})
+	if note := apptNote(a); note != "" {
+		lines = append(lines, flows.T{ID: "appointment.card_note", Data: map[string]any{"Note": note}})
 	}
 	return lines
 }
@@ -48,21 +64,43 @@ func apButton(action string, a Appointment) string {
 	return verbAct + ":" + action + ":" + a.ID + ":" + strconv.Itoa(a.Seq)
 }
 
-// reminderButtons are the answers to a reminder.
-func reminderButtons(a Appointment) [][]flows.Button {
-	return append([][]flows.Button{
+// reminder is a reminder of a. Until she said she will be there it asks,
+// with three answers; once she did, it only reminds, and keeps a way to
+// change or cancel it.
+func reminder(a Appointment) flows.Message {
+	lines := append([]flows.T{{ID: "appointment.reminder_title"}}, apptLines(a)...)
+	if a.Answer == answerYes {
+		return flows.Message{Lines: append(lines, flows.T{ID: "appointment.reminder_confirmed"}),
+			Buttons: append(changeRow(a, flows.RoleMother), mapRow(a)...)}
+	}
+	return flows.Message{Lines: append(lines, flows.T{ID: "appointment.reminder_ask"}), Buttons: append([][]flows.Button{
 		{{Label: flows.T{ID: "appointment.yes"}, Data: apButton(actYes, a)}},
 		{{Label: flows.T{ID: "appointment.change"}, Data: apButton(actChange, a)}},
 		{{Label: flows.T{ID: "appointment.cancel"}, Data: apButton(actCancel, a)}},
-	}, mapRow(a)...)
+	}, mapRow(a)...)}
 }
 
-// cardButtons are the actions on an appointment shown in a list or just made.
-func cardButtons(a Appointment) [][]flows.Button {
-	return append([][]flows.Button{
-		{{Label: flows.T{ID: "appointment.change"}, Data: apButton(actChange, a)}, {Label: flows.T{ID: "appointment.cancel"}, Data: apButton(actCancel, a)}},
-		{{Label: flows.T{ID: "appointment.calendar"}, Data: apButton(actCalendar, a)}},
-	}, mapRow(a)...)
+// changeRow is "change" and "cancel", in the words of the one who sees
+// them: the mother asks to change her appointment; staff move it, and
+// cancelling tells her.
+func changeRow(a Appointment, role string) [][]flows.Button {
+	change, cancel := "appointment.change", "appointment.cancel"
+	if role == flows.RoleStaff {
+		change, cancel = "appointment.staff_change", "appointment.staff_cancel"
+	}
+	return [][]flows.Button{{{Label: flows.T{ID: change}, Data: apButton(actChange, a)}, {Label: flows.T{ID: cancel}, Data: apButton(actCancel, a)}}}
+}
+
+// cardButtons are the actions on an appointment shown in a list or just
+// made, for role. The calendar file is the mother's: staff get none, as an
+// entry in their own calendar would not follow a later move or
+// cancellation, and their list of the day is where they see her appointments.
+func cardButtons(a Appointment, role string) [][]flows.Button {
+	rows := changeRow(a, role)
+	if role != flows.RoleStaff {
+		rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.calendar"}, Data: apButton(actCalendar, a)}})
+	}
+	return append(rows, mapRow(a)...)
 }
 
 // apptNews is a new or moved appointment for the mother: the card, when
@@ -73,7 +111,7 @@ func (e *capability) apptNews(a Appointment, mother flows.Person, title string, 
 		lines = append(lines, flows.T{ID: "appointment.reminder_at", Data: map[string]any{"When": r.In(e.Location())}})
 	}
 	doc := e.apptDocument(a, mother.Lang)
-	return flows.Message{Lines: lines, Buttons: cardButtons(a), Document: &doc}
+	return flows.Message{Lines: lines, Buttons: cardButtons(a, flows.RoleMother), Document: &doc}
 }
 
 // tellStaff tells the staff who follow a's mother, the staff of her

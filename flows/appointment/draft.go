@@ -9,10 +9,16 @@ import "strconv"
 type draft struct {
 	Mother int64
 	Kind   string
-	Day    string // DayCode
-	Time   string // "0930"
-	Place  string
-	Note   string
+	// Title is what it is in her words, asked when Kind is "other".
+	Title string
+	Day   string // DayCode
+	Time  string // "0930"
+	Place string
+	Note  string
+	// Accepted is the day and time ("202611250930") the person chose to
+	// keep after a warning (something else then, a holiday), so that it is
+	// not asked again; another day or time is checked anew.
+	Accepted string
 	// PlaceAsked and NoteAsked are set once the question was answered or skipped.
 	PlaceAsked, NoteAsked bool
 	// Move is the id of the appointment being moved; empty when making one.
@@ -32,7 +38,7 @@ func draftOf(d map[string]string) (draft, bool) {
 		return draft{}, false
 	}
 	m, _ := strconv.ParseInt(d["mother"], 10, 64)
-	return draft{Mother: m, Kind: d["kind"], Day: d["day"], Time: d["time"], Place: d["place"], Note: d["note"],
+	return draft{Mother: m, Kind: d["kind"], Title: d["title"], Accepted: d["accepted"], Day: d["day"], Time: d["time"], Place: d["place"], Note: d["note"],
 		PlaceAsked: d["place_asked"] == "1", NoteAsked: d["note_asked"] == "1", Move: d["move"], ID: d["id"], From: d["from"]}, true
 }
 
@@ -47,6 +53,8 @@ func (d draft) data() map[string]string {
 		put("mother", id64(d.Mother))
 	}
 	put("kind", d.Kind)
+	put("title", d.Title)
+	put("accepted", d.Accepted)
 	put("day", d.Day)
 	put("time", d.Time)
 	put("place", d.Place)

@@ -14,16 +14,13 @@ const icsAlarm = time.Hour
 
 // apptDocument is a's calendar file, its texts in lang.
 func (e *capability) apptDocument(a Appointment, lang string) flows.Document {
-	summary := a.Note
-	if a.Kind != "other" || a.Note == "" {
+	summary := apptWhat(a).Plain
+	if summary == "" {
 		if s, err := e.Texts().Text(lang, "appointment.kind_"+a.Kind, nil, nil); err == nil {
 			summary = s
 		}
 	}
-	desc := ""
-	if a.Note != "" && a.Kind != "other" {
-		desc = a.Note
-	}
+	desc := apptNote(a)
 	if a.Place != "" {
 		if desc != "" {
 			desc += "\n"

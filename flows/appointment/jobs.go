@@ -15,7 +15,8 @@ import (
 // nothing when it was cancelled, moved (the new version has its own jobs) or
 // erased. Their owner is the mother, so erasing her erases them.
 //
-//	appointment.reminder  at each offset before it (NIDO_REMINDER_OFFSETS): what, when, where, three buttons
+//	appointment.reminder  at each offset before it (NIDO_REMINDER_OFFSETS): what, when, where, and
+//	                      "will you be there?" with three buttons, or once she said yes, change and cancel
 //	appointment.noanswer  a while after the last reminder, if she did not answer: her staff learn it, once
 //	appointment.after     3 hours after it: "did you go?"
 const (
@@ -112,9 +113,7 @@ func (e *capability) remind(ctx context.Context, j scheduler.Job) error {
 	if err != nil || !ok {
 		return err
 	}
-	lines := append([]flows.T{{ID: "appointment.reminder_title"}}, apptLines(a)...)
-	lines = append(lines, flows.T{ID: "appointment.reminder_ask"})
-	if err := e.Deliver(ctx, m, j.ID, flows.Message{Lines: lines, Buttons: reminderButtons(a)}); err != nil {
+	if err := e.Deliver(ctx, m, j.ID, reminder(a)); err != nil {
 		return err
 	}
 	now := e.Now()
@@ -158,12 +157,17 @@ func (e *capability) askAfter(ctx context.Context, j scheduler.Job) error {
 	if err != nil || !ok || a.Outcome != "" {
 		return err
 	}
-	return e.Deliver(ctx, m, j.ID, flows.Message{
+	return e.Deliver(ctx, m, j.ID, afterAsk(a))
+}
+
+// afterAsk is "did you go?" about a, with its three answers.
+func afterAsk(a Appointment) flows.Message {
+	return flows.Message{
 		Lines: []flows.T{{ID: "appointment.after_ask", Data: map[string]any{"What": apptWhat(a), "When": a.At}}},
 		Buttons: [][]flows.Button{
 			{{Label: flows.T{ID: "appointment.went"}, Data: apButton(actWent, a)}},
 			{{Label: flows.T{ID: "appointment.missed"}, Data: apButton(actMissed, a)}},
 			{{Label: flows.T{ID: "appointment.was_moved"}, Data: apButton(actMoved, a)}},
 		},
-	})
+	}
 }

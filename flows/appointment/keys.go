@@ -6,9 +6,10 @@ import "strconv"
 // nothing else writes them.
 type keys struct{ prefix string }
 
-// appt is a HASH of one appointment (mother, org, by, kind, at, place, note,
-// status, answer, reminded, told, outcome, seq, created); it expires
-// apptRetention after the appointment's time, or goes when the mother erases her data.
+// appt is a HASH of one appointment (mother, org, by, kind, title, at, place,
+// note, cancelled, cancelled_by, answer, reminded, told, outcome, seq,
+// created); it expires apptRetention after the appointment's time, or goes
+// when the mother erases her data.
 func (k keys) appt(id string) string { return k.prefix + ":appt:" + id }
 
 // apptSeq is a STRING counter giving appointment ids; it is kept for ever.

@@ -43,7 +43,7 @@ func (e *capability) apptCards(s *flows.Session, mother flows.Person) error {
 		return err
 	}
 	for _, a := range active(next) {
-		cards = append(cards, flows.AgendaItem{At: a.At, Card: flows.Message{Lines: apptLines(a), Buttons: cardButtons(a)}})
+		cards = append(cards, flows.AgendaItem{At: a.At, Card: flows.Message{Lines: apptLines(a), Buttons: cardButtons(a, s.Person().Role)}})
 	}
 	slices.SortStableFunc(cards, func(a, b flows.AgendaItem) int { return a.At.Compare(b.At) })
 	var head []flows.T
@@ -133,12 +133,12 @@ func (e *capability) apptListButton(s *flows.Session, arg string) error {
 // apptDayView shows staff every appointment of their organisation on day,
 // with who confirmed, with arrows to the day before and after.
 func (e *capability) apptDayView(s *flows.Session, day time.Time, edit bool) error {
-	lines, err := e.dayLines(s.Ctx(), s.Person().OrgID, day, "appointment.day_title")
+	lines, on, err := e.dayLines(s.Ctx(), s.Person().OrgID, day, "appointment.day_title")
 	if err != nil {
 		return err
 	}
-	if len(lines) == 1 {
-		lines = append(lines, flows.T{ID: "appointment.day_none"})
+	if on == 0 {
+		lines = slices.Insert(lines, 1, flows.T{ID: "appointment.day_none"})
 	}
 	m := flows.Message{Lines: lines, Buttons: [][]flows.Button{{
 		{Label: flows.T{ID: "appointment.day_prev"}, Data: verbList + ":n:" + flows.DayCode(day.AddDate(0, 0, -1))},
@@ -150,26 +150,39 @@ func (e *capability) apptDayView(s *flows.Session, day time.Time, edit bool) err
 	return s.Send(m)
 }
 
-// dayLines are a title and one line per appointment of org's mothers on day
-// ("09:30 Anna, Paediatrician: confirmed"), for the day view and the digest.
-func (e *capability) dayLines(ctx context.Context, org string, day time.Time, title string) ([]flows.T, error) {
+// dayLines are a title counting the appointments of org's mothers on day
+// that are still on, one line each ("09:30 Anna, Paediatrician:
+// confirmed"), then those cancelled, apart: for the day view and the
+// digest, whose count is of what will happen. on is how many are still on;
+// lines has only the title when there is none at all.
+func (e *capability) dayLines(ctx context.Context, org string, day time.Time, title string) (lines []flows.T, on int, err error) {
 	list, err := e.appts().ofOrg(ctx, org, day, day.AddDate(0, 0, 1).Add(-time.Second))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	lines := []flows.T{{ID: title, Count: len(list), Data: map[string]any{"Day": flows.Day(day), "Count": len(list)}}}
+	kept := active(list)
+	lines = []flows.T{{ID: title, Count: len(kept), Data: map[string]any{"Day": flows.Day(day), "Count": len(kept)}}}
 	if len(list) == 0 {
-		return lines, nil
+		return lines, 0, nil
 	}
 	names, err := e.motherNames(ctx, org, list)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	for _, a := range list {
+	for _, a := range kept {
 		lines = append(lines, flows.T{ID: "appointment.day_item", Data: map[string]any{
 			"Time": a.At.Format("15:04"), "Name": names[a.Mother], "What": apptWhat(a), "Status": apptStatus(a)}})
 	}
-	return lines, nil
+	if n := len(list) - len(kept); n > 0 {
+		lines = append(lines, flows.T{ID: "appointment.day_cancelled", Count: n, Data: map[string]any{"Count": n}})
+		for _, a := range list {
+			if a.Cancelled {
+				lines = append(lines, flows.T{ID: "appointment.day_cancelled_item", Data: map[string]any{
+					"Time": a.At.Format("15:04"), "Name": names[a.Mother], "What": apptWhat(a)}})
+			}
+		}
+	}
+	return lines, len(kept), nil
 }
 
 // motherNames names the mothers of list: the organisation's mothers in one

@@ -2,7 +2,6 @@ package appointment
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -15,9 +14,11 @@ import (
 //
 //  1. /appointment [shortcut]  or the menu's "New appointment" button
 //  2. mother                   staff only: buttons with the organisation's mothers
-//  3. kind                     buttons (social services, paediatrician...) or typed
+//  3. kind                     buttons (social services, paediatrician...) or typed;
+//     for "other", what it is in a few words ("Questura")
 //  4. day                      buttons for the next 14 days, or typed ("lunedì", "25/02")
-//  5. time                     buttons for the usual slots, or typed ("9:30")
+//  5. time                     buttons for the usual slots, or typed ("9:30"); when
+//     something else is planned then, or it is a holiday, a warning (warn.go)
 //  6. place                    typed, or Skip
 //  7. note                     typed, or Skip
 //  8. the appointment          its card, when the reminders will come, the .ics file
@@ -39,6 +40,10 @@ func (e *capability) routes() []flows.Route {
 		{Step: "appt.mother", Roles: staff, Run: e.apptMotherTyped},
 		{Verb: verbKind, Roles: ms, Run: e.apptKindButton},
 		{Step: "appt.kind", Roles: ms, Run: e.apptKindTyped},
+		{Step: "appt.title", Roles: ms, Run: e.apptTitleTyped},
+		// warn.go: something else at that time, or a holiday.
+		{Verb: verbWarn, Roles: ms, Run: e.apptWarnButton},
+		{Step: "appt.warn", Roles: ms, Run: e.apptWarnTyped},
 		{Step: "appt.place", Roles: ms, Run: e.apptPlaceTyped},
 		{Step: "appt.note", Roles: ms, Run: e.apptNoteTyped},
 		{Verb: verbSkip, Roles: ms, Run: e.apptSkip},
@@ -46,6 +51,7 @@ func (e *capability) routes() []flows.Route {
 		{Verb: verbAct, Roles: ms, Run: e.apptAction},
 		// list.go.
 		{Command: "/appointments", Roles: ms, Run: e.apptList},
+		{Verb: verbMine, Roles: ms, Run: e.apptList},
 		{Verb: verbList, Roles: staff, Run: e.apptListButton},
 	}...)
 }
@@ -62,6 +68,8 @@ const (
 	verbSkip   = "aps" // skip the place or the note
 	verbAct    = "ap"  // an answer on a reminder or a card
 	verbList   = "apl" // a staff list: a day, or all
+	verbWarn   = "apw" // the answer to a warning before saving
+	verbMine   = "apv" // "My appointments" under an answer
 )
 
 // apptStart answers /appointment, with or without a shortcut.
@@ -76,7 +84,18 @@ func (e *capability) apptStart(s *flows.Session, arg string) error {
 	return e.apptShortcut(s, d, arg)
 }
 
-func (e *capability) apptStartButton(s *flows.Session, _ string) error { return e.apptStart(s, "") }
+// apptStartButton is "New appointment"; staff's may name the mother (under
+// the answer to a cancellation), who is then not asked.
+func (e *capability) apptStartButton(s *flows.Session, mother string) error {
+	if mother == "" || s.Person().Role != flows.RoleStaff {
+		return e.apptStart(s, "")
+	}
+	m, ok, err := e.apptMother(s, mother)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	return e.apptNext(s, draft{Mother: m.ID})
+}
 
 // apptShortcut fills the draft from "[mother name] <date> <time> <what>".
 func (e *capability) apptShortcut(s *flows.Session, d draft, arg string) error {
@@ -101,7 +120,7 @@ func (e *capability) apptShortcut(s *flows.Session, d draft, arg string) error {
 	}
 	if sc.Kind != "" {
 		// Written in one line: the place and the note are not asked.
-		d.Kind, d.Note, d.PlaceAsked, d.NoteAsked = sc.Kind, sc.Note, true, true
+		d.Kind, d.Title, d.Note, d.PlaceAsked, d.NoteAsked = sc.Kind, sc.Title, sc.Note, true, true
 	}
 	if problem := flows.DayProblem(d.Day, s.Now()); problem != "" {
 		d.Day, d.Time = "", ""
@@ -116,7 +135,7 @@ func (e *capability) apptShortcut(s *flows.Session, d draft, arg string) error {
 
 // sameAppt reports whether two drafts describe the same appointment.
 func sameAppt(a, b draft) bool {
-	a.ID, b.ID = "", ""
+	a.ID, b.ID, a.Accepted, b.Accepted = "", "", "", ""
 	return a == b
 }
 
@@ -135,14 +154,22 @@ func (e *capability) apptNext(s *flows.Session, d draft) error {
 		return e.apptAskMother(s, d, "")
 	case d.Move == "" && d.Kind == "":
 		return e.apptAskKind(s, d, "")
+	case d.Move == "" && d.Kind == "other" && d.Title == "":
+		return e.apptAskTitle(s, d, "")
 	case d.Day == "":
 		return e.apptAskDay(s, d, "")
 	case d.Time == "":
 		return e.apptAskTime(s, d, "")
 	}
-	if t, ok := flows.At(d.Day, d.Time, loc); !ok || !t.After(s.Now()) {
+	t, ok := flows.At(d.Day, d.Time, loc)
+	if !ok || !t.After(s.Now()) {
 		d.Time = ""
 		return e.apptAskTime(s, d, "appointment.time_past")
+	}
+	if d.Accepted != d.Day+d.Time {
+		if warned, err := e.apptWarn(s, d, t); warned || err != nil {
+			return err
+		}
 	}
 	switch {
 	case d.Move != "":
@@ -168,27 +195,13 @@ func interviewCommand(s *flows.Session, d draft, loc *time.Location) string {
 		if d.Time != "" {
 			line = append(line, flows.ClockText(d.Time))
 		}
-		for _, w := range []string{d.Place, withoutInterviewWords(d.Note)} {
+		for _, w := range []string{d.Place, withoutKindWords(d.Note, "interview")} {
 			if w != "" {
 				line = append(line, w)
 			}
 		}
 	}
 	return strings.Join(line, " ")
-}
-
-// withoutInterviewWords drops the words that said "job interview" at the
-// start of a note ("Colloquio di lavoro Hotel Roma"), leaving the place.
-func withoutInterviewWords(note string) string {
-	words := strings.Fields(note)
-	for len(words) > 0 {
-		k, _ := kindAndNote(words[0])
-		if k != "interview" && !slices.Contains([]string{"di", "de", "lavoro", "travail", "trabajo", "job", "work"}, strings.ToLower(words[0])) {
-			break
-		}
-		words = words[1:]
-	}
-	return strings.Join(words, " ")
 }
 
 // apptCreate saves the appointment, plans its reminders and shows it. Its
@@ -222,7 +235,7 @@ func (e *capability) apptCreate(s *flows.Session, d draft) error {
 	}
 	when, _ := flows.At(d.Day, d.Time, e.Location())
 	a, reminders, gone, err := e.saveAppointment(s.Ctx(), Appointment{ID: d.ID,
-		Mother: mother.ID, Org: mother.OrgID, By: s.Person().ID, Kind: d.Kind, At: when,
+		Mother: mother.ID, Org: mother.OrgID, By: s.Person().ID, Kind: d.Kind, Title: d.Title, At: when,
 		Place: d.Place, Note: d.Note, Created: s.Now(),
 	})
 	if err != nil {

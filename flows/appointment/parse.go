@@ -1,9 +1,11 @@
 package appointment
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"nido/flows"
 	"nido/flows/when"
@@ -19,8 +21,9 @@ import (
 type shortcut struct {
 	Date when.Result
 	// Kind is "" when nothing follows the date.
-	Kind string
-	Note string
+	Kind  string
+	Title string
+	Note  string
 }
 
 // parseShortcut reads a date (and usually a time) at the start of text and
@@ -32,7 +35,7 @@ func parseShortcut(text, lang string, now time.Time) (shortcut, error) {
 	}
 	sc := shortcut{Date: r}
 	if rest != "" {
-		sc.Kind, sc.Note = kindAndNote(rest)
+		sc.Kind, sc.Title, sc.Note = kindAndNote(rest)
 	}
 	return sc, nil
 }
@@ -70,19 +73,67 @@ func kindOf(text string) string {
 	return ""
 }
 
-// kindAndNote turns typed text into a kind and a note: the note keeps what
-// the kind alone would lose ("Pediatra dott. Rossi"), and an unknown kind is
-// "other" with the text as its note.
-func kindAndNote(text string) (kind, note string) {
-	text = flows.CleanLine(text)
+// maxTitle is the longest title of an "other" appointment, in characters:
+// a few words, which a reminder shows as its name.
+const maxTitle = 60
+
+// kindAndNote turns typed text into a kind, a title and a note. The note
+// keeps only what the kind alone would lose ("Pediatra dott. Rossi" is the
+// paediatrician with the note "dott. Rossi"; "Colloquio di lavoro" has
+// none). An unknown kind is "other" with the text as its title, or, when
+// the text is too long for a title, as its note: the title is asked then.
+func kindAndNote(text string) (kind, title, note string) {
+	text = oneLine(text)
 	kind = kindOf(text)
-	if kind == "" {
-		return "other", text
+	switch {
+	case kind != "":
+		return kind, "", withoutKindWords(text, kind)
+	case utf8.RuneCountInString(text) > maxTitle:
+		return "other", "", text
 	}
-	if len(strings.Fields(text)) == 1 {
-		return kind, ""
+	return "other", text, ""
+}
+
+// oneLine keeps one line of printable text, its spaces single.
+func oneLine(s string) string { return strings.Join(strings.Fields(flows.CleanLine(s)), " ") }
+
+// withoutKindWords drops the words at the start of text that only name
+// kind, or join such words ("Colloquio di lavoro Hotel Roma" leaves
+// "Hotel Roma"), so that the kind is not said twice.
+func withoutKindWords(text, kind string) string {
+	words := strings.Fields(text)
+	for len(words) > 0 && namesKind(words[0], kind) {
+		words = words[1:]
 	}
-	return kind, text
+	return strings.Join(words, " ")
+}
+
+// namesKind reports whether word is part of a name of kind ("assistente"
+// of "assistente sociale") or a word that joins them ("di", "lavoro").
+func namesKind(word, kind string) bool {
+	w := strings.ToLower(strings.Trim(word, ".,;:!?()\"'«»-–—"))
+	if w == "" || slices.Contains(joiningWords(), w) {
+		return true
+	}
+	for _, kw := range kindKeywords() {
+		if kw[0] != kind {
+			continue
+		}
+		for _, part := range strings.Fields(kw[1]) {
+			if strings.HasPrefix(w, part) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joiningWords say nothing next to the name of a kind: "colloquio di
+// lavoro", "visita pediatrica", "rendez-vous chez le pédiatre".
+func joiningWords() []string {
+	return []string{"di", "de", "del", "della", "dal", "dalla", "da", "al", "alla", "a", "con", "il", "la", "lo", "le",
+		"the", "at", "with", "of", "for", "du", "des", "chez", "el", "en", "lavoro", "travail", "trabajo", "job", "work",
+		"visita", "appuntamento", "appointment", "rendez-vous", "rdv", "cita", "visit", "visite"}
 }
 
 // matchMother finds the mother whose name starts text, longest name first,

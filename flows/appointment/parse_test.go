@@ -2,6 +2,7 @@ package appointment
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,23 +23,24 @@ func TestParseShortcut(t *testing.T) {
 	loc := rome(t)
 	now := time.Date(2027, 2, 20, 10, 0, 0, 0, loc) // a Saturday
 	tests := []struct {
-		name, text string
-		day        string
-		hasTime    bool
-		clock      string
-		kind, note string
-		wantErr    error
+		name, text  string
+		day         string
+		hasTime     bool
+		clock       string
+		kind, title string
+		note        string
+		wantErr     error
 	}{
 		{name: "date time kind", text: "25/02/2027 09:30 Pediatra", day: "20270225", hasTime: true, clock: "0930",
 			kind: "paediatrician"},
-		{name: "kind with more words keeps them as note", text: "domani alle 10 colloquio di lavoro da Rossi",
-			day: "20270221", hasTime: true, clock: "1000", kind: "interview", note: "colloquio di lavoro da Rossi"},
-		{name: "unknown kind is other", text: "25/02/2027 9:30 dentista", day: "20270225", hasTime: true,
-			clock: "0930", kind: "other", note: "dentista"},
+		{name: "kind with more words keeps what the kind does not say", text: "domani alle 10 colloquio di lavoro da Rossi",
+			day: "20270221", hasTime: true, clock: "1000", kind: "interview", note: "Rossi"},
+		{name: "unknown kind is other, titled", text: "25/02/2027 9:30 dentista", day: "20270225", hasTime: true,
+			clock: "0930", kind: "other", title: "dentista"},
 		{name: "date only", text: "lunedì consultorio", day: "20270222", kind: "consultorio"},
 		{name: "nothing after the date", text: "25/02 15:00", day: "20270225", hasTime: true, clock: "1500"},
 		{name: "english", text: "tomorrow 3pm job centre", day: "20270221", hasTime: true, clock: "1500",
-			kind: "jobcentre", note: "job centre"},
+			kind: "jobcentre"},
 		{name: "impossible date", text: "31/02/2027 10:00 Pediatra", wantErr: when.ErrInvalidDate},
 		{name: "no date", text: "Pediatra domani", wantErr: when.ErrNotUnderstood},
 		{name: "empty", text: "", wantErr: when.ErrNotUnderstood},
@@ -62,8 +64,59 @@ func TestParseShortcut(t *testing.T) {
 			if tt.hasTime && flows.ClockOf(got.Date.Hour, got.Date.Minute) != tt.clock {
 				t.Errorf("time %02d:%02d, want %s", got.Date.Hour, got.Date.Minute, tt.clock)
 			}
-			if got.Kind != tt.kind || got.Note != tt.note {
-				t.Errorf("kind %q note %q, want %q %q", got.Kind, got.Note, tt.kind, tt.note)
+			if got.Kind != tt.kind || got.Title != tt.title || got.Note != tt.note {
+				t.Errorf("kind %q title %q note %q, want %q %q %q", got.Kind, got.Title, got.Note, tt.kind, tt.title, tt.note)
+			}
+		})
+	}
+}
+
+// A kind is said once: the note keeps only what the kind's name does not
+// say, and what names no kind is the title of an "other", when short.
+func TestKindAndNote(t *testing.T) {
+	long := strings.Repeat("rinnovo permesso ", 4) // 68 characters
+	tests := []struct{ text, kind, title, note string }{
+		{"Colloquio di lavoro", "interview", "", ""},
+		{"Pediatra dott. Rossi", "paediatrician", "", "dott. Rossi"},
+		{"visita pediatrica", "paediatrician", "", ""},
+		{"Assistente sociale, Via Roma 1", "social", "", "Via Roma 1"},
+		{"Centro per l'impiego Tiburtino", "jobcentre", "", "Tiburtino"},
+		{"rendez-vous chez le pédiatre", "paediatrician", "", ""},
+		{"  Questura\n permesso  ", "other", "Questura permesso", ""},
+		{long, "other", "", strings.TrimSpace(long)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			kind, title, note := kindAndNote(tt.text)
+			if kind != tt.kind || title != tt.title || note != tt.note {
+				t.Errorf("got %q %q %q, want %q %q %q", kind, title, note, tt.kind, tt.title, tt.note)
+			}
+		})
+	}
+}
+
+// A card shows a kind once, also for an appointment saved with the kind's
+// words as its note, and an "other" by its title.
+func TestCardSaysTheKindOnce(t *testing.T) {
+	tests := []struct {
+		name string
+		a    Appointment
+		what flows.T
+		note string
+	}{
+		{"kind's words as note", Appointment{Kind: "interview", Note: "Colloquio di lavoro"}, flows.T{ID: "appointment.kind_interview"}, ""},
+		{"a note of its own", Appointment{Kind: "paediatrician", Note: "Portare il libretto"}, flows.T{ID: "appointment.kind_paediatrician"}, "Portare il libretto"},
+		{"other, titled", Appointment{Kind: "other", Title: "Questura", Note: "Portare il passaporto"}, flows.T{Plain: "Questura"}, "Portare il passaporto"},
+		{"other, saved before titles", Appointment{Kind: "other", Note: "Dentista"}, flows.T{Plain: "Dentista"}, ""},
+		{"other, nothing said", Appointment{Kind: "other"}, flows.T{ID: "appointment.kind_other"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := apptWhat(tt.a); got.ID != tt.what.ID || got.Plain != tt.what.Plain {
+				t.Errorf("what %+v, want %+v", got, tt.what)
+			}
+			if got := apptNote(tt.a); got != tt.note {
+				t.Errorf("note %q, want %q", got, tt.note)
 			}
 		})
 	}

@@ -86,16 +86,41 @@ func (e *capability) apptKindButton(s *flows.Session, kind string) error {
 	}
 	d := e.apptDraft(s)
 	d.Kind = kind
+	if kind != "other" {
+		d.Title = ""
+	}
 	return e.apptNext(s, d)
 }
 
-// apptKindTyped takes what she wrote as the kind, or as "other" with it as the note.
+// apptKindTyped takes what she wrote as the kind, or as "other" with it as
+// its title (too long for one, as its note, and the title is asked).
 func (e *capability) apptKindTyped(s *flows.Session, text string) error {
 	d := e.apptDraft(s)
-	if text == "" || utf8.RuneCountInString(text) > maxNote {
+	if oneLine(text) == "" || utf8.RuneCountInString(text) > maxNote {
 		return e.apptAskKind(s, d, "appointment.kind_not_understood")
 	}
-	d.Kind, d.Note = kindAndNote(text)
+	d.Kind, d.Title, d.Note = kindAndNote(text)
+	return e.apptNext(s, d)
+}
+
+// 3b. Title, for "other": without it a reminder would say "Reminder: Other".
+
+func (e *capability) apptAskTitle(s *flows.Session, d draft, intro string) error {
+	return e.apptAsk(s, "appt.title", d, intro, flows.T{ID: "appointment.ask_title", Data: map[string]any{"Max": maxTitle}}, nil)
+}
+
+// apptTitleTyped takes a few words as the title, on one line; a photo or a
+// voice note gets the question again, and a long text a word about it.
+func (e *capability) apptTitleTyped(s *flows.Session, text string) error {
+	d := e.apptDraft(s)
+	title := oneLine(text)
+	switch {
+	case title == "":
+		return e.apptAskTitle(s, d, "")
+	case utf8.RuneCountInString(title) > maxTitle:
+		return e.apptAskTitle(s, d, "appointment.title_too_long")
+	}
+	d.Title = title
 	return e.apptNext(s, d)
 }
 
