@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -13,10 +12,9 @@ import (
 // The question every capability asks: which day, and what time. Buttons
 // offer the next days and the usual slots; typed text is read by
 // nido/flows/when, and what it cannot read is explained in a plain word
-// before the question comes again. A capability routes its own two button
-// verbs and two typed steps to its handlers, which read the answer with
-// DayButtonAnswer, TimeButtonAnswer or TypedAnswer and then ask what the
-// WhenAnswer calls for.
+// before the question comes again; a typed day is read back before it is
+// taken (when_check.go). A capability gives its two button verbs and two
+// typed steps to a WhenQuestion, whose Routes answer them.
 
 // DayRows are the day buttons, the next bookDays days then "another
 // date", pressing verb: shared by appointments and group meetings.
@@ -77,6 +75,10 @@ type WhenAnswer struct {
 	Intro string
 	// Rows are the readings to choose from, with ChooseReading.
 	Rows [][]Button
+	// Typed is true when the day was typed: it is read back before it is
+	// taken. Picked is true when it was pressed on a day button: a day
+	// typed before no longer needs reading back.
+	Typed, Picked bool
 }
 
 // DayButtonAnswer reads a day button: a day ("20270225"), a day and time
@@ -92,7 +94,7 @@ func DayButtonAnswer(arg, day, clock string, now time.Time) WhenAnswer {
 	if c == "" {
 		c = clock
 	}
-	return WhenAnswer{Day: d, Time: c}
+	return WhenAnswer{Day: d, Time: c, Picked: true}
 }
 
 // dayAnswer reads a day button's argument, "20270225" or "20270225T1500":
@@ -132,8 +134,12 @@ func TypedAnswer(s *Session, text, day, clock string, forDay bool, dayVerb, time
 	}
 	r, err := when.Parse(text, s.lang, s.now)
 	if err != nil {
-		if rows := choiceRows(err, s.e.cfg.Location, dayVerb, timeVerb); rows != nil {
+		rows, past := choiceRows(err, s.now, dayVerb, timeVerb)
+		switch {
+		case rows != nil:
 			return WhenAnswer{Day: day, Time: clock, Next: ChooseReading, Rows: rows}
+		case past:
+			return WhenAnswer{Next: AskDay, Intro: "when.past"}
 		}
 		return WhenAnswer{Day: day, Time: clock, Next: again, Intro: WhenError(err)}
 	}
@@ -144,9 +150,13 @@ func TypedAnswer(s *Session, text, day, clock string, forDay bool, dayVerb, time
 	case r.HasDate:
 		d := DayCode(time.Date(r.Year, r.Month, r.Day, 0, 0, 0, 0, s.e.cfg.Location))
 		if problem := DayProblem(d, s.now); problem != "" {
+			if problem == "appointment.day_past" && r.HasTime {
+				// "ieri alle 10": understood, and gone.
+				problem = "when.past"
+			}
 			return WhenAnswer{Next: AskDay, Intro: problem}
 		}
-		return WhenAnswer{Day: d, Time: clock}
+		return WhenAnswer{Day: d, Time: clock, Typed: true}
 	case forDay:
 		return WhenAnswer{Day: day, Time: clock, Next: AskDay}
 	case !r.HasTime:
@@ -167,18 +177,24 @@ func TypeWhen(s *Session, next WhenNext, dayStep, timeStep string, data map[stri
 	return s.reply(T{ID: q})
 }
 
-// choiceRows offer the readings of an ambiguous date or time as buttons
-// pressing dayVerb or timeVerb; nil when err is not about an ambiguity.
-func choiceRows(err error, loc *time.Location, dayVerb, timeVerb string) [][]Button {
+// choiceRows offer the readings of an ambiguous date or time that have not
+// passed at now as buttons pressing dayVerb or timeVerb; nil when err is
+// not about an ambiguity, or when every reading has passed ("ieri alle 3":
+// past is then true).
+func choiceRows(err error, now time.Time, dayVerb, timeVerb string) (rows [][]Button, past bool) {
 	var amb *when.AmbiguousError
 	if !errors.As(err, &amb) || len(amb.Choices) == 0 {
-		return nil
+		return nil, false
 	}
 	var bs []Button
 	for _, c := range amb.Choices {
-		bs = append(bs, choiceButton(c, loc, dayVerb, timeVerb))
+		// A time alone is for a day still to choose: only a dated reading can have passed.
+		if c.HasDate && !c.Future(now) {
+			continue
+		}
+		bs = append(bs, choiceButton(c, now.Location(), dayVerb, timeVerb))
 	}
-	return Grid(bs, 1)
+	return Grid(bs, 1), len(bs) == 0
 }
 
 // choiceButton offers one reading of an ambiguous date or time.
@@ -367,8 +383,9 @@ func DateAtStart(text, lang string, now time.Time) (when.Result, string, error) 
 // its two button verbs and two typed steps, the day question, how to find
 // its draft in the conversation and how to go on. The draft keeps the day
 // and the time in its data under "day" and "time"; Routes answers the
-// buttons and the typed text, so that a capability writes only what comes
-// before and after.
+// buttons and the typed text, and reads a typed day back before Next
+// (when_check.go), so that a capability writes only what comes before and
+// after.
 type WhenQuestion struct {
 	DayVerb, TimeVerb string
 	DayStep, TimeStep string
@@ -378,14 +395,20 @@ type WhenQuestion struct {
 	// draft: a button pressed after the conversation ended or expired finds
 	// none, and is no longer valid.
 	Owns func(data map[string]string) bool
-	// Next goes on once the answer was taken into data["day"] and data["time"].
+	// Next goes on once the answer was taken into data["day"] and
+	// data["time"]: both known, still to come, and a typed day confirmed.
 	Next func(s *Session, data map[string]string) error
 }
 
-// Routes are the question's four ways in, for roles.
+// Routes are the question's ways in, for roles: the day and time buttons,
+// the typed day and time, and the read-back of a typed day (its buttons
+// press the day verb, and text typed at it is read as a new answer).
 func (q WhenQuestion) Routes(roles []string) []Route {
 	return []Route{
 		{Verb: q.DayVerb, Roles: roles, Run: func(s *Session, arg string) error {
+			if what, code, ok := strings.Cut(arg, ":"); ok && (what == checkYes || what == checkNo) {
+				return q.checked(s, what == checkYes, code)
+			}
 			return q.answer(s, func(day, clock string) WhenAnswer { return DayButtonAnswer(arg, day, clock, s.now) })
 		}},
 		{Step: q.DayStep, Roles: roles, Run: func(s *Session, text string) error {
@@ -401,6 +424,7 @@ func (q WhenQuestion) Routes(roles []string) []Route {
 				return TypedAnswer(s, text, day, clock, false, q.DayVerb, q.TimeVerb)
 			})
 		}},
+		{Step: q.checkStep(), Roles: roles, Run: q.checkTyped},
 	}
 }
 
@@ -416,18 +440,29 @@ func (q WhenQuestion) AskTime(s *Session, data map[string]string, intro string) 
 		TimeRows(day, s.now, q.TimeVerb))
 }
 
-// answer reads an answer against the draft's day and time and asks what it calls for.
+// answer reads an answer against the draft's day and time and asks what
+// it calls for; once the day and the time are known, settle goes on.
 func (q WhenQuestion) answer(s *Session, read func(day, clock string) WhenAnswer) error {
-	data := s.Data()
-	if !q.Owns(data) {
+	if !q.Owns(s.Data()) {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
-	a := read(data["day"], data["time"])
-	data = maps.Clone(data)
+	// Another answer: the read-back on screen, and what it held, no longer stand.
+	data := withoutCheck(s.Data())
+	return q.take(s, data, read(data["day"], data["time"]))
+}
+
+// take puts answer a into data, the draft, and asks what it calls for.
+func (q WhenQuestion) take(s *Session, data map[string]string, a WhenAnswer) error {
 	data["day"], data["time"] = a.Day, a.Time
+	switch {
+	case a.Typed:
+		data[dataTyped] = "1"
+	case a.Picked || a.Day == "":
+		delete(data, dataTyped)
+	}
 	return a.Follow(s, data, WhenSteps{
 		DayStep: q.DayStep, TimeStep: q.TimeStep,
 		AskDay:  func(intro string) error { return q.AskDay(s, data, intro) },
 		AskTime: func(intro string) error { return q.AskTime(s, data, intro) },
-	}, func() error { return q.Next(s, data) })
+	}, func() error { return q.settle(s, data) })
 }

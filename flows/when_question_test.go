@@ -105,3 +105,35 @@ func TestDayLabel(t *testing.T) {
 		}
 	}
 }
+
+// The readings of an ambiguous text that have passed are not offered; when
+// none is left, the text was a past day and time.
+func TestChoiceRowsLeaveOutPastReadings(t *testing.T) {
+	loc := rome(t)
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, loc) // a Monday
+	tests := []struct {
+		text string
+		want []string
+		past bool
+	}{
+		{"oggi alle 3", []string{"d:20261123T1500"}, false},
+		{"domani alle 3", []string{"d:20261124T0300", "d:20261124T1500"}, false},
+		{"alle 3", []string{"t:0300", "t:1500"}, false}, // for a day still to choose
+		{"ieri alle 3", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, err := when.Parse(tt.text, "it", now)
+			rows, past := choiceRows(err, now, "d", "t")
+			var got []string
+			for _, row := range rows {
+				for _, b := range row {
+					got = append(got, b.Data)
+				}
+			}
+			if !slices.Equal(got, tt.want) || past != tt.past {
+				t.Errorf("choices %q past %v, want %q past %v", got, past, tt.want, tt.past)
+			}
+		})
+	}
+}

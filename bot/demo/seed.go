@@ -224,10 +224,12 @@ func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) e
 		return err
 	}
 	day := d.cfg.Clock.Now().In(d.cfg.Location).AddDate(0, 0, 5).Format("02/01/2006")
-	if _, err := d.say(ctx, staff, day+" 17:00", hasText(d.phrase(l, "group.ask_place"))); err != nil {
-		return err
-	}
-	_, err := d.say(ctx, staff, OrgName+", sala comune", hasText(d.phrase(l, "group.planned")))
+	_, err := d.play(ctx, staff, []step{
+		// A typed day is read back before it is taken.
+		{say: day + " 17:00", want: hasButton(d.label(l, "when.yes"))},
+		{press: d.label(l, "when.yes"), want: hasText(d.phrase(l, "group.ask_place"))},
+		{say: OrgName + ", sala comune", want: hasText(d.phrase(l, "group.planned"))},
+	})
 	return err
 }
 
@@ -249,7 +251,8 @@ func (d *Demo) seedBroadcast(ctx context.Context, staff, coming Person) error {
 		{press: d.label(l, "broadcast.who_m"), want: hasText(d.phraseWith(l, "broadcast.ask_text", map[string]any{"Max": 3500}))},
 		{say: Workshop, want: hasButton(d.label(l, "broadcast.event_yes"))},
 		{press: d.label(l, "broadcast.event_yes"), want: hasText(d.phrase(l, "broadcast.ask_event_day"))},
-		{say: day + " 10:00", want: hasText(d.phrase(l, "broadcast.ask_place"))},
+		{say: day + " 10:00", want: hasButton(d.label(l, "when.yes"))},
+		{press: d.label(l, "when.yes"), want: hasText(d.phrase(l, "broadcast.ask_place"))},
 		{say: OrgName + ", sala comune", want: hasButton(d.label(l, "broadcast.when_now"))},
 		{press: d.label(l, "broadcast.when_now"), want: hasButton(d.label(l, "broadcast.send"))},
 	}
@@ -324,7 +327,8 @@ func (d *Demo) seedPairing(ctx context.Context, staff, family, mother Person, of
 		{say: offer, want: hasButton(d.label(l, "family.pair_yes"))},
 		{press: d.label(l, "family.pair_yes"), want: hasButton(d.label(l, "family.plan"))},
 		{press: d.label(l, "family.plan"), want: hasText(d.phrase(l, "family.ask_day"))},
-		{say: when, want: hasButton(d.label(l, "family.at_home"))},
+		{say: when, want: hasButton(d.label(l, "when.yes"))},
+		{press: d.label(l, "when.yes"), want: hasButton(d.label(l, "family.at_home"))},
 		{press: d.label(l, "family.at_home"), want: hasText(d.phrase(l, "family.ask_repeat"))},
 	}
 	if _, err := d.play(ctx, staff, steps); err != nil {

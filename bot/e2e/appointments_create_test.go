@@ -100,7 +100,7 @@ func TestTypedDatesAreCheckedAndAskedAgain(t *testing.T) {
 	w.press(fatima, w.label("it", "appointment.other_day"))
 	msgs = w.say(fatima, "oggi 8:00")
 	w.wantSaid(msgs, "it", "appointment.time_past", nil)
-	w.wantSaid(w.say(fatima, "18:30"), "it", "appointment.ask_place", nil)
+	w.wantSaid(w.typeWhen(fatima, "18:30", w.rome(2026, 11, 23, 18, 30)), "it", "appointment.ask_place", nil)
 }
 
 func TestAppointmentInOneLine(t *testing.T) {

@@ -23,7 +23,7 @@ func TestStaffWhoLeaveAreForgottenInTheirOrganisationsRecords(t *testing.T) {
 	w.press(anna, w.label("it", "group.add"))
 	w.press(anna, "Fatima")
 	w.press(anna, w.label("it", "group.plan"))
-	w.say(anna, "26/11/2026 17:00")
+	w.typeWhen(anna, "26/11/2026 17:00", w.rome(2026, 11, 26, 17, 0))
 	w.wantSaid(w.press(anna, w.label("it", "appointment.skip")), "it", "group.planned", nil)
 	lucia := person(4001, "Lucia", "it")
 	w.signUp(marco, "family", lucia, "it")

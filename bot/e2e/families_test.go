@@ -494,19 +494,19 @@ func TestDigestNamesUnconfirmedVisitsMissingCheckinsAndConcerns(t *testing.T) {
 		if err := w.engine.EnsureRules(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		typed := func(u telegramtest.User, when string) {
+		typed := func(u telegramtest.User, when string, at time.Time) {
 			w.say(u, "/visit")
 			if u == anna {
 				w.press(anna, w.text("it", "family.pair_button", map[string]any{"Family": "Marco Bianchi", "Mother": "Fatima"}))
 			}
 			w.press(u, w.label("it", "family.plan"))
-			w.say(u, when)
+			w.wantSaid(w.typeWhen(u, when, at), "it", "family.ask_place", nil)
 			w.press(u, w.label("it", "family.at_home"))
 			w.wantSaid(w.press(u, w.label("it", "family.repeat_once")), "it", "family.planned", nil)
 		}
-		typed(marco, "23/11/2026 10:00") // never checked in
-		typed(marco, "23/11/2026 12:00") // a worry
-		typed(anna, "25/11/2026 11:00")  // not confirmed
+		typed(marco, "23/11/2026 10:00", w.rome(2026, 11, 23, 10, 0)) // never checked in
+		typed(marco, "23/11/2026 12:00", w.rome(2026, 11, 23, 12, 0)) // a worry
+		typed(anna, "25/11/2026 11:00", w.rome(2026, 11, 25, 11, 0))  // not confirmed
 		w.advance(w.rome(2026, 11, 23, 13, 0), pairOwner)
 		w.advance(w.rome(2026, 11, 23, 15, 0), pairOwner)
 		w.press(marco, w.label("it", "family.checkin_worry")) // the visit at 12:00

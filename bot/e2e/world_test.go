@@ -280,6 +280,22 @@ func (w *world) pressData(u telegramtest.User, data string) []telegramtest.Messa
 	return w.tg.Messages(u.ID)[before:]
 }
 
+// typeWhen is u typing a day and a time at the day-and-time question: Nido
+// reads it back as at, with its weekday, in u's language; u presses Yes,
+// and what Nido said to that is returned.
+func (w *world) typeWhen(u telegramtest.User, text string, at time.Time) []telegramtest.Message {
+	w.t.Helper()
+	w.wantReadBack(w.say(u, text), u.LanguageCode, at)
+	return w.press(u, w.label(u.LanguageCode, "when.yes"))
+}
+
+// wantReadBack fails unless msgs read at back in lang, as Nido asks before
+// it takes a typed day and time.
+func (w *world) wantReadBack(msgs []telegramtest.Message, lang string, at time.Time) {
+	w.t.Helper()
+	w.wantSaid(msgs, lang, "when.check", map[string]any{"When": w.cat.DateTime(lang, at)})
+}
+
 // text renders message id in lang as a person reads it.
 func (w *world) text(lang, id string, data map[string]any) string {
 	w.t.Helper()
@@ -460,6 +476,23 @@ func (w *world) tapTwice(u telegramtest.User, label string) []telegramtest.Messa
 		}
 	}
 	w.t.Fatalf("no button %q in chat %d", label, u.ID)
+	return nil
+}
+
+// pressOn is u pressing the button labelled label on m, a message kept
+// from earlier, even when a later one has the same button.
+func (w *world) pressOn(u telegramtest.User, m telegramtest.Message, label string) []telegramtest.Message {
+	w.t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if b.Text == label {
+				before := len(w.tg.Messages(u.ID))
+				w.handled.wait(w.t, w.tg.PressData(u, m.ID, b.CallbackData))
+				return w.tg.Messages(u.ID)[before:]
+			}
+		}
+	}
+	w.t.Fatalf("no button %q on message %d", label, m.ID)
 	return nil
 }
 

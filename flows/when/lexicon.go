@@ -16,7 +16,7 @@ type kind uint8
 
 const (
 	kFiller  kind = iota // says nothing: "il", "the", "prossimo"
-	kRel                 // n days from today: "domani" is 1
+	kRel                 // n days from today: "domani" is 1, "ieri" -1
 	kWeekday             // n is a time.Weekday
 	kMonth               // n is a time.Month
 	kAt                  // a time follows: "alle", "at"
@@ -111,6 +111,8 @@ func italian() []entry {
 		words(kRel, 0, "oggi", "stamattina", "stamani", "stasera"),
 		words(kRel, 1, "domani"),
 		words(kRel, 2, "dopodomani", "dopo domani"),
+		words(kRel, -1, "ieri"),
+		words(kRel, -2, "altro ieri", "altroieri", "avantieri"),
 		weekdays("lunedi|lun", "martedi|mar", "mercoledi|mer", "giovedi|gio", "venerdi|ven", "sabato|sab", "domenica|dom"),
 		months("gennaio|gen", "febbraio|feb", "marzo|mar", "aprile|apr", "maggio|mag", "giugno|giu",
 			"luglio|lug", "agosto|ago", "settembre|set|sett", "ottobre|ott", "novembre|nov", "dicembre|dic"),
@@ -136,6 +138,8 @@ func english() []entry {
 		words(kRel, 0, "today", "tonight"),
 		words(kRel, 1, "tomorrow", "tmrw", "tmr", "tomorow", "tommorow"),
 		words(kRel, 2, "day after tomorrow", "after tomorrow"),
+		words(kRel, -1, "yesterday"),
+		words(kRel, -2, "day before yesterday"),
 		weekdays("monday|mon", "tuesday|tue|tues", "wednesday|wed", "thursday|thu|thur|thurs", "friday|fri",
 			"saturday|sat", "sunday|sun"),
 		months("january|jan", "february|feb", "march|mar", "april|apr", "may", "june|jun",
@@ -157,6 +161,8 @@ func french() []entry {
 		words(kRel, 0, "aujourd hui", "aujourdhui"),
 		words(kRel, 1, "demain"),
 		words(kRel, 2, "apres demain"),
+		words(kRel, -1, "hier"),
+		words(kRel, -2, "avant hier"),
 		weekdays("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
 		months("janvier|janv", "fevrier|fevr|fev", "mars", "avril|avr", "mai", "juin",
 			"juillet|juil", "aout", "septembre|sept", "octobre|oct", "novembre|nov", "decembre|dec"),
@@ -179,6 +185,8 @@ func spanish() []entry {
 		words(kRel, 0, "hoy"),
 		words(kRel, 1, "manana"),
 		words(kRel, 2, "pasado manana"),
+		words(kRel, -1, "ayer"),
+		words(kRel, -2, "anteayer", "antier", "antes de ayer"),
 		weekdays("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
 		months("enero", "febrero", "marzo", "abril", "mayo", "junio",
 			"julio", "agosto", "septiembre|setiembre", "octubre", "noviembre", "diciembre"),
@@ -200,6 +208,7 @@ func romanian() []entry {
 		words(kRel, 0, "azi", "astazi"),
 		words(kRel, 1, "maine"),
 		words(kRel, 2, "poimaine", "poi maine"),
+		words(kRel, -2, "alaltaieri"), // "ieri" is Italian's too
 		weekdays("luni|lunea", "marti|martea", "miercuri|miercurea", "joi|joia", "vineri|vinerea", "sambata", "duminica"),
 		months("ianuarie", "februarie", "martie", "aprilie", "mai", "iunie",
 			"iulie", "august", "septembrie", "octombrie", "noiembrie", "decembrie"),
@@ -219,6 +228,8 @@ func ukrainian() []entry {
 		words(kRel, 0, "сьогодні"),
 		words(kRel, 1, "завтра"),
 		words(kRel, 2, "післязавтра"),
+		words(kRel, -1, "вчора", "учора"),
+		words(kRel, -2, "позавчора"),
 		weekdays("понеділок|пн", "вівторок|вт", "середа|середу|ср", "четвер|чт", "пятниця|пятницю|пт",
 			"субота|суботу|сб", "неділя|неділю|нд"),
 		months("січень|січня", "лютий|лютого", "березень|березня", "квітень|квітня", "травень|травня",
@@ -237,6 +248,8 @@ func arabic() []entry {
 		words(kRel, 0, "اليوم"),
 		words(kRel, 1, "غدا", "غد", "الغد", "بكره"),
 		words(kRel, 2, "بعد غد", "بعد غدا", "بعد بكره"),
+		words(kRel, -1, "امس", "الامس", "البارحه", "مبارح", "امبارح"),
+		words(kRel, -2, "اول امس", "امس الاول"),
 		weekdays("الاثنين|اثنين", "الثلاثاء|ثلاثاء", "الاربعاء|اربعاء", "الخميس|خميس", "الجمعه|جمعه",
 			"السبت|سبت", "الاحد|احد"),
 		// Egyptian and Gulf, Maghrebi, and Levantine names.

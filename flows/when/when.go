@@ -11,6 +11,10 @@
 //     Two-digit years are 20xx.
 //   - A date without a year is the next such day that is not past; today
 //     counts. 29/02 in a year that has none is an impossible date.
+//   - "ieri", "yesterday", "l'altro ieri" are days before today: Parse
+//     reads them as it reads "20/11/2026", and the flow, not Parse, says
+//     that the day has passed (Result.Future), so that a person who typed
+//     a past day hears that, not that she was not understood.
 //   - A weekday ("lunedì", "next monday", "martedì prossimo") is its next
 //     occurrence after today, one to seven days ahead; "prossimo" and "next"
 //     change nothing. A weekday next to a date must agree with it.

@@ -107,6 +107,11 @@ func parseCases() []parseCase {
 		{now: monday, lang: "it", text: "domani 10.11", want: dt(2026, 11, 24, 10, 11)},
 		{now: monday, lang: "it", text: "10.11 ore 9", want: dt(2027, 11, 10, 9, 0)},
 		{now: monday, lang: "it", text: "domani " + strings.Repeat(" ", 190), want: day(2026, 11, 24)},
+		{now: monday, lang: "it", text: "ieri alle 10", want: dt(2026, 11, 22, 10, 0)}, // read, and past
+		{now: monday, lang: "it", text: "ieri", want: day(2026, 11, 22)},
+		{now: monday, lang: "it", text: "l'altro ieri alle 15", want: dt(2026, 11, 21, 15, 0)},
+		{now: monday, lang: "it", text: "avantieri", want: day(2026, 11, 21)},
+		{now: monday, lang: "it", text: "ieri sera alle 9", want: dt(2026, 11, 22, 21, 0)},
 
 		// Italian mistakes and doubts.
 		{now: monday, lang: "it", text: "31/02", err: ErrInvalidDate},
@@ -155,6 +160,8 @@ func parseCases() []parseCase {
 		{now: monday, lang: "en-US", text: "2/3/27 5pm", want: dt(2027, 3, 2, 17, 0)},
 		{now: monday, lang: "en", text: "friday 9 a.m.", want: dt(2026, 11, 27, 9, 0)},
 		{now: monday, lang: "en", text: "5.30 p.m", want: hm(17, 30)},
+		{now: monday, lang: "en", text: "yesterday at 10", want: dt(2026, 11, 22, 10, 0)},
+		{now: monday, lang: "en", text: "the day before yesterday", want: day(2026, 11, 21)},
 		{now: monday, lang: "en", text: "13pm", err: ErrInvalidTime},
 		{now: monday, lang: "en", text: "3 pm in the morning", err: ErrAmbiguous},
 		{now: monday, lang: "en", text: "maybe tomorrow", err: ErrNotUnderstood},
@@ -183,6 +190,19 @@ func parseCases() []parseCase {
 		{now: monday, lang: "ar", text: "٢٥ فبراير", want: day(2027, 2, 25)},
 		{now: monday, lang: "ar", text: "بعد غد ٤ م", want: dt(2026, 11, 25, 16, 0)},
 		{now: monday, lang: "ar", text: "١ كانون الثاني", want: day(2027, 1, 1)},
+		{now: monday, lang: "fr", text: "hier à 10h", want: dt(2026, 11, 22, 10, 0)},
+		{now: monday, lang: "fr", text: "avant-hier", want: day(2026, 11, 21)},
+		{now: monday, lang: "es", text: "ayer a las 10", want: dt(2026, 11, 22, 10, 0)},
+		{now: monday, lang: "es", text: "antes de ayer", want: day(2026, 11, 21)},
+		{now: monday, lang: "ro", text: "ieri la ora 10", want: dt(2026, 11, 22, 10, 0)},
+		{now: monday, lang: "ro", text: "alaltăieri", want: day(2026, 11, 21)},
+		{now: monday, lang: "uk", text: "вчора о 10", want: dt(2026, 11, 22, 10, 0)},
+		{now: monday, lang: "uk", text: "позавчора", want: day(2026, 11, 21)},
+		{now: monday, lang: "ar", text: "أمس الساعة ١٠", want: dt(2026, 11, 22, 10, 0)},
+		{now: monday, lang: "ar", text: "البارحة", want: day(2026, 11, 22)},
+		{now: monday, lang: "ar", text: "أول أمس", want: day(2026, 11, 21)},
+		{now: newYear, lang: "it", text: "ieri", want: day(2026, 12, 30)},
+		{now: monday, lang: "it", text: "ieri domani", err: ErrAmbiguous},
 		{now: monday, lang: "it", text: "domani ४ pm", want: dt(2026, 11, 24, 16, 0)}, // Devanagari digit
 		{now: monday, lang: "it", text: "mañana", err: ErrNotUnderstood},              // Spanish only for Spanish speakers
 
