@@ -25,23 +25,6 @@ func motherIn(w *world, lang string) (anna, amina telegramtest.User) {
 	return anna, amina
 }
 
-// pressOn is u pressing the button labelled label on message m, wherever m
-// is in the chat, and returns the messages Nido sent meanwhile.
-func (w *world) pressOn(u telegramtest.User, m telegramtest.Message, label string) []telegramtest.Message {
-	w.t.Helper()
-	for _, row := range m.Buttons {
-		for _, b := range row {
-			if b.Text == label {
-				before := len(w.tg.Messages(u.ID))
-				w.handled.wait(w.t, w.tg.PressData(u, m.ID, b.CallbackData))
-				return w.tg.Messages(u.ID)[before:]
-			}
-		}
-	}
-	w.t.Fatalf("no button %q on message %d: %q", label, m.ID, m.Labels())
-	return nil
-}
-
 // now is message m as the chat shows it now (edits applied).
 func (w *world) now(u telegramtest.User, m telegramtest.Message) telegramtest.Message {
 	w.t.Helper()
