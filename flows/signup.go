@@ -198,21 +198,3 @@ func consent(s *Session, answer string) error {
 func signupText(s *Session, _ string) error {
 	return s.reply(T{ID: "signup.use_buttons"})
 }
-
-// cleanName keeps a display name short and printable.
-func cleanName(name string) string {
-	r := []rune(name)
-	if len(r) > 40 {
-		r = r[:40]
-	}
-	out := make([]rune, 0, len(r))
-	for _, c := range r {
-		if c >= ' ' {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return "—"
-	}
-	return string(out)
-}
