@@ -102,6 +102,10 @@ func chooseLang(s *Session, code string) error {
 	if !locales.IsSupported(code) {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
+	if s.known && code == s.person.Lang {
+		// Chosen twice: it is done already.
+		return s.toast(T{ID: "lang.changed"})
+	}
 	s.lang = code
 	if s.known {
 		if err := s.e.people.SetField(s.ctx, s.person.ID, "lang", code); err != nil {
@@ -133,7 +137,10 @@ func chooseLang(s *Session, code string) error {
 func consent(s *Session, answer string) error {
 	code := s.conv.Data["code"]
 	switch {
-	case s.known || (answer != "yes" && answer != "no"):
+	case s.known:
+		// A second tap on "I agree": she joined with the first.
+		return s.toast(T{ID: "signup.already_joined"})
+	case answer != "yes" && answer != "no":
 		return s.reply(T{ID: "common.button_invalid"})
 	case code == "":
 		// The sign-up was left for more than a day.
