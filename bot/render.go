@@ -40,9 +40,10 @@ func (r renderer) rtl(lang string) bool {
 }
 
 // direct opens each line of s with rlm when lang is written right to left.
-// In HTML, a line break inside a tag gets no mark, so that the tag stays whole.
+// In HTML, a line break inside a tag gets no mark, so that the tag stays
+// whole; nothing (a document without a caption) stays nothing.
 func (r renderer) direct(lang, s string, html bool) string {
-	if !r.rtl(lang) {
+	if s == "" || !r.rtl(lang) {
 		return s
 	}
 	var b strings.Builder

@@ -90,6 +90,9 @@ func TestRightToLeftLinesOpenWithTheMark(t *testing.T) {
 	if got := r.direct("ar", "<3 Anna\nRossi", false); got != rlm+"<3 Anna\n"+rlm+"Rossi" {
 		t.Errorf("a plain text with '<' reads %q", got)
 	}
+	if got, err := r.caption("ar", flows.T{}); got != "" || err != nil {
+		t.Errorf("no caption became %q, %v", got, err)
+	}
 }
 
 // The marks count toward Telegram's 4096: every part of a long Arabic
