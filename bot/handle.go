@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"time"
 
-	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"nido/flows"
@@ -35,11 +34,14 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 		b.log.Info("update not for the flows, dropped", "update_id", u.ID, "kind", kindOf(&u))
 		return
 	}
-	if u.CallbackQuery != nil {
-		b.answer(ctx, u.CallbackQuery.ID, in)
-	}
 	ctx, cancel := context.WithTimeout(ctx, handleTimeout)
 	defer cancel()
+	if u.CallbackQuery != nil {
+		// Answered with what the flows say first (press.go); when they say
+		// nothing, or panic, the spinner still stops here, last.
+		ctx = withPress(ctx, u.CallbackQuery.ID)
+		defer b.sender.answerPress(ctx, flows.Message{ChatID: in.ChatID})
+	}
 	start := time.Now()
 	defer func() { b.m.latency.Observe(time.Since(start).Seconds()) }()
 	defer func() {
@@ -67,16 +69,6 @@ func (b *Bot) abandon(ctx context.Context, chatID int64, raw []byte) {
 	msg := flows.Message{ChatID: chatID, Lang: b.cfg.Catalog.Lang(in.TelegramLang), Lines: []flows.T{{ID: "bot.error"}}}
 	if _, err := b.sender.Send(ctx, msg); err != nil {
 		b.log.Warn("tell the person of an update given up", "chat_id", chatID, "error", err)
-	}
-}
-
-// answer stops the spinner on the pressed button before the flows run, so
-// the person sees at once that the press arrived.
-func (b *Bot) answer(ctx context.Context, queryID string, in flows.Input) {
-	_, err := b.api.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: queryID})
-	if err != nil {
-		// A press older than Telegram's few minutes cannot be answered; the flows still run.
-		b.log.Info("answer callback query", "update_id", in.UpdateID, "chat_id", in.ChatID, "error", err)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -112,8 +113,9 @@ func (e *env) waitCount(chatID int64, n int) []telegramtest.Message {
 	return msgs
 }
 
-// echo is a small flows stand-in: it repeats what it gets, and checks that
-// no chat is ever handled twice at once.
+// echo is a small flows stand-in: it repeats what it gets, answers a
+// button "toast:<text>" with that toast alone, and checks that no chat is
+// ever handled twice at once.
 type echo struct {
 	s *Sender
 
@@ -142,6 +144,10 @@ func (f *echo) Handle(ctx context.Context, in flows.Input) error {
 	}()
 	if f.panicOn != "" && in.Text == f.panicOn {
 		panic("flows bug")
+	}
+	if toast, ok := strings.CutPrefix(in.Callback, "toast:"); ok {
+		_, err := f.s.Send(ctx, flows.Message{ChatID: in.ChatID, Lang: in.TelegramLang, Toast: &flows.T{Plain: toast}})
+		return err
 	}
 	reply := in.Text
 	switch {

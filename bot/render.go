@@ -5,6 +5,7 @@ import (
 	"html"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -20,6 +21,94 @@ const (
 
 // renderer turns the flows' message ids and data into Telegram text.
 type renderer struct{ cat *locales.Catalog }
+
+// Right-to-left languages. Telegram lays out each paragraph of a message
+// right to left or left to right from its first strong character: an Arabic
+// line that opens with a Latin name ("👥 Mamme in cerchio") is drawn left to
+// right, its punctuation on the wrong side. So every line rendered in such a
+// language opens with the RIGHT-TO-LEFT MARK, an invisible strong
+// character: in messages and each of their parts, edits, captions, toasts
+// and button labels. Other languages are sent as rendered.
+
+// rlm is U+200F RIGHT-TO-LEFT MARK.
+const rlm = "\u200f"
+
+// rtl reports whether lang is written right to left.
+func (r renderer) rtl(lang string) bool {
+	l, ok := locales.Find(r.cat.Lang(lang))
+	return ok && l.RTL
+}
+
+// direct opens each line of s with rlm when lang is written right to left.
+// In HTML, a line break inside a tag gets no mark, so that the tag stays
+// whole; nothing (a document without a caption) stays nothing.
+func (r renderer) direct(lang, s string, html bool) string {
+	if s == "" || !r.rtl(lang) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(rlm)*(1+strings.Count(s, "\n")))
+	b.WriteString(rlm)
+	inTag := false
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		switch s[i] {
+		case '<':
+			inTag = html
+		case '>':
+			inTag = false
+		case '\n':
+			if !inTag {
+				b.WriteString(rlm)
+			}
+		}
+	}
+	return b.String()
+}
+
+// messages cuts a rendered text into the texts of Telegram messages of at
+// most maxText UTF-16 units each, every line in the direction of lang.
+func (r renderer) messages(lang, text string) []string {
+	if !r.rtl(lang) {
+		return split(text, maxText)
+	}
+	// One unit is kept for the mark of a part that starts inside a line too long for one message.
+	parts := split(r.direct(lang, text, true), maxText-utf16Len(rlm))
+	for i, p := range parts {
+		if !strings.HasPrefix(p, rlm) {
+			parts[i] = rlm + p
+		}
+	}
+	return parts
+}
+
+// caption renders the caption of a document or voice message.
+func (r renderer) caption(lang string, t flows.T) (string, error) {
+	s, err := r.htmlText(lang, t)
+	if err != nil {
+		return "", fmt.Errorf("caption: %w", err)
+	}
+	s = r.direct(lang, s, true)
+	if utf16Len(s) > maxCaption {
+		return "", fmt.Errorf("caption is %d characters, more than %d", utf16Len(s), maxCaption)
+	}
+	return s, nil
+}
+
+// toast renders the text of a callback answer, cut to Telegram's limit:
+// a notice over the chat is better short than refused.
+func (r renderer) toast(lang string, t flows.T) (string, error) {
+	s, err := r.plainText(lang, t)
+	if err != nil {
+		return "", err
+	}
+	s = r.direct(lang, s, false)
+	if utf16Len(s) <= maxToast {
+		return s, nil
+	}
+	head, _ := cutLine(s, maxToast-1)
+	return strings.TrimRightFunc(head, unicode.IsSpace) + "…", nil
+}
 
 // htmlText renders t for a message sent with parse_mode HTML: whatever a
 // person typed is escaped, the locale's own markup is kept.
@@ -116,7 +205,7 @@ func (r renderer) keyboard(lang string, chatID int64, rows [][]flows.Button, sg 
 			if err != nil {
 				return nil, fmt.Errorf("button label: %w", err)
 			}
-			ib := inlineButton{Text: label, URL: b.URL}
+			ib := inlineButton{Text: r.direct(lang, label, false), URL: b.URL}
 			if b.URL == "" {
 				if ib.CallbackData, err = sg.sign(chatID, b.Data); err != nil {
 					return nil, err
@@ -140,7 +229,7 @@ func split(text string, limit int) []string {
 	var cur strings.Builder
 	curLen, started := 0, false
 	flush := func() {
-		if strings.TrimSpace(cur.String()) != "" {
+		if !blank(cur.String()) {
 			parts = append(parts, cur.String())
 		}
 		cur.Reset()
@@ -194,6 +283,11 @@ func cutLine(line string, limit int) (string, string) {
 		_, i = utf8.DecodeRuneInString(line)
 	}
 	return line[:i], line[i:]
+}
+
+// blank reports whether s shows nothing: spaces and direction marks only.
+func blank(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u200f' }) == ""
 }
 
 func utf16Len(s string) int {

@@ -53,9 +53,17 @@ type part struct {
 }
 
 // Send delivers m and returns the id of the message carrying its buttons (or
-// of the document when there is no text). With m.JobID, parts that Redis
-// records as sent are not sent again.
+// of the document when there is no text); a Toast alone sends nothing and
+// returns 0. With m.JobID, parts that Redis records as sent are not sent again.
 func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
+	// The press being answered learns its answer now, before any message
+	// comes: its spinner stops as the answer arrives.
+	if shown := s.answerPress(ctx, m); m.Toast != nil && !shown {
+		s.log.Info("toast not shown: no press left to answer", "chat_id", m.ChatID)
+	}
+	if m.Toast != nil && len(m.Lines) == 0 && m.Document == nil && m.Voice == nil {
+		return 0, nil
+	}
 	parts, main, err := s.prepare(m)
 	if err != nil {
 		return 0, fmt.Errorf("render message for chat %d: %w", m.ChatID, err)
@@ -97,8 +105,8 @@ func (s *Sender) prepare(m flows.Message) ([]part, int, error) {
 		return nil, 0, err
 	}
 	var parts []part
-	if strings.TrimSpace(text) != "" {
-		for _, t := range split(text, maxText) {
+	if !blank(text) {
+		for _, t := range s.r.messages(m.Lang, text) {
 			parts = append(parts, part{text: t})
 		}
 		parts[len(parts)-1].kb = kb
@@ -107,12 +115,9 @@ func (s *Sender) prepare(m flows.Message) ([]part, int, error) {
 	}
 	main := len(parts) - 1
 	if m.Document != nil {
-		caption, err := s.r.htmlText(m.Lang, m.Document.Caption)
+		caption, err := s.r.caption(m.Lang, m.Document.Caption)
 		if err != nil {
-			return nil, 0, fmt.Errorf("caption: %w", err)
-		}
-		if utf16Len(caption) > maxCaption {
-			return nil, 0, fmt.Errorf("caption is %d characters, more than %d", utf16Len(caption), maxCaption)
+			return nil, 0, err
 		}
 		parts = append(parts, part{doc: m.Document, caption: caption})
 		if main < 0 {
@@ -120,12 +125,9 @@ func (s *Sender) prepare(m flows.Message) ([]part, int, error) {
 		}
 	}
 	if m.Voice != nil {
-		caption, err := s.r.htmlText(m.Lang, m.Voice.Caption)
+		caption, err := s.r.caption(m.Lang, m.Voice.Caption)
 		if err != nil {
-			return nil, 0, fmt.Errorf("caption: %w", err)
-		}
-		if utf16Len(caption) > maxCaption {
-			return nil, 0, fmt.Errorf("caption is %d characters, more than %d", utf16Len(caption), maxCaption)
+			return nil, 0, err
 		}
 		parts = append(parts, part{voice: m.Voice.FileID, caption: caption})
 		if main < 0 {

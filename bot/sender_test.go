@@ -342,7 +342,7 @@ func TestPanicRecovered(t *testing.T) {
 	e.fake.SendText(amina, "after")
 	msgs := e.waitCount(amina.ID, 2)
 	want, _ := e.cat.Text("ar", "bot.error", nil, nil)
-	if msgs[0].Plain() != want || msgs[1].Plain() != "after" {
+	if msgs[0].Plain() != rlm+want || msgs[1].Plain() != "after" {
 		t.Errorf("replies %q, %q; want the Arabic apology then the echo", msgs[0].Plain(), msgs[1].Plain())
 	}
 	if n := counter(t, b.m.panics); n != 1 {

@@ -223,11 +223,11 @@ func allowed(s *Session, roles []string) bool {
 
 // splitCommand turns "/Invite@nido_bot mother Anna" into "/invite", "mother Anna".
 func splitCommand(text string) (cmd, arg string) {
-	cmd, arg, _ = strings.Cut(strings.TrimSpace(text), " ")
+	cmd, arg = cutWord(strings.TrimSpace(text))
 	if at := strings.IndexByte(cmd, '@'); at > 0 {
 		cmd = cmd[:at]
 	}
-	return strings.ToLower(cmd), strings.TrimSpace(arg)
+	return strings.ToLower(cmd), arg
 }
 
 func (e *Engine) isAdmin(id int64) bool {

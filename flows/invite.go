@@ -2,7 +2,7 @@ package flows
 
 import (
 	"strings"
-	"unicode/utf8"
+	"unicode"
 )
 
 // Inviting: staff bring mothers, families and colleagues into their own
@@ -43,7 +43,7 @@ func roleWord(w string) string {
 
 // inviteStart answers /invite: straight to the invite when the role is typed.
 func inviteStart(s *Session, arg string) error {
-	word, name, _ := strings.Cut(arg, " ")
+	word, name := cutWord(arg)
 	role := roleWord(word)
 	if s.person.Role == RoleAdmin {
 		if role != "" && role != RoleStaff {
@@ -57,10 +57,25 @@ func inviteStart(s *Session, arg string) error {
 		}
 		return s.send(rolePicker("invite.choose_role"))
 	}
-	if name = strings.TrimSpace(name); name != "" {
-		return inviteCreate(s, role, s.person.OrgID, name)
+	if name != "" {
+		// The same rules as the name question's: a name too long is asked
+		// again, and no invite is made.
+		if clean, ok := personName(name); ok {
+			return inviteCreate(s, role, s.person.OrgID, clean)
+		}
+		return inviteAskName(s, role, s.person.OrgID, nameInvalid())
 	}
-	return inviteAskName(s, role, s.person.OrgID)
+	return inviteAskName(s, role, s.person.OrgID, T{ID: "invite.ask_name"})
+}
+
+// cutWord splits "mother Anna Rossi" into "mother" and "Anna Rossi", at
+// the first space or line break.
+func cutWord(s string) (word, rest string) {
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], strings.TrimSpace(s[i:])
 }
 
 func rolePicker(question string) Message {
@@ -101,23 +116,29 @@ func inviteRole(s *Session, arg string) error {
 	default:
 		return s.reply(T{ID: "common.button_invalid"})
 	}
-	return inviteAskName(s, role, orgID)
+	return inviteAskName(s, role, orgID, T{ID: "invite.ask_name"})
 }
 
-func inviteAskName(s *Session, role, orgID string) error {
+// inviteAskName waits for the name, asking q, with the Skip button.
+func inviteAskName(s *Session, role, orgID string, q T) error {
 	if err := s.setStep("invite.name", map[string]string{"role": role, "org": orgID}); err != nil {
 		return err
 	}
-	return s.send(Message{Lines: []T{{ID: "invite.ask_name"}},
+	return s.send(Message{Lines: []T{q},
 		Buttons: [][]Button{{{Label: T{ID: "invite.skip_name"}, Data: verbInviteSkip}}}})
 }
 
+// nameInvalid asks again for a name that was empty or too long.
+func nameInvalid() T { return T{ID: "invite.name_invalid", Data: map[string]any{"Max": maxName}} }
+
 // inviteName is the typed name of the person invited.
 func inviteName(s *Session, name string) error {
-	if name == "" || utf8.RuneCountInString(name) > 40 {
-		return s.reply(T{ID: "invite.name_invalid", Data: map[string]any{"Max": 40}})
+	role, org := s.conv.Data["role"], s.conv.Data["org"]
+	clean, ok := personName(name)
+	if !ok {
+		return inviteAskName(s, role, org, nameInvalid())
 	}
-	return inviteCreate(s, s.conv.Data["role"], s.conv.Data["org"], cleanName(name))
+	return inviteCreate(s, role, org, clean)
 }
 
 func inviteSkipName(s *Session, _ string) error {
@@ -140,12 +161,13 @@ func inviteCreate(s *Session, role, orgID, name string) error {
 	}
 	s.e.log.Info("invite created", "user_id", s.person.ID, "role", role, "org", orgID)
 	link := "https://t.me/" + s.e.cfg.BotUsername + "?start=" + inv.Code
-	who := T{ID: "role." + role}
+	// Without a name the role says who it is for, once: "Invite for a mother".
+	title := T{ID: "invite.created_" + role}
 	if name != "" {
-		who = T{Plain: name}
+		title = T{ID: "invite.created", Data: map[string]any{"Who": name, "Role": T{ID: "role." + role}}}
 	}
 	return s.reply(
-		T{ID: "invite.created", Data: map[string]any{"Who": who, "Role": T{ID: "role." + role}}},
+		title,
 		T{ID: "invite.link", Data: map[string]any{"Link": link}},
 		T{ID: "invite.code", Data: map[string]any{"Code": inv.Code}},
 		T{ID: "invite.expires", Data: map[string]any{"Expires": inv.Expires}},

@@ -44,15 +44,22 @@ func (e *Engine) deliver(ctx context.Context, to Person, jobID string, m Message
 // their language; a person who blocked Nido is skipped. jobID, when set,
 // names the job delivering it, made unique per recipient.
 func (e *Engine) tellMessage(ctx context.Context, to Person, jobID string, m Message) error {
+	_, err := e.tellPost(ctx, to, jobID, m)
+	return err
+}
+
+// tellPost is tellMessage that returns the id of the message sent, 0 for
+// a person who blocked Nido.
+func (e *Engine) tellPost(ctx context.Context, to Person, jobID string, m Message) (int, error) {
 	m.ChatID, m.Lang = to.ID, to.Lang
 	if jobID != "" {
 		m.JobID = jobID + "/" + id64(to.ID)
 	}
-	_, err := e.send(ctx, m)
+	id, err := e.send(ctx, m)
 	if errors.Is(err, ErrUnreachable) {
-		return nil
+		return 0, nil
 	}
-	return wrap("tell", err)
+	return id, wrap("tell", err)
 }
 
 // Replan makes jobs the jobs of one thing (an appointment, a visit, an

@@ -97,6 +97,12 @@ type Message struct {
 	// other message (a reminder, an answer) waits to go, so that a long
 	// broadcast never delays what someone is waiting for.
 	Bulk bool
+	// Toast, when set, answers the button press being handled with a short
+	// notice Telegram shows over the chat for a moment (at most 200
+	// characters), leaving nothing in it. A Message may be a Toast alone.
+	// The press is answered with the first thing the flows say, so a Toast
+	// comes first or not at all.
+	Toast *T
 }
 
 // Command is one entry of the command menu Telegram shows beside the text box.

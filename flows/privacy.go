@@ -83,7 +83,8 @@ func askDelete(s *Session, _ string) error {
 // confirmDelete erases the person after they pressed yes.
 func confirmDelete(s *Session, answer string) error {
 	if !s.known {
-		return s.reply(T{ID: "privacy.no_data"})
+		// Pressed again once everything is erased.
+		return s.toast(T{ID: "privacy.no_data"})
 	}
 	switch answer {
 	case "no":

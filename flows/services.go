@@ -53,6 +53,13 @@ func (e *Engine) TellMessage(ctx context.Context, to Person, jobID string, m Mes
 	return e.tellMessage(ctx, to, jobID, m)
 }
 
+// TellPost is TellMessage that returns the id of the message carrying m's
+// buttons (0 for a person who blocked Nido), for a capability that edits
+// it later; a repeat under the same jobID returns the id of the first.
+func (e *Engine) TellPost(ctx context.Context, to Person, jobID string, m Message) (int, error) {
+	return e.tellPost(ctx, to, jobID, m)
+}
+
 // Deliver sends a job's message to one person. jobID lets the Telegram layer
 // refuse to send it twice when the job runs again after a crash; a person
 // who blocked Nido fails the job for good (scheduler.Permanent).

@@ -107,6 +107,13 @@ func (s *Session) edit(m Message) error {
 	return s.send(m)
 }
 
+func (s *Session) toast(t T) error {
+	if s.in.Callback == "" {
+		return s.reply(t)
+	}
+	return s.send(Message{Toast: &t})
+}
+
 // setStep waits for typed text at step, keeping data.
 func (s *Session) setStep(step string, data map[string]string) error {
 	s.conv.Step, s.conv.Data = step, data
@@ -194,6 +201,12 @@ func (s *Session) Send(m Message) error { return s.send(m) }
 
 // Edit replaces the message whose button was pressed, or sends m anew after typed text.
 func (s *Session) Edit(m Message) error { return s.edit(m) }
+
+// Toast answers the pressed button with t, a notice shown over the chat for
+// a moment, and says nothing in it: the answer to a press whose action is
+// already done (a second tap), where a new message would only be in the
+// way. After typed text, t is said as a message.
+func (s *Session) Toast(t T) error { return s.toast(t) }
 
 // SetStep waits for typed text at step, keeping data for the next step.
 func (s *Session) SetStep(step string, data map[string]string) error { return s.setStep(step, data) }

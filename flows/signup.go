@@ -102,6 +102,10 @@ func chooseLang(s *Session, code string) error {
 	if !locales.IsSupported(code) {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
+	if s.known && code == s.person.Lang {
+		// Chosen twice: it is done already.
+		return s.toast(T{ID: "lang.changed"})
+	}
 	s.lang = code
 	if s.known {
 		if err := s.e.people.SetField(s.ctx, s.person.ID, "lang", code); err != nil {
@@ -133,7 +137,10 @@ func chooseLang(s *Session, code string) error {
 func consent(s *Session, answer string) error {
 	code := s.conv.Data["code"]
 	switch {
-	case s.known || (answer != "yes" && answer != "no"):
+	case s.known:
+		// A second tap on "I agree": she joined with the first.
+		return s.toast(T{ID: "signup.already_joined"})
+	case answer != "yes" && answer != "no":
 		return s.reply(T{ID: "common.button_invalid"})
 	case code == "":
 		// The sign-up was left for more than a day.
@@ -197,22 +204,4 @@ func consent(s *Session, answer string) error {
 // signupText answers what a person types while signing up: the buttons are the way.
 func signupText(s *Session, _ string) error {
 	return s.reply(T{ID: "signup.use_buttons"})
-}
-
-// cleanName keeps a display name short and printable.
-func cleanName(name string) string {
-	r := []rune(name)
-	if len(r) > 40 {
-		r = r[:40]
-	}
-	out := make([]rune, 0, len(r))
-	for _, c := range r {
-		if c >= ' ' {
-			out = append(out, c)
-		}
-	}
-	if len(out) == 0 {
-		return "—"
-	}
-	return string(out)
 }

@@ -169,6 +169,27 @@ func (b *browser) until(what, js string) {
 	})
 }
 
+// wholeDate waits until the clock's date field shows the whole date and
+// time. Its text is drawn inside the browser's own shadow tree, which the
+// page cannot reach, and the field's scrollWidth equals its clientWidth
+// even when the text is cut. So the field is compared with a copy of itself
+// sized freely, as wide as the browser draws that date and time whole.
+func (b *browser) wholeDate(what string) {
+	b.t.Helper()
+	b.until(what, `(() => {
+		const field = document.getElementById("jump-to");
+		if (!field.value) return false;
+		const free = field.cloneNode();
+		free.removeAttribute("id");
+		free.style.cssText = "position: absolute; visibility: hidden; width: auto; min-width: 0; max-width: none; flex: none";
+		field.parentNode.append(free);
+		free.value = field.value;
+		const need = free.getBoundingClientRect().width;
+		free.remove();
+		return field.getBoundingClientRect().width >= need - 0.5;
+	})()`)
+}
+
 func TestBrowserInviteSignUpAppointmentReminder(t *testing.T) {
 	exe := chromium(t)
 	s := newStack(t)
@@ -259,8 +280,10 @@ func TestBrowserOnAPhone(t *testing.T) {
 	exe := chromium(t)
 	s := newStack(t)
 	b := openBrowser(t, exe, s)
+	b.wholeDate("the clock's date and time, whole on a computer")
 	b.do("a phone's screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
 	b.until("the people first", `getComputedStyle(document.querySelector(".chat")).display === "none"`)
+	b.wholeDate("the clock's date and time, whole on a phone")
 	b.choose(aminaID)
 	b.until("then the chat alone", `getComputedStyle(document.querySelector(".people")).display === "none" && `+
 		`getComputedStyle(document.getElementById("back")).display !== "none"`)

@@ -139,7 +139,9 @@ func plain(s string) string { return html.UnescapeString(tags.ReplaceAllString(s
 
 // hasText matches a message whose visible text contains s.
 func hasText(s string) match {
-	return func(m telegramtest.Message) bool { return s != "" && strings.Contains(m.Plain(), s) }
+	return func(m telegramtest.Message) bool {
+		return s != "" && strings.Contains(telegramtest.Visible(m.Plain()), s)
+	}
 }
 
 // anyAnswer matches any new message: the step's answer has nothing fixed to
@@ -150,7 +152,7 @@ func anyAnswer() match { return func(telegramtest.Message) bool { return true } 
 func hasButton(label string) match {
 	return func(m telegramtest.Message) bool {
 		for _, l := range m.Labels() {
-			if l == label {
+			if telegramtest.Visible(l) == label {
 				return true
 			}
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"nido/bot/telegramtest"
 )
 
 func TestSeedBuildsTheNetworkThroughNido(t *testing.T) {
@@ -72,7 +74,7 @@ func TestSeedMakesTheMutualAidGroup(t *testing.T) {
 		p := s.demo.cast(id)
 		want := s.demo.phraseWith(p.Lang, "group.meeting_new", map[string]any{"Group": GroupName})
 		for _, m := range s.tg.Messages(id) {
-			if strings.Contains(m.Plain(), want) {
+			if strings.Contains(telegramtest.Visible(m.Plain()), want) {
 				return true
 			}
 		}
@@ -126,7 +128,7 @@ func TestSeedPairsTheFamilies(t *testing.T) {
 	has := func(id int64, msgID string, data map[string]any) bool {
 		want := s.demo.phraseWith(s.demo.cast(id).Lang, msgID, data)
 		for _, m := range s.tg.Messages(id) {
-			if strings.Contains(m.Plain(), want) {
+			if strings.Contains(telegramtest.Visible(m.Plain()), want) {
 				return true
 			}
 		}
@@ -174,7 +176,7 @@ func TestSeedAnnouncesTheWorkshop(t *testing.T) {
 		for _, m := range s.tg.Messages(id) {
 			all := true
 			for _, want := range texts {
-				all = all && strings.Contains(m.Plain(), want)
+				all = all && strings.Contains(telegramtest.Visible(m.Plain()), want)
 			}
 			if all {
 				return true

@@ -31,6 +31,7 @@ func TestEndingAGroup(t *testing.T) {
 
 	w.say(anna, "/groups")
 	w.press(anna, "Mamme del martedì")
+	old := w.last(fatima) // her meeting, with its buttons
 	w.press(anna, w.label("it", "group.end"))
 	w.press(anna, w.label("it", "group.end_yes"))
 	w.wantSaid([]telegramtest.Message{w.last(anna)}, "it", "group.ended", map[string]any{"Name": "Mamme del martedì"})
@@ -47,9 +48,22 @@ func TestEndingAGroup(t *testing.T) {
 		t.Errorf("jobs left after the group ended: %v", jobs)
 	}
 
-	// Her old buttons no longer work, kindly; the day comes and goes without a reminder.
-	w.wantSaid(w.press(fatima, w.label("it", "group.not_come")), "it", "common.button_invalid", nil)
-	w.wantSaid(w.say(fatima, "/group"), "it", "group.mine_none", nil)
+	// Her meeting's message says it is cancelled, without its buttons; one
+	// pressed anyway no longer works, kindly; the day comes and goes
+	// without a reminder.
+	for _, m := range w.tg.Messages(fatima.ID) {
+		if m.ID == old.ID {
+			w.wantSaid([]telegramtest.Message{m}, "it", "group.meeting_cancelled", nil)
+			if len(m.Buttons) != 0 {
+				t.Errorf("the meeting of a group that ended keeps its buttons: %q", m.Labels())
+			}
+		}
+	}
+	w.handled.wait(t, w.tg.PressData(fatima, old.ID, old.Buttons[1][0].CallbackData))
+	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "common.button_invalid", nil)
+	msgs := w.say(fatima, "/group")
+	w.wantSaid(msgs, "it", "group.mine_none_about", nil)
+	w.wantSaid(msgs, "it", "group.mine_none_ask_staff", map[string]any{"Name": "Anna"})
 	w.advance(w.rome(2026, 11, 25, 18, 0), "group:1")
 	if n := w.count(fatima, w.text("it", "group.reminder_title", map[string]any{"Group": "Mamme del martedì"})); n != 0 {
 		t.Errorf("%d reminders of a meeting of a group that ended", n)

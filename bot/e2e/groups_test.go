@@ -165,6 +165,7 @@ func TestErasedMotherLeavesTheGroupAndCancelledMeetingsAreTold(t *testing.T) {
 		w.waitCount(fatima, w.text("it", "group.meeting_new", map[string]any{"Group": "Mamme del martedì"}), 2)
 		w.wantDueFor("group:1", "meet:2:remind-24h", w.rome(2026, 12, 1, 18, 0))
 
+		card := w.last(fatima) // the second meeting, with its buttons
 		w.press(anna, w.label("it", "group.cancel"))
 		w.press(anna, w.cat.DateTime("it", later))
 		w.press(anna, w.label("it", "group.cancel_yes"))
@@ -174,6 +175,11 @@ func TestErasedMotherLeavesTheGroupAndCancelledMeetingsAreTold(t *testing.T) {
 			t.Errorf("jobs left after cancelling: %v", jobs)
 		}
 		// Her old buttons say it is cancelled, and change nothing.
-		w.wantSaid(w.press(fatima, w.label("it", "group.come")), "it", "group.meeting_cancelled", nil)
+		snap := w.snapshot()
+		msgs, toast := w.pressKept(fatima, card, w.label("it", "group.come"))
+		if want := w.text("it", "group.meeting_cancelled", nil); len(msgs) != 0 || toast != want {
+			t.Errorf("an old button of a cancelled meeting: %d messages, toast %q; want none and %q", len(msgs), toast, want)
+		}
+		w.sameRedis(snap)
 	})
 }

@@ -330,7 +330,7 @@ func (w *world) wantSaid(msgs []telegramtest.Message, lang, id string, data map[
 		w.t.Fatalf("%s %s renders empty: the test would match anything", lang, id)
 	}
 	for _, m := range msgs {
-		if strings.Contains(m.Plain(), want) {
+		if strings.Contains(telegramtest.Visible(m.Plain()), want) {
 			return
 		}
 	}
@@ -461,22 +461,68 @@ func (w *world) failOnce(match func(args []any) bool) {
 // to the second.
 func (w *world) tapTwice(u telegramtest.User, label string) []telegramtest.Message {
 	w.t.Helper()
+	msgs, _ := w.tapAgain(u, label)
+	return msgs
+}
+
+// tapAgain is tapTwice that also returns the toast Nido answered the second
+// tap with ("" for none).
+func (w *world) tapAgain(u telegramtest.User, label string) ([]telegramtest.Message, string) {
+	w.t.Helper()
 	msgs := w.tg.Messages(u.ID)
 	for i := len(msgs) - 1; i >= 0; i-- {
 		for _, row := range msgs[i].Buttons {
 			for _, b := range row {
-				if b.Text != label || msgs[i].Deleted {
+				if telegramtest.Visible(b.Text) != label || msgs[i].Deleted {
 					continue
 				}
 				w.press(u, label)
 				before := len(w.tg.Messages(u.ID))
-				w.handled.wait(w.t, w.tg.PressData(u, msgs[i].ID, b.CallbackData))
-				return w.tg.Messages(u.ID)[before:]
+				id := w.tg.PressData(u, msgs[i].ID, b.CallbackData)
+				w.handled.wait(w.t, id)
+				return w.tg.Messages(u.ID)[before:], w.toastOf(id)
 			}
 		}
 	}
 	w.t.Fatalf("no button %q in chat %d", label, u.ID)
-	return nil
+	return nil, ""
+}
+
+// pressKept presses, in u's chat, the button labelled label of m as m was
+// when the test kept it, though the message may have changed since: a
+// button on a phone that had not yet shown the change. It returns what Nido
+// said to it and its toast.
+func (w *world) pressKept(u telegramtest.User, m telegramtest.Message, label string) ([]telegramtest.Message, string) {
+	w.t.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if telegramtest.Visible(b.Text) == label {
+				before := len(w.tg.Messages(u.ID))
+				id := w.tg.PressData(u, m.ID, b.CallbackData)
+				w.handled.wait(w.t, id)
+				return w.tg.Messages(u.ID)[before:], w.toastOf(id)
+			}
+		}
+	}
+	w.t.Fatalf("no button %q in message %d: %q", label, m.ID, m.Labels())
+	return nil, ""
+}
+
+// toastOf waits for Nido's answer to the press that update id carried, and
+// returns its toast ("" for none).
+func (w *world) toastOf(id int64) string {
+	w.t.Helper()
+	var toast string
+	waitFor(w.t, 5*time.Second, func() bool {
+		for _, a := range w.tg.CallbackAnswers() {
+			if a.UpdateID == id {
+				toast = a.Text
+				return true
+			}
+		}
+		return false
+	})
+	return toast
 }
 
 // pressOn is u pressing the button labelled label on m, a message kept
@@ -607,7 +653,7 @@ func (w *world) advance(t time.Time, owners ...string) {
 func (w *world) count(u telegramtest.User, substr string) int {
 	n := 0
 	for _, m := range w.tg.Messages(u.ID) {
-		if strings.Contains(m.Plain(), substr) {
+		if strings.Contains(telegramtest.Visible(m.Plain()), substr) {
 			n++
 		}
 	}

@@ -140,3 +140,31 @@ func pendingIDs(s *Server) []string {
 	slices.Sort(ids)
 	return ids
 }
+
+// A person presses what they read: a label that opens with an invisible
+// right-to-left mark is pressed by its visible text, and the text is found
+// by what it shows, while Text and Plain keep the marks, as Telegram does.
+func TestRightToLeftMarksAreInvisible(t *testing.T) {
+	fake := NewTestServer(t)
+	got := newCollector()
+	b := startBot(t, fake, got.handle)
+	amina := User{ID: 1002, FirstName: "Amina"}
+	fake.SendText(amina, "/start")
+	const rlm = "\u200f"
+	_, err := b.SendMessage(testCtx(t), &tg.SendMessageParams{ChatID: amina.ID, Text: rlm + "👥 <b>Mamme in cerchio</b>\n" + rlm + "متى؟",
+		ParseMode:   models.ParseModeHTML,
+		ReplyMarkup: keyboard([]models.InlineKeyboardButton{{Text: rlm + "اليوم", CallbackData: "day:0"}})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fake.WaitText(t, amina.ID, "👥 Mamme in cerchio\nمتى؟")
+	if !strings.HasPrefix(m.Text, rlm) || !strings.HasPrefix(m.Plain(), rlm) {
+		t.Errorf("the marks were dropped: %q, %q", m.Text, m.Plain())
+	}
+	if Visible(m.Plain()) != "👥 Mamme in cerchio\nمتى؟" {
+		t.Errorf("Visible = %q", Visible(m.Plain()))
+	}
+	if _, err := fake.Press(amina, "اليوم"); err != nil {
+		t.Error(err)
+	}
+}

@@ -28,7 +28,10 @@
 //
 // People are played through Server methods: SendText, SendGroupText, Press,
 // PressData, Block, Deliver. What the bot said is read with Messages, Last,
-// WaitMessage, Wait and Subscribe. Everything is safe for concurrent use.
+// WaitMessage, Wait and Subscribe, its answers to presses (toasts) with
+// CallbackAnswers. Press and WaitText go by what a person reads: the
+// invisible marks that set the direction of right-to-left text aside
+// (Visible). Everything is safe for concurrent use.
 //
 // Not modelled: Markdown parse modes (refused, and recorded in Errors),
 // inline messages, media other than documents, documents sent by URL, rate

@@ -81,11 +81,12 @@ func (m Message) Labels() []string {
 	return labels
 }
 
-// button finds the inline button with exactly this label.
+// button finds the inline button with exactly this label, as a person
+// reads it: direction marks aside.
 func (m Message) button(label string) (Button, bool) {
 	for _, row := range m.Buttons {
 		for _, b := range row {
-			if b.Text == label {
+			if Visible(b.Text) == Visible(label) {
 				return b, true
 			}
 		}

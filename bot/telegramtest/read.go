@@ -50,13 +50,14 @@ func (s *Server) WaitMessage(ctx context.Context, chatID int64, cond func(Messag
 }
 
 // WaitText waits up to 5 seconds for a message of the bot in the chat, not
-// deleted, whose visible text contains substr, and fails the test otherwise.
+// deleted, whose visible text contains substr (direction marks aside), and
+// fails the test otherwise.
 func (s *Server) WaitText(t testing.TB, chatID int64, substr string) Message {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), helperTimeout)
 	defer cancel()
 	m, err := s.WaitMessage(ctx, chatID, func(m Message) bool {
-		return !m.Deleted && strings.Contains(m.Plain(), substr)
+		return !m.Deleted && strings.Contains(Visible(m.Plain()), Visible(substr))
 	})
 	if err != nil {
 		t.Fatalf("waiting for %q: %v", substr, err)

@@ -149,3 +149,21 @@ func commandLength(rs []rune) int {
 	}
 	return n
 }
+
+// Visible is s without the invisible marks that set the direction of
+// right-to-left text (U+200E, U+200F, U+061C and the isolates U+2066 to
+// U+2069): what a person reads of a text a bot sent in Arabic, to compare
+// with the same text written without them. Text and Plain keep the marks,
+// as Telegram does.
+func Visible(s string) string {
+	if !strings.ContainsAny(s, "\u200e\u200f\u061c\u2066\u2067\u2068\u2069") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '\u200e', '\u200f', '\u061c', '\u2066', '\u2067', '\u2068', '\u2069':
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // Cancelling a group's meeting, for staff, from the group's page. It ends
-// with the meeting cancelled, its reminder dropped and every mother of the
-// group told; the buttons the mothers have for it then say it is cancelled.
+// with the meeting cancelled, its reminder dropped, the mothers' messages
+// about it left without their answer buttons (messages.go) and every mother
+// of the group told; a button pressed anyway says it is cancelled.
 //
 //  1. grc:<group>             "Cancel a meeting": the next meetings as buttons
 //  2. grc:<group>:<meeting>   are you sure? (No goes back to the group's page)
@@ -69,6 +70,14 @@ func (e *capability) meetCancel(s *flows.Session, mid string) error {
 		return err
 	}
 	if err := e.dropMeetingJobs(s.Ctx(), m); err != nil {
+		return err
+	}
+	// Read again, cancelled: no message is kept for it any more, so the
+	// list is the last.
+	if m, ok, err = st.meeting(s.Ctx(), mid); err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	if err := e.stripMeeting(s.Ctx(), g, m); err != nil {
 		return err
 	}
 	e.Log().Info("meeting cancelled", "user_id", s.Person().ID, "group", g.ID, "meeting", m.ID)

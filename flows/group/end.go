@@ -3,7 +3,8 @@ package group
 import "nido/flows"
 
 // Ending a group, for staff, from the group's page. It ends with the
-// group's planned meetings cancelled and their reminders dropped, each of
+// group's planned meetings cancelled, their reminders dropped and their
+// answer buttons taken from the mothers' messages (messages.go), each of
 // its mothers told that the group has ended, and nothing of the group left
 // in Redis, its mothers' answers included. A repeat after a failure half-way
 // (the person presses again, or Telegram delivers the update again) does
@@ -35,6 +36,11 @@ func (e *capability) groupEnd(s *flows.Session, id string) error {
 	}
 	for _, m := range meetings {
 		if err := e.dropMeetingJobs(s.Ctx(), m); err != nil {
+			return err
+		}
+		// Its buttons go before the meeting does. A message kept meanwhile
+		// may keep them: pressed, they find no meeting and change nothing.
+		if err := e.stripMeeting(s.Ctx(), g, m); err != nil {
 			return err
 		}
 	}

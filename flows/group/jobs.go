@@ -61,7 +61,7 @@ func (e *capability) remindMeeting(ctx context.Context, j scheduler.Job) error {
 	if err != nil || !ok {
 		return err
 	}
-	return e.tellGroup(ctx, g, j.ID, func(p flows.Person) (flows.Message, bool) {
+	return e.tellMeeting(ctx, g, m, j.ID, func(p flows.Person) (flows.Message, bool) {
 		if m.Answers[p.ID] == answerNotComing {
 			return flows.Message{}, false
 		}

@@ -28,7 +28,8 @@ func (k keys) motherGroups(userID int64) string { return k.prefix + ":groups:mot
 func (k keys) meetingSeq() string { return k.prefix + ":meeting:seq" }
 
 // meeting is a HASH of one group meeting (group, org, at, place, status, by,
-// created, and "ans:<user id>" for each member's answer); it expires
+// created, "ans:<user id>" for each member's answer and "msg:<user id>" for
+// the ids of her messages with its buttons, space-separated); it expires
 // meetingRetention after the meeting's time.
 func (k keys) meeting(id string) string { return k.prefix + ":meeting:" + id }
 

@@ -183,7 +183,7 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 		return err
 	}
 	e.Log().Info("meeting planned", "user_id", s.Person().ID, "group", g.ID, "meeting", m.ID)
-	if err := e.tellGroup(s.Ctx(), g, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
+	if err := e.tellMeeting(s.Ctx(), g, m, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
 		lines := append(meetLines(g, m, "group.meeting_new"), flows.T{ID: "group.ask_come"})
 		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
 	}); err != nil {

@@ -24,7 +24,7 @@ func (e *capability) groupMine(s *flows.Session, _ string) error {
 		return err
 	}
 	if len(gs) == 0 {
-		return s.Reply(flows.T{ID: "group.mine_none"})
+		return e.noGroup(s)
 	}
 	for _, g := range gs {
 		ms, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
@@ -39,13 +39,40 @@ func (e *capability) groupMine(s *flows.Session, _ string) error {
 			return err
 		}
 		for _, m := range ms[:min(len(ms), flows.MaxCards)] {
-			lines := append(meetLines(g, m, ""), answerLine(m.Answers[s.Person().ID]))
-			if err := s.Send(flows.Message{Lines: lines, Buttons: meetButtons(m)}); err != nil {
+			if err := e.showMeeting(s, g, m); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// noGroup tells a mother in no group what a mutual-aid group is and whom
+// to ask for one: the staff member who invited her, by name, while she is
+// still one of her organisation's; else her social worker.
+func (e *capability) noGroup(s *flows.Session) error {
+	me := s.Person()
+	ask := flows.T{ID: "group.mine_none_ask"}
+	inviter, ok, err := e.People().Get(s.Ctx(), me.InvitedBy)
+	if err != nil {
+		return err
+	}
+	if ok && inviter.Role == flows.RoleStaff && inviter.OrgID == me.OrgID {
+		ask = flows.T{ID: "group.mine_none_ask_staff", Data: map[string]any{"Name": inviter.Name}}
+	}
+	return s.Reply(flows.T{ID: "group.mine_none_about"}, ask)
+}
+
+// showMeeting sends her one meeting with her answer and the two buttons,
+// and keeps the message, whose buttons go if the meeting is cancelled.
+func (e *capability) showMeeting(s *flows.Session, g Group, m Meeting) error {
+	me := s.Person()
+	lines := append(meetLines(g, m, ""), answerLine(m.Answers[me.ID]))
+	id, err := e.Post(s.Ctx(), flows.Message{ChatID: me.ID, Lang: s.Lang(), Lines: lines, Buttons: meetButtons(m)})
+	if err != nil {
+		return err
+	}
+	return e.groupStore().keepMessage(s.Ctx(), m, me.ID, id)
 }
 
 // myGroups lists the groups a mother is in, of her organisation.
@@ -80,14 +107,14 @@ func (e *capability) meetAnswer(s *flows.Session, arg string) error {
 	}
 	switch {
 	case m.Status == meetingCancelled:
-		return s.Reply(flows.T{ID: "group.meeting_cancelled"})
+		return pressedCancelled(s, g, m)
 	case !s.Now().Before(m.At):
 		return s.Reply(flows.T{ID: "group.meeting_passed"})
 	}
 	if ok, err := st.answer(s.Ctx(), m, s.Person().ID, answer); err != nil {
 		return err
 	} else if !ok {
-		return s.Reply(flows.T{ID: "group.meeting_cancelled"})
+		return pressedCancelled(s, g, m)
 	}
 	// Staff may have taken her out of the group meanwhile: then her answer
 	// must not stay behind, where she could neither see nor erase it.
@@ -98,8 +125,20 @@ func (e *capability) meetAnswer(s *flows.Session, arg string) error {
 		return flows.OrInvalid(s, err)
 	}
 	e.Log().Info("meeting answered", "user_id", s.Person().ID, "meeting", m.ID)
+	// The message she pressed keeps the buttons: it is one to strip if
+	// the meeting is cancelled, even when older than those kept.
+	if err := st.keepMessage(s.Ctx(), m, s.Person().ID, s.Input().MessageID); err != nil {
+		return err
+	}
 	lines := append(meetLines(g, m, ""), answerLine(answer))
 	return s.Edit(flows.Message{Lines: lines, Buttons: meetButtons(m)})
+}
+
+// pressedCancelled answers a button of a meeting cancelled meanwhile: a
+// toast says so, and the message she pressed loses its buttons, if the
+// cancellation did not already take them. Nothing is kept.
+func pressedCancelled(s *flows.Session, g Group, m Meeting) error {
+	return s.Edit(flows.Message{Toast: &flows.T{ID: "group.meeting_cancelled"}, Lines: cancelledLines(g, m)})
 }
 
 // meetLines are a meeting as a mother reads it: a title naming the group
@@ -146,29 +185,13 @@ func answerLine(answer string) flows.T {
 // names the news, so that a repeat after an error does not tell anyone twice.
 // A mother who blocked Nido, or is being erased, is skipped.
 func (e *capability) tellGroup(ctx context.Context, g Group, jobID string, build func(flows.Person) (flows.Message, bool)) error {
-	mothers, err := e.groupMothers(ctx, g)
-	if err != nil {
-		return err
-	}
-	for _, p := range mothers {
-		if p.Unreachable {
-			continue
-		}
-		if gone, err := e.BeingErased(ctx, p.ID); err != nil || gone {
-			if err != nil {
-				return err
-			}
-			continue
-		}
+	return e.eachMother(ctx, g, func(p flows.Person) error {
 		m, ok := build(p)
 		if !ok {
-			continue
+			return nil
 		}
-		if err := e.TellMessage(ctx, p, jobID, m); err != nil {
-			return err
-		}
-	}
-	return nil
+		return e.TellMessage(ctx, p, jobID, m)
+	})
 }
 
 // groupData is what /mydata shows of a mother's groups and her answers.

@@ -48,6 +48,9 @@ type Meeting struct {
 	// Answers holds each member's answer (answerComing or answerNotComing);
 	// a member who did not answer has none.
 	Answers map[int64]string
+	// Messages holds, for each member, the ids of the last messages in her
+	// chat that carry the meeting's answer buttons (messages.go).
+	Messages map[int64][]int
 }
 
 // A meeting's status, and a member's answers.
@@ -66,6 +69,10 @@ const meetingRetention = 90 * 24 * time.Hour
 
 // answerField is the field of a meeting's hash holding one member's answer.
 func answerField(userID int64) string { return "ans:" + id64(userID) }
+
+// messagesField is the field of a meeting's hash holding the ids of one
+// member's messages with its buttons, space-separated, oldest first.
+func messagesField(userID int64) string { return "msg:" + id64(userID) }
 
 // groups stores groups and their meetings in Redis.
 type groups struct {
@@ -219,7 +226,8 @@ func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.
 	return int64(score.Val()), nil
 }
 
-// removeMember takes a mother out of g, with her answers to its meetings.
+// removeMember takes a mother out of g, with her answers to its meetings
+// and the ids of her messages about them.
 func (st groups) removeMember(ctx context.Context, groupID string, mother int64) error {
 	ids, err := st.rdb.ZRange(ctx, st.k.groupMeetings(groupID), 0, -1).Result()
 	if err != nil {
@@ -229,7 +237,7 @@ func (st groups) removeMember(ctx context.Context, groupID string, mother int64)
 		p.ZRem(ctx, st.k.groupMembers(groupID), id64(mother))
 		p.SRem(ctx, st.k.motherGroups(mother), groupID)
 		for _, id := range ids {
-			p.HDel(ctx, st.k.meeting(id), answerField(mother))
+			p.HDel(ctx, st.k.meeting(id), answerField(mother), messagesField(mother))
 		}
 		return nil
 	})
@@ -295,12 +303,17 @@ func (st groups) meetingFrom(id string, h map[string]string) (Meeting, bool) {
 		return Meeting{}, false
 	}
 	m := Meeting{ID: id, Group: h["group"], Org: h["org"], At: flows.UnixTime(h["at"]).In(st.loc), Place: h["place"],
-		Status: h["status"], Created: flows.UnixTime(h["created"]), Answers: map[int64]string{}}
+		Status: h["status"], Created: flows.UnixTime(h["created"]), Answers: map[int64]string{}, Messages: map[int64][]int{}}
 	m.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	for f, v := range h {
 		if rest, ok := strings.CutPrefix(f, "ans:"); ok {
 			if uid, err := strconv.ParseInt(rest, 10, 64); err == nil {
 				m.Answers[uid] = v
+			}
+		}
+		if rest, ok := strings.CutPrefix(f, "msg:"); ok {
+			if uid, err := strconv.ParseInt(rest, 10, 64); err == nil {
+				m.Messages[uid] = messageIDs(v)
 			}
 		}
 	}
@@ -332,6 +345,41 @@ func (st groups) planned(ctx context.Context, groupID string, now time.Time) ([]
 		}
 	}
 	return out, err
+}
+
+// keepMessageScript adds a message id to a member's list on a planned
+// meeting, once, keeping the last ARGV[3].
+// KEYS[1] meeting hash; ARGV[1] field, ARGV[2] message id, ARGV[3] how many
+// are kept. Returns 1 if written, 0 if the meeting is gone or cancelled.
+var keepMessageScript = redis.NewScript(`if redis.call('HGET', KEYS[1], 'status') ~= 'planned' then return 0 end
+local ids = {}
+for id in string.gmatch(redis.call('HGET', KEYS[1], ARGV[1]) or '', '%d+') do
+  if id ~= ARGV[2] then table.insert(ids, id) end
+end
+table.insert(ids, ARGV[2])
+while #ids > tonumber(ARGV[3]) do table.remove(ids, 1) end
+redis.call('HSET', KEYS[1], ARGV[1], table.concat(ids, ' '))
+return 1`)
+
+// keepMessage records that message id in a member's chat carries m's
+// answer buttons; nothing is kept for a meeting no longer planned.
+func (st groups) keepMessage(ctx context.Context, m Meeting, mother int64, id int) error {
+	if id == 0 {
+		return nil // a press without its message: nothing to edit later
+	}
+	err := keepMessageScript.Run(ctx, st.rdb, []string{st.k.meeting(m.ID)}, messagesField(mother), id, maxMessagesKept).Err()
+	return flows.Wrap("keep message of meeting "+m.ID, err)
+}
+
+// messageIDs reads a messagesField's value.
+func messageIDs(v string) []int {
+	var ids []int
+	for _, f := range strings.Fields(v) {
+		if id, err := strconv.Atoi(f); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // meetingScript changes one field of a planned meeting.

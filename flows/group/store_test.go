@@ -1,6 +1,7 @@
 package group
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -255,5 +256,36 @@ func TestSavingAMeetingAgain(t *testing.T) {
 	}
 	if got, _, _ := st.meeting(w.Ctx, m.ID); got.Status != meetingCancelled {
 		t.Errorf("status %q after saving a cancelled meeting, want it cancelled", got.Status)
+	}
+}
+
+// A mother's messages about a meeting are kept once each, the last
+// maxMessagesKept; none is kept on a cancelled meeting, and they go with her.
+func TestKeptMessages(t *testing.T) {
+	w, olena, g, m := groupWorld(t)
+	st := w.c.groupStore()
+	for _, id := range []int{5, 6, 7, 8, 9, 10, 11, 5, 0} {
+		if err := st.keepMessage(w.Ctx, m, olena.ID, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _, _ := st.meeting(w.Ctx, m.ID)
+	if want := []int{7, 8, 9, 10, 11, 5}; !slices.Equal(got.Messages[olena.ID], want) {
+		t.Errorf("kept %v, want %v", got.Messages[olena.ID], want)
+	}
+	if err := st.removeMember(w.Ctx, g.ID, olena.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ = st.meeting(w.Ctx, m.ID); len(got.Messages) != 0 {
+		t.Errorf("a removed mother's messages are kept: %v", got.Messages)
+	}
+	if _, err := st.cancelMeeting(w.Ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.keepMessage(w.Ctx, m, w.Mother.ID, 13); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ = st.meeting(w.Ctx, m.ID); len(got.Messages) != 0 {
+		t.Errorf("a message was kept on a cancelled meeting: %v", got.Messages)
 	}
 }
