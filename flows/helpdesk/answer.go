@@ -206,7 +206,7 @@ func (e *capability) markDone(s *flows.Session, id string) error {
 		}
 	}
 	if !changed {
-		return s.Reply(flows.T{ID: "helpdesk.already_done", Data: map[string]any{"Name": p.Name}})
+		return s.Toast(flows.T{ID: "helpdesk.already_done", Data: map[string]any{"Name": p.Name}})
 	}
 	return s.Reply(flows.T{ID: "helpdesk.marked_done", Data: map[string]any{"Name": p.Name}})
 }

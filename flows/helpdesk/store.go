@@ -367,6 +367,13 @@ func (st store) byPublic(ctx context.Context, id string) (thread, error) {
 	return t, err
 }
 
+// posted reports whether what from names (a draft) became a message of
+// writer w, within updateMemory.
+func (st store) posted(ctx context.Context, w int64, from string) (bool, error) {
+	ok, err := st.rdb.HExists(ctx, st.k.updates(w), from+":0").Result()
+	return ok, flows.Wrap("was it sent", err)
+}
+
 // current is the writer's thread not done; ok is false when she has none.
 func (st store) current(ctx context.Context, w int64) (thread, bool, error) {
 	n, err := st.rdb.Get(ctx, st.k.cur(w)).Result()

@@ -130,14 +130,11 @@ func (e *capability) addToDraft(s *flows.Session, d draft, text string) error {
 }
 
 // sendDraft sends what she wrote, when the question she answers is the
-// one on screen.
+// one on screen. Pressed again once sent, it says so over the chat.
 func (e *capability) sendDraft(s *flows.Session, key string) error {
-	d, ok, err := flows.DraftOrInvalid(s, draftOf)
-	if err != nil || !ok {
-		return err
-	}
-	if d.Key != key {
-		return s.Reply(flows.T{ID: "common.button_invalid"})
+	d, ok := draftOf(s.Data())
+	if !ok || d.Key != key {
+		return e.staleDraft(s, key)
 	}
 	// Remembered by the draft's key: pressed again after a failure half-way,
 	// the same draft is stored once.
@@ -151,14 +148,29 @@ func (e *capability) sendDraft(s *flows.Session, key string) error {
 	return e.sayPosted(s, w.Thread, true)
 }
 
-// dropDraft sends nothing.
-func (e *capability) dropDraft(s *flows.Session, key string) error {
-	d, ok, err := flows.DraftOrInvalid(s, draftOf)
-	if err != nil || !ok {
+// staleDraft answers Send on a question no longer on screen: a second tap
+// once it went is told so quietly; a draft that waited too long was never
+// sent, and she is asked to write again.
+func (e *capability) staleDraft(s *flows.Session, key string) error {
+	sent, err := e.store().posted(s.Ctx(), s.Person().ID, "d"+key)
+	if err != nil {
 		return err
 	}
-	if d.Key != key {
+	if !sent {
 		return s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	staff, err := e.staffFor(s.Ctx(), s.Person())
+	if err != nil {
+		return err
+	}
+	return s.Toast(flows.T{ID: "helpdesk.sent", Data: map[string]any{"Staff": names(staff)}})
+}
+
+// dropDraft sends nothing.
+func (e *capability) dropDraft(s *flows.Session, key string) error {
+	d, ok := draftOf(s.Data())
+	if !ok || d.Key != key {
+		return s.Toast(flows.T{ID: "helpdesk.not_sent"})
 	}
 	if err := s.EndConv(); err != nil {
 		return err
