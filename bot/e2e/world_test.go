@@ -531,7 +531,7 @@ func (w *world) pressOn(u telegramtest.User, m telegramtest.Message, label strin
 	w.t.Helper()
 	for _, row := range m.Buttons {
 		for _, b := range row {
-			if b.Text == label {
+			if telegramtest.Visible(b.Text) == label {
 				before := len(w.tg.Messages(u.ID))
 				w.handled.wait(w.t, w.tg.PressData(u, m.ID, b.CallbackData))
 				return w.tg.Messages(u.ID)[before:]

@@ -31,8 +31,10 @@ func (e *capability) answer(s *flows.Session, arg string) error {
 		return flows.OrInvalid(s, err)
 	}
 	// Only someone who was sent it may answer: a forged button from
-	// anyone else, of this organisation or another, changes nothing.
-	if out, err := e.store().outcomeOf(ctx, id, me.ID); err != nil || out != outcomeSent {
+	// anyone else, of this organisation or another, changes nothing. A
+	// recipient whose copy is not recorded yet may: Telegram shows it
+	// before the record is written, and she can be quicker than that.
+	if out, err := e.store().outcomeOf(ctx, id, me.ID); err != nil || (out != outcomeSent && out != outcomeUnderWay) {
 		return flows.OrInvalid(s, err)
 	}
 	if !b.Event.After(s.Now()) {

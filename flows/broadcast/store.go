@@ -347,8 +347,13 @@ func (st store) pending(ctx context.Context, id string, from, n int64) (read int
 	return len(raw), todo, nil
 }
 
-// outcomeOf is what became of user's copy, "" for nothing (yet, or she
-// was not among the recipients).
+// outcomeUnderWay is the outcome of a recipient whose copy is not recorded
+// yet: on its way, or Telegram accepted it a moment before the record.
+const outcomeUnderWay = "under way"
+
+// outcomeOf is what became of user's copy: outcomeUnderWay while nothing
+// is recorded, "" when she was not among the recipients (or the delivery
+// has not started).
 func (st store) outcomeOf(ctx context.Context, id string, user int64) (string, error) {
 	place, err := st.rdb.LPos(ctx, st.k.recipients(id), strconv.FormatInt(user, 10), redis.LPosArgs{}).Result()
 	if err == redis.Nil {
@@ -359,7 +364,7 @@ func (st store) outcomeOf(ctx context.Context, id string, user int64) (string, e
 	}
 	s, err := st.rdb.HGet(ctx, st.k.outcome(id), strconv.FormatInt(place, 10)).Result()
 	if err == redis.Nil {
-		return "", nil
+		return outcomeUnderWay, nil
 	}
 	return s, flows.Wrap("broadcast outcome", err)
 }
