@@ -74,21 +74,20 @@ func testDispatcher(rdb inbox, handle func(context.Context, int64, []byte), leas
 }
 
 func runDispatcher(t *testing.T, d *dispatcher) (stop func()) {
+	cancel, done := startDispatcher(t, d)
+	return func() { cancel(); <-done }
+}
+
+// startDispatcher runs d until cancel; done closes once it has stopped.
+func startDispatcher(t *testing.T, d *dispatcher) (cancel context.CancelFunc, done <-chan struct{}) {
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
 		d.run(ctx)
-		close(done)
+		close(stopped)
 	}()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			<-done
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	t.Cleanup(func() { cancel(); <-stopped })
+	return cancel, stopped
 }
 
 // Two processes share the inbox: every chat's updates are handled once,
@@ -175,18 +174,15 @@ func TestShutdownDrains(t *testing.T) {
 	}
 	entered, release := make(chan struct{}), make(chan struct{})
 	var finished, cancelled bool
-	stop := runDispatcher(t, testDispatcher(in, func(ctx context.Context, _ int64, _ []byte) {
+	cancel, stopped := startDispatcher(t, testDispatcher(in, func(ctx context.Context, _ int64, _ []byte) {
 		close(entered)
 		<-release
 		cancelled = ctx.Err() != nil
 		finished = true
 	}, time.Second))
 	<-entered
-	stopped := make(chan struct{})
-	go func() {
-		stop()
-		close(stopped)
-	}()
+	// Shutdown begins while the update is in hand, and only then may it end.
+	cancel()
 	close(release)
 	<-stopped
 	if !finished || cancelled {
