@@ -23,6 +23,8 @@ type Session struct {
 	known  bool
 	lang   string
 	conv   conv
+	// handed is set when another capability handed this input over (Hand).
+	handed bool
 }
 
 // conv is the conversation a chat is in, kept in Redis until it ends or expires.
@@ -227,13 +229,21 @@ func (s *Session) ShowMenu(intro string) error { return showMenu(s, intro) }
 // Hand runs what a command ("/interview 25/02/2027 09:30") would, as if the
 // person had typed it, and reports whether a route open to the person took
 // it: a capability hands a conversation over to another without importing
-// it, and goes on itself when Nido has none that takes it.
+// it, and goes on itself when Nido has none that takes it. What the command
+// carries was asked by the capability that hands it, and a day in it was
+// read back (when_check.go): the route taking it sees Handed.
 func (s *Session) Hand(command string) (bool, error) {
 	cmd, arg := splitCommand(command)
 	for _, r := range s.e.routes {
 		if r.Command == cmd && allowed(s, r.Roles) {
+			s.handed = true
 			return true, r.Run(s, arg)
 		}
 	}
 	return false, nil
 }
+
+// Handed reports whether the command being run was handed over by another
+// capability (Hand) rather than typed: a day it carries was read back
+// already, and is not read back again.
+func (s *Session) Handed() bool { return s.handed }

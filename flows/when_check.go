@@ -111,9 +111,14 @@ func (q WhenQuestion) readBack(s *Session, data map[string]string, at time.Time,
 
 // checked answers the read-back's Yes or No, which carries code. A button
 // of a read-back no longer on screen (answered, or the draft changed since,
-// or the conversation over) is no longer valid and changes nothing.
+// or the conversation over) is no longer valid and changes nothing; but a
+// Yes pressed again, or delivered again, after what its first press led to
+// stopped half-way goes on again (yesStopped).
 func (q WhenQuestion) checked(s *Session, yes bool, code string) error {
 	data := s.Data()
+	if yes && q.yesStopped(s, data) {
+		return q.settle(s, maps.Clone(data))
+	}
 	if !q.Owns(data) || data[dataCheck] == "" || code != data[dataCheck] {
 		return s.reply(T{ID: "common.button_invalid"})
 	}
@@ -126,6 +131,18 @@ func (q WhenQuestion) checked(s *Session, yes bool, code string) error {
 	data["day"], data["time"] = day, clock
 	// settle again: the time may have passed while the read-back waited.
 	return q.settle(s, data)
+}
+
+// yesStopped reports whether a Yes was taken and what it went on to
+// stopped half-way, before asking anything else: an error while the
+// capability saved, which keeps its draft where the read-back was
+// (appointments reserve an id there) so that doing it again rewrites the
+// same thing. The conversation then still waits at the read-back, with no
+// read-back on screen, and its draft holds the day and time that Yes
+// confirmed: any Yes goes on again with them, and with nothing else.
+func (q WhenQuestion) yesStopped(s *Session, data map[string]string) bool {
+	return s.Step() == q.checkStep() && q.Owns(data) && data[dataCheck] == "" && data[dataTyped] == "" &&
+		data["day"] != "" && data["time"] != ""
 }
 
 // checkTyped reads text typed at the read-back: a day or a time is a new

@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,11 @@ func visits() flows.Maker {
 			DayText: func(map[string]string) flows.T { return flows.T{Plain: "Which day?"} },
 			Owns:    func(data map[string]string) bool { return data["flow"] == "visit" },
 			Next: func(s *flows.Session, data map[string]string) error {
+				// Kept where it is before it is done, as a capability
+				// reserves an id before saving.
+				if err := s.SetStep(s.Step(), data); err != nil {
+					return err
+				}
 				if err := s.EndConv(); err != nil {
 					return err
 				}
@@ -131,4 +137,22 @@ func TestPressedDayReplacesTheReadBack(t *testing.T) {
 	if w.InConversation(w.Mother) {
 		t.Error("an old Yes opened the conversation again")
 	}
+}
+
+// A Yes whose going on stopped half-way (the capability kept its draft,
+// then failed) goes on again when pressed again, or delivered again, with
+// the day and time it confirmed; text typed then is not taken for a day.
+func TestYesAgainAfterAFailureGoesOn(t *testing.T) {
+	w := flowstest.New(t, visits())
+	w.Do(w.Mother, "/visit 15/12/2026 15:30")
+	yes, no := w.ReadBack(w.Mother)
+	w.Hook.Arm(flowstest.Command("del", "t:conv:"), func() error { return errors.New("connection lost") })
+	w.Want(w.Do(w.Mother, "!"+yes), "common.error")
+	w.Want(w.Do(w.Mother, "!"+no), "common.button_invalid")
+	w.Want(w.Do(w.Mother, "16/12 10:00"), "common.button_invalid")
+	w.Do(w.Mother, "!"+yes)
+	if _, what := said(w, w.Mother); what != "taken 20261215 1530" {
+		t.Fatalf("Yes again: %q", what)
+	}
+	w.Want(w.Do(w.Mother, "!"+yes), "common.button_invalid")
 }

@@ -168,7 +168,7 @@ func (d *Demo) seedAppointments(ctx context.Context, staff Person) error {
 			errs = append(errs, errors.New("an appointment's author is not signed up"))
 			continue
 		}
-		if _, err := d.say(ctx, a.by, "/appointment "+a.line, hasText(a.want)); err != nil {
+		if err := d.sayLine(ctx, a.by, "/appointment "+a.line, hasText(a.want)); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -182,13 +182,22 @@ func (d *Demo) seedInterview(ctx context.Context, p Person, line string) error {
 		return errors.New("the interview's mother is not signed up")
 	}
 	catering, no := d.label(p.Lang, "interview.job_catering"), d.label(p.Lang, "interview.childcare_no")
-	if _, err := d.say(ctx, p, "/interview "+line, hasButton(catering)); err != nil {
+	if err := d.sayLine(ctx, p, "/interview "+line, hasButton(catering)); err != nil {
 		return err
 	}
 	if _, err := d.press(ctx, p, catering, hasButton(no)); err != nil {
 		return err
 	}
 	_, err := d.press(ctx, p, no, hasText(d.phrase(p.Lang, "interview.created")))
+	return err
+}
+
+// sayLine is p writing a one-line command that carries a day ("/interview
+// 27/11/2026 15:00 Hotel Roma") and pressing Yes when Nido reads the day
+// back, then waiting for want.
+func (d *Demo) sayLine(ctx context.Context, p Person, line string, want match) error {
+	yes := d.label(p.Lang, "when.yes")
+	_, err := d.play(ctx, p, []step{{say: line, want: hasButton(yes)}, {press: yes, want: want}})
 	return err
 }
 

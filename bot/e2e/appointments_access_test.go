@@ -17,7 +17,7 @@ func TestAnotherOrganisationCannotSeeOrTouch(t *testing.T) {
 	sole := w.openOrg("Casa Sole", person(2002, "Marco", "it"), "it")
 	amina := person(3002, "Amina", "it")
 	w.signUp(sole.staff, "mother", amina, "it")
-	w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
+	w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 	id := w.apptIDs(fatima)[0] + ":0" // its id and version, as its buttons carry them
 
 	// Her name is not in their lists, nor her appointment in their day.
@@ -112,7 +112,7 @@ func TestStaffMakeMoveAndCancelForAMother(t *testing.T) {
 func TestErasedMotherGetsNoMoreReminders(t *testing.T) {
 	w := newWorld(t)
 	anna, fatima := aurora(w)
-	w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra Via Roma 1")
+	w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra Via Roma 1")
 	msgs := w.say(fatima, "/mydata")
 	w.wantSaid(msgs, "it", "appointment.mydata_item", map[string]any{"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 9, 30)),
 		"What": "Pediatra", "Status": w.label("it", "appointment.status_not_reminded")})
@@ -147,9 +147,9 @@ func TestStaffMorningDigest(t *testing.T) {
 	if err := w.engine.EnsureRules(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	w.say(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
-	w.say(olena, "/appointment 24/11/2026 15:00 Avvocato")
-	w.say(fatima, "/appointment 28/11/2026 10:00 Consultorio") // a Saturday
+	w.sayLine(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
+	w.sayLineIn(olena, "it", "/appointment 24/11/2026 15:00 Avvocato")
+	w.sayLine(fatima, "/appointment 28/11/2026 10:00 Consultorio") // a Saturday
 	mothers := []string{idOf(fatima), idOf(olena), "network"}
 
 	// The day-before reminders: Fatima confirms, Olena does not answer.

@@ -62,7 +62,7 @@ func TestAnswersComeAtTheBottomOfTheChat(t *testing.T) {
 			w := newWorld(t)
 			_, amina := motherIn(w, lang)
 			label := func(id string) string { return w.label(lang, id) }
-			msgs := w.say(amina, "/appointment 25/11/2026 09:30 Pediatra")
+			msgs := w.sayLine(amina, "/appointment 25/11/2026 09:30 Pediatra")
 			card := msgs[0] // "Appointment saved", its buttons; the calendar file below it
 			w.wantSaid([]telegramtest.Message{card}, lang, "appointment.created", nil)
 			when := w.cat.DateTime(lang, w.rome(2026, 11, 25, 9, 30))
@@ -135,7 +135,7 @@ func TestAnswersComeAtTheBottomOfTheChat(t *testing.T) {
 func TestStaffActOnAMothersAppointmentAsStaff(t *testing.T) {
 	w := newWorld(t)
 	anna, fatima := aurora(w)
-	w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
+	w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 	w.say(anna, "/appointments")
 	card := w.press(anna, "Fatima")
 	last := card[len(card)-1]
@@ -196,7 +196,7 @@ func TestOtherAsksWhatItIs(t *testing.T) {
 				"Time": "10:00", "Name": "Amina", "What": "Questura, permesso", "Status": w.label("it", "appointment.status_no_answer")})
 
 			// A kind and words that only say it again: the kind, once.
-			msgs = w.say(amina, "/appointment 27/11/2026 10:00 Visita pediatrica")
+			msgs = w.sayLine(amina, "/appointment 27/11/2026 10:00 Visita pediatrica")
 			w.wantSaid(msgs, lang, "appointment.card_what", map[string]any{"What": label("appointment.kind_paediatrician")})
 			if strings.Contains(msgs[0].Plain(), "📝") || strings.Contains(msgs[0].Plain(), "Visita") {
 				t.Errorf("the kind is said twice: %q", msgs[0].Plain())

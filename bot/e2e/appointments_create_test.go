@@ -108,7 +108,7 @@ func TestAppointmentInOneLine(t *testing.T) {
 	anna, fatima := aurora(w)
 
 	// The mother, for herself.
-	msgs := w.say(fatima, "/appointment 25/02/2027 09:30 Pediatra")
+	msgs := w.sayLine(fatima, "/appointment 25/02/2027 09:30 Pediatra")
 	w.wantSaid(msgs, "it", "appointment.created", nil)
 	w.wantSaid(msgs, "it", "appointment.card_what", map[string]any{"What": w.label("it", "appointment.kind_paediatrician")})
 	if start, _ := calendarIn(t, msgs); !start.Equal(w.rome(2027, 2, 25, 9, 30)) {
@@ -118,7 +118,7 @@ func TestAppointmentInOneLine(t *testing.T) {
 	// Staff, for a mother of their organisation, by the name in their list:
 	// she gets it with her calendar file.
 	before := len(w.tg.Messages(fatima.ID))
-	msgs = w.say(anna, "/appointment fatima 26/02/2027 10:00 Avvocato Bianchi")
+	msgs = w.sayLine(anna, "/appointment fatima 26/02/2027 10:00 Avvocato Bianchi")
 	w.wantSaid(msgs, "it", "appointment.created_staff", map[string]any{"Name": "Fatima"})
 	w.waitCount(fatima, w.text("it", "appointment.created_for_you", nil), 1)
 	got := w.tg.Messages(fatima.ID)[before:]

@@ -17,8 +17,8 @@ func TestDigestOfAPastDayIsNotSentLate(t *testing.T) {
 		if err := w.engine.EnsureRules(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		w.say(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
-		w.say(anna, "/appointment Fatima 25/11/2026 10:00 Avvocato")
+		w.sayLine(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
+		w.sayLine(anna, "/appointment Fatima 25/11/2026 10:00 Avvocato")
 		title := func(d int) string {
 			s, err := w.cat.Text("it", "digest.title", map[string]any{"Day": w.cat.Date("it", w.rome(2026, 11, d, 0, 0)), "Count": 1}, 1)
 			if err != nil {
@@ -46,8 +46,8 @@ func TestNoDigestOnAHoliday(t *testing.T) {
 		if err := w.engine.EnsureRules(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		w.say(anna, "/appointment Fatima 08/12/2026 10:00 Pediatra") // Tuesday, Immacolata
-		w.say(anna, "/appointment Fatima 09/12/2026 10:00 Avvocato")
+		w.sayLine(anna, "/appointment Fatima 08/12/2026 10:00 Pediatra") // Tuesday, Immacolata
+		w.sayLine(anna, "/appointment Fatima 09/12/2026 10:00 Avvocato")
 		title := func(d int) string {
 			s, err := w.cat.Text("it", "digest.title", map[string]any{"Day": w.cat.Date("it", w.rome(2026, 12, d, 0, 0)), "Count": 1}, 1)
 			if err != nil {
@@ -76,9 +76,9 @@ func TestDigestCountsOnlyWhatWillHappen(t *testing.T) {
 	if err := w.engine.EnsureRules(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	w.say(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
-	w.say(fatima, "/appointment 24/11/2026 12:00 Avvocato")
-	w.say(fatima, "/appointment 24/11/2026 15:00 Consultorio")
+	w.sayLine(anna, "/appointment Fatima 24/11/2026 10:00 Pediatra")
+	w.sayLine(fatima, "/appointment 24/11/2026 12:00 Avvocato")
+	w.sayLine(fatima, "/appointment 24/11/2026 15:00 Consultorio")
 	w.say(fatima, "/appointments")
 	for _, m := range w.tg.Messages(fatima.ID) {
 		if strings.Contains(m.Plain(), "Avvocato") && len(m.Buttons) > 0 {

@@ -47,7 +47,7 @@ func TestRemindersAcrossDaylightSavingTime(t *testing.T) {
 				w := newWorld(t, startingAt(tt.start), era)
 				appt, dayEarly, twoEarly := w.at(tt.appt), w.at(tt.dayEarly), w.at(tt.twoEarly)
 				_, fatima := aurora(w)
-				msgs := w.say(fatima, tt.line)
+				msgs := w.sayLine(fatima, tt.line)
 				if flows.Holiday(appt) != "" {
 					// Easter Monday in some years: asked first, and saved anyway.
 					w.wantSaid(msgs, "it", "appointment.warn_ask", nil)

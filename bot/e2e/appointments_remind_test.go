@@ -14,7 +14,7 @@ func TestRemindersAndAnswers(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era) // Monday 23 November 2026, 09:00
 		anna, fatima := aurora(w)
-		w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
+		w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 		mother, title := idOf(fatima), w.text("it", "appointment.reminder_title", nil)
 		// Every message about it shows when it is: the new one, then each reminder
 		// (an answer edits the reminder, keeping the appointment).
@@ -84,7 +84,7 @@ func TestChangeAndCancelMoveTheReminders(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era)
 		anna, fatima := aurora(w)
-		w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
+		w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 		mother, title := idOf(fatima), w.text("it", "appointment.reminder_title", nil)
 		was := w.cat.DateTime("it", w.rome(2026, 11, 25, 9, 30))
 		w.advance(w.rome(2026, 11, 24, 9, 30), mother)
@@ -148,7 +148,7 @@ func TestStaffLearnOnceThatSheDidNotAnswer(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era)
 		anna, fatima := aurora(w)
-		w.say(fatima, "/appointment 25/11/2026 11:00 Pediatra")
+		w.sayLine(fatima, "/appointment 25/11/2026 11:00 Pediatra")
 		mother, title := idOf(fatima), w.text("it", "appointment.reminder_title", nil)
 		w.advance(w.rome(2026, 11, 24, 11, 0), mother)
 		w.advance(w.rome(2026, 11, 25, 9, 0), mother) // the last reminder
@@ -173,7 +173,7 @@ func TestItWasMoved(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era)
 		_, fatima := aurora(w)
-		w.say(fatima, "/appointment 24/11/2026 10:00 Assistente sociale")
+		w.sayLine(fatima, "/appointment 24/11/2026 10:00 Assistente sociale")
 		w.advance(w.rome(2026, 11, 24, 13, 0), idOf(fatima))
 		w.waitCount(fatima, w.text("it", "appointment.after_ask", map[string]any{
 			"What": "Servizi sociali", "When": w.cat.DateTime("it", w.rome(2026, 11, 24, 10, 0))}), 1)
@@ -195,7 +195,7 @@ func TestBlockedMotherReminderFailsForGood(t *testing.T) {
 	inEveryEra(t, func(t *testing.T, era func(*options)) {
 		w := newWorld(t, era)
 		anna, fatima := aurora(w)
-		w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
+		w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 		w.tg.Block(fatima.ID)
 		w.advance(w.rome(2026, 11, 24, 9, 30), idOf(fatima))
 

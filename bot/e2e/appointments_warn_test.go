@@ -29,7 +29,7 @@ func TestTwoThingsAtTheSameTimeAreWarned(t *testing.T) {
 			w := newWorld(t) // Monday 23 November 2026, 09:00
 			anna, amina := motherIn(w, lang)
 			label := func(id string) string { return w.label(lang, id) }
-			w.say(amina, "/appointment 25/11/2026 09:30 Pediatra")
+			w.sayLine(amina, "/appointment 25/11/2026 09:30 Pediatra")
 			paediatrician := map[string]any{"What": label("appointment.kind_paediatrician"),
 				"When": w.cat.DateTime(lang, w.rome(2026, 11, 25, 9, 30))}
 
@@ -67,10 +67,10 @@ func TestTwoThingsAtTheSameTimeAreWarned(t *testing.T) {
 
 			// A job interview is planned too (another part of Nido): an
 			// appointment half an hour after it shows it, and is saved anyway.
-			w.say(amina, "/interview 26/11/2026 15:00 Hotel Roma")
+			w.sayLine(amina, "/interview 26/11/2026 15:00 Hotel Roma")
 			w.press(amina, label("interview.job_catering"))
 			w.wantSaid(w.press(amina, label("interview.childcare_no")), lang, "interview.created", nil)
-			msgs = w.say(amina, "/appointment 26/11/2026 15:30 Avvocato")
+			msgs = w.sayLine(amina, "/appointment 26/11/2026 15:30 Avvocato")
 			w.wantSaid(msgs, lang, "appointment.clash_title", nil)
 			w.wantSaid(msgs, lang, "interview.card_title", map[string]any{"Job": label("interview.job_catering")})
 			w.wantSaid(w.press(amina, label("appointment.warn_save")), lang, "appointment.created", nil)
@@ -81,7 +81,7 @@ func TestTwoThingsAtTheSameTimeAreWarned(t *testing.T) {
 			// Staff making one for her are told the same, and may drop it:
 			// nothing is saved, and she hears nothing.
 			heard := len(w.tg.Messages(amina.ID))
-			msgs = w.say(anna, "/appointment Amina 25/11/2026 10:15 Consultorio")
+			msgs = w.sayLine(anna, "/appointment Amina 25/11/2026 10:15 Consultorio")
 			w.wantSaid(msgs, "it", "appointment.clash_item", map[string]any{"What": w.label("it", "appointment.kind_paediatrician"),
 				"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 9, 30))})
 			w.wantSaid(msgs, "it", "appointment.clash_item", map[string]any{"What": w.label("it", "appointment.kind_lawyer"),
@@ -109,7 +109,7 @@ func TestAHolidayIsWarned(t *testing.T) {
 			lang string
 			line string
 		}{{amina, "ar", "/appointment 25/12/2026 10:00 Avvocato"}, {anna, "it", "/appointment Amina 25/12/2026 10:00 Avvocato"}} {
-			msgs := w.say(who.u, who.line)
+			msgs := w.sayLine(who.u, who.line)
 			w.wantSaid(msgs, who.lang, "appointment.holiday_warning", map[string]any{
 				"Day": w.cat.Date(who.lang, christmas), "Holiday": w.label(who.lang, "appointment.holiday_christmas")})
 			w.wantButtons(w.last(who.u), who.lang, "appointment.warn_save", "appointment.warn_change_day", "appointment.warn_drop")
@@ -124,7 +124,7 @@ func TestAHolidayIsWarned(t *testing.T) {
 		}
 
 		// Staff moving hers to the 8th of December, a holiday: told, and moved anyway.
-		w.say(amina, "/appointment 07/12/2026 10:00 Avvocato")
+		w.sayLine(amina, "/appointment 07/12/2026 10:00 Avvocato")
 		w.say(anna, "/appointments")
 		w.press(anna, "Amina")
 		w.press(anna, w.label("it", "appointment.staff_change"))

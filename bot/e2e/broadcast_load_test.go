@@ -79,7 +79,7 @@ func TestBroadcastLoad(t *testing.T) {
 		for i := range probes {
 			m := person(int64(6000+set*probes+i), fmt.Sprintf("R%d-%d", set, i), "it")
 			w.signUp(anna, "mother", m, "it")
-			w.say(m, "/appointment 23/11/2026 "+clock+" Pediatra")
+			w.sayLine(m, "/appointment 23/11/2026 "+clock+" Pediatra")
 			reminded[set] = append(reminded[set], m)
 		}
 	}

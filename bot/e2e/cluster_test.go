@@ -13,7 +13,7 @@ import (
 func TestNidoOnRedisCluster(t *testing.T) {
 	w := newWorld(t, onCluster) // Monday 23 November 2026, 09:00
 	anna, fatima := aurora(w)
-	w.say(fatima, "/appointment 25/11/2026 09:30 Pediatra")
+	w.sayLine(fatima, "/appointment 25/11/2026 09:30 Pediatra")
 	mother, title := idOf(fatima), w.text("it", "appointment.reminder_title", nil)
 
 	w.advance(w.rome(2026, 11, 24, 9, 30), mother)

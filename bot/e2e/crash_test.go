@@ -41,6 +41,12 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 	}
 	at := real.Add(2*time.Hour - time.Minute).Truncate(time.Minute)
 	shortcut := "/appointment " + at.Format("02/01/2006 15:04") + " Pediatra"
+	// Her answers after the line: Yes when Nido reads its day back, and
+	// "save anyway" when that day is a holiday.
+	answers := []string{w0text(t, "when.yes")}
+	if flows.Holiday(at) != "" {
+		answers = append(answers, w0text(t, "appointment.warn_save"))
+	}
 	users := make([]telegramtest.User, mothers)
 	for i := range users {
 		users[i] = person(int64(100_000+i), fmt.Sprintf("M%d", i), "it")
@@ -56,7 +62,19 @@ func TestKillDuringDispatchLosesNoReminder(t *testing.T) {
 			if err := engine.People().Save(ctx, p); err != nil {
 				return err
 			}
-			return engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut})
+			if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut}); err != nil {
+				return err
+			}
+			for _, label := range answers {
+				data, err := lastButton(tg, u, label)
+				if err != nil {
+					return err
+				}
+				if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Callback: data}); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	}
 	if err := seeding.Wait(); err != nil {

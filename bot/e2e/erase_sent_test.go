@@ -17,7 +17,7 @@ func TestErasedMotherLeavesNoKeyNamingHer(t *testing.T) {
 		w.waitCount(m, w.text(m.LanguageCode, "group.meeting_new", map[string]any{"Group": "Mamme del martedì"}), 1)
 	}
 	// And a reminder of an appointment, sent by a scheduled job.
-	w.say(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
+	w.sayLine(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
 	w.advance(w.rome(2026, 11, 24, 10, 0), idOf(fatima))
 	w.waitCount(fatima, w.text("it", "appointment.reminder_title", nil), 1)
 

@@ -16,7 +16,7 @@ func TestStaffWhoLeaveAreForgottenInTheirOrganisationsRecords(t *testing.T) {
 	anna, _ := aurora(w)
 	marco := person(2002, "Marco", "it")
 	w.signUp(anna, "staff", marco, "it")
-	w.say(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
+	w.sayLine(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
 	w.say(anna, "/groups")
 	w.press(anna, w.label("it", "group.new"))
 	w.say(anna, "Mamme del giovedì")

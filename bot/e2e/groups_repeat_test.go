@@ -87,7 +87,7 @@ func TestAnAppointmentCancellationCutShortIsFinishedByItsRepeat(t *testing.T) {
 	anna, fatima := aurora(w)
 	marco := person(2002, "Marco", "it")
 	w.signUp(anna, "staff", marco, "it")
-	w.say(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
+	w.sayLine(anna, "/appointment Fatima 25/11/2026 10:00 Pediatra")
 	w.press(fatima, w.label("it", "appointment.cancel"))
 	// Her press marks it cancelled, then fails as it drops the reminders.
 	w.failOnce(flowstest.Command("zrange", "{sched}:owner:"+idOf(fatima)))

@@ -25,7 +25,7 @@ func TestInterviewTipsComeAtTheirMoments(t *testing.T) {
 		at := w.rome(2026, 11, 26, 9, 30)
 
 		// One line: the day, the time and the place; then the kind of job and childcare.
-		w.wantSaid(w.say(fatima, "/interview 26/11/2026 09:30 Hotel Roma, Via Nazionale 7"), "it", "interview.ask_job", nil)
+		w.wantSaid(w.sayLine(fatima, "/interview 26/11/2026 09:30 Hotel Roma, Via Nazionale 7"), "it", "interview.ask_job", nil)
 		w.wantSaid(w.press(fatima, w.label("it", "interview.job_catering")), "it", "interview.ask_childcare", nil)
 		got := w.press(fatima, w.label("it", "interview.childcare_yes"))
 		w.wantSaid(got, "it", "interview.created", nil)
@@ -149,7 +149,7 @@ func TestMovingAndCancellingAnInterviewMoveItsTips(t *testing.T) {
 func TestAnInterviewSoonGetsOnlyTheLastTip(t *testing.T) {
 	w := newWorld(t)
 	_, fatima := aurora(w)
-	w.say(fatima, "/interview 23/11/2026 11:30 Bar Sport")
+	w.sayLine(fatima, "/interview 23/11/2026 11:30 Bar Sport")
 	w.press(fatima, w.label("it", "interview.job_catering"))
 	got := w.press(fatima, w.label("it", "interview.childcare_no"))
 	one, err := w.cat.Text("it", "interview.tips_when", map[string]any{"Count": 1, "When": w.cat.DateTime("it", w.rome(2026, 11, 23, 9, 30))}, 1)
@@ -176,7 +176,7 @@ func TestAnInterviewSoonGetsOnlyTheLastTip(t *testing.T) {
 func TestOthersCannotTouchAnInterview(t *testing.T) {
 	w := newWorld(t)
 	anna, fatima := aurora(w)
-	w.say(fatima, "/interview 26/11/2026 09:30 Hotel Roma")
+	w.sayLine(fatima, "/interview 26/11/2026 09:30 Hotel Roma")
 	w.press(fatima, w.label("it", "interview.job_catering"))
 	w.press(fatima, w.label("it", "interview.childcare_yes"))
 	olena := person(3002, "Olena", "uk")
@@ -209,7 +209,7 @@ func TestOthersCannotTouchAnInterview(t *testing.T) {
 func TestErasingAMotherErasesHerInterviews(t *testing.T) {
 	w := newWorld(t)
 	anna, fatima := aurora(w)
-	w.say(fatima, "/interview 23/11/2026 10:00 Bar Sport")
+	w.sayLine(fatima, "/interview 23/11/2026 10:00 Bar Sport")
 	w.press(fatima, w.label("it", "interview.job_catering"))
 	w.press(fatima, w.label("it", "interview.childcare_no"))
 	w.advance(w.rome(2026, 11, 23, 13, 0), idOf(fatima))
@@ -239,7 +239,7 @@ func TestDigestSaysTheInterviewsAndHowTheyWent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range []string{"/interview 23/11/2026 10:00 Bar Sport", "/interview 24/11/2026 11:00 Hotel Roma"} {
-		w.say(fatima, line)
+		w.sayLine(fatima, line)
 		w.press(fatima, w.label("it", "interview.job_catering"))
 		w.press(fatima, w.label("it", "interview.childcare_no"))
 	}
@@ -263,7 +263,7 @@ func TestDigestSaysTheInterviewsAndHowTheyWent(t *testing.T) {
 func TestATipBeforeAnEarlyInterviewComesTheEveningBefore(t *testing.T) {
 	w := newWorld(t) // Monday 23 November 2026, 09:00
 	_, fatima := aurora(w)
-	w.say(fatima, "/interview 25/11/2026 07:30 Forno Roscioli")
+	w.sayLine(fatima, "/interview 25/11/2026 07:30 Forno Roscioli")
 	w.press(fatima, w.label("it", "interview.job_catering"))
 	w.press(fatima, w.label("it", "interview.childcare_no"))
 	w.wantDueFor(idOf(fatima), interviewJob("1", "tip-24h"), w.rome(2026, 11, 24, 8, 0))
@@ -276,7 +276,7 @@ func TestATipBeforeAnEarlyInterviewComesTheEveningBefore(t *testing.T) {
 func TestAnAppointmentForAJobInterviewBecomesAnInterview(t *testing.T) {
 	w := newWorld(t) // Monday 23 November 2026, 09:00
 	anna, fatima := aurora(w)
-	w.wantSaid(w.say(fatima, "/appointment 27/11/2026 10:00 Colloquio Hotel Roma"), "it", "interview.ask_job", nil)
+	w.wantSaid(w.sayLine(fatima, "/appointment 27/11/2026 10:00 Colloquio Hotel Roma"), "it", "interview.ask_job", nil)
 	w.press(fatima, w.label("it", "interview.job_catering"))
 	got := w.press(fatima, w.label("it", "interview.childcare_no"))
 	w.wantSaid(got, "it", "interview.card_where", map[string]any{"Where": "Hotel Roma"})

@@ -15,8 +15,8 @@ func TestBlockedPersonIsReportedOnce(t *testing.T) {
 	alert := w.text("it", "reach.staff_alert", map[string]any{"Name": "Fatima", "Role": w.label("it", "role.mother")})
 
 	w.tg.Block(fatima.ID)
-	w.say(anna, "/appointment Fatima 25/11/2026 09:30 Pediatra")
-	w.say(anna, "/appointment Fatima 26/11/2026 10:00 Consultorio")
+	w.sayLine(anna, "/appointment Fatima 25/11/2026 09:30 Pediatra")
+	w.sayLine(anna, "/appointment Fatima 26/11/2026 10:00 Consultorio")
 	w.waitCount(anna, alert, 1)
 	if n := w.count(anna, alert); n != 1 {
 		t.Fatalf("staff were alerted %d times, want once", n)
@@ -33,6 +33,6 @@ func TestBlockedPersonIsReportedOnce(t *testing.T) {
 		t.Errorf("after writing again, unreachable = %q, want 0", v)
 	}
 	w.tg.Block(fatima.ID)
-	w.say(anna, "/appointment Fatima 27/11/2026 11:00 Avvocato")
+	w.sayLine(anna, "/appointment Fatima 27/11/2026 11:00 Avvocato")
 	w.waitCount(anna, alert, 2)
 }

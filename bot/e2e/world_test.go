@@ -289,11 +289,47 @@ func (w *world) typeWhen(u telegramtest.User, text string, at time.Time) []teleg
 	return w.press(u, w.label(u.LanguageCode, "when.yes"))
 }
 
+// lineWhen is the "dd/mm/yyyy hh:mm" a one-line command carries.
+var lineWhen = regexp.MustCompile(`\b(\d\d)/(\d\d)/(\d{4}) (\d\d):(\d\d)\b`)
+
+// sayLine is u writing a one-line command that carries a day and a time,
+// "/appointment 25/11/2026 09:30 Pediatra": Nido reads them back, with
+// the weekday, in u's language; u presses Yes, and what Nido said to that
+// is returned.
+func (w *world) sayLine(u telegramtest.User, line string) []telegramtest.Message {
+	w.t.Helper()
+	return w.sayLineIn(u, u.LanguageCode, line)
+}
+
+// sayLineIn is sayLine for u who chose lang at sign-up, rather than the
+// language of u's Telegram.
+func (w *world) sayLineIn(u telegramtest.User, lang, line string) []telegramtest.Message {
+	w.t.Helper()
+	m := lineWhen.FindStringSubmatch(line)
+	if m == nil {
+		w.t.Fatalf("no dd/mm/yyyy hh:mm in %q", line)
+	}
+	n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+	w.wantReadBack(w.say(u, line), lang, w.rome(n(3), time.Month(n(2)), n(1), n(4), n(5)))
+	return w.press(u, w.label(lang, "when.yes"))
+}
+
 // wantReadBack fails unless msgs read at back in lang, as Nido asks before
 // it takes a typed day and time.
 func (w *world) wantReadBack(msgs []telegramtest.Message, lang string, at time.Time) {
 	w.t.Helper()
 	w.wantSaid(msgs, lang, "when.check", map[string]any{"When": w.cat.DateTime(lang, at)})
+}
+
+// wantNamesTheDay fails unless m names the weekday and the month of at in
+// lang, in words: what makes a read-back catch "10/12" meant as 12 October.
+func (w *world) wantNamesTheDay(m telegramtest.Message, lang string, at time.Time) {
+	w.t.Helper()
+	for _, id := range []string{fmt.Sprintf("date.weekday.%d", int(at.Weekday())), fmt.Sprintf("date.month.%d", int(at.Month()))} {
+		if word := w.label(lang, id); !strings.Contains(m.Plain(), word) {
+			w.t.Errorf("%q does not say %q", m.Plain(), word)
+		}
+	}
 }
 
 // text renders message id in lang as a person reads it.
@@ -538,7 +574,7 @@ func (w *world) pressOn(u telegramtest.User, m telegramtest.Message, label strin
 			}
 		}
 	}
-	w.t.Fatalf("no button %q on message %d", label, m.ID)
+	w.t.Fatalf("no button %q on message %d: %q", label, m.ID, m.Labels())
 	return nil
 }
 
@@ -752,6 +788,26 @@ func w0text(t *testing.T, id string) string {
 		t.Fatal(err)
 	}
 	return w.text("it", id, nil)
+}
+
+// signatureLen is how long the signature the Telegram layer appends to a
+// button's data is (bot/callback.go); the flows never see it.
+const signatureLen = 12
+
+// lastButton is the data of the button labelled label on the last message
+// Nido sent u, as the flows read it: for seeding many chats through
+// engine.Handle, where no Telegram layer strips the signature. It is safe
+// to call from any goroutine.
+func lastButton(tg *telegramtest.Server, u telegramtest.User, label string) (string, error) {
+	last, _ := tg.Last(u.ID)
+	for _, row := range last.Buttons {
+		for _, b := range row {
+			if b.Text == label && len(b.CallbackData) > signatureLen {
+				return b.CallbackData[:len(b.CallbackData)-signatureLen], nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no button %q in chat %d, under %q", label, u.ID, last.Plain())
 }
 
 // startNido starts the command with only env as its environment, and stops

@@ -24,9 +24,11 @@ import (
 //  8. the appointment          its card, when the reminders will come, the .ics file
 //
 // The shortcut "/appointment 25/02/2027 09:30 Pediatra" (staff: the mother's
-// name first, as in their list) answers 2 to 7 at once; what it lacks is asked.
-// Each step asks the first question the draft has no answer to, so a typed
-// date with a time skips the time buttons.
+// name first, as in their list) answers 2 to 7 at once; its day and time are
+// read back with the weekday ("mercoledì 25 febbraio 2027, ore 9:30: è
+// giusto?") before anything else, then what it lacks is asked. Each step
+// asks the first question the draft has no answer to, so a typed date with a
+// time skips the time buttons.
 func (e *capability) routes() []flows.Route {
 	ms := []string{flows.RoleMother, flows.RoleStaff}
 	staff := []string{flows.RoleStaff}
@@ -98,6 +100,10 @@ func (e *capability) apptStartButton(s *flows.Session, mother string) error {
 }
 
 // apptShortcut fills the draft from "[mother name] <date> <time> <what>".
+// The day is read back with its weekday before anything takes it (the
+// core's when_check.go); Yes goes on with apptNext, which warns of a clash
+// or a holiday before saving. A job interview goes to /interview once the
+// day is read back, and is not read back there again.
 func (e *capability) apptShortcut(s *flows.Session, d draft, arg string) error {
 	if s.Person().Role == flows.RoleStaff {
 		mothers, err := e.People().Members(s.Ctx(), s.Person().OrgID, flows.RoleMother)
@@ -122,32 +128,19 @@ func (e *capability) apptShortcut(s *flows.Session, d draft, arg string) error {
 		// Written in one line: the place and the note are not asked.
 		d.Kind, d.Title, d.Note, d.PlaceAsked, d.NoteAsked = sc.Kind, sc.Title, sc.Note, true, true
 	}
-	if problem := flows.DayProblem(d.Day, s.Now()); problem != "" {
-		d.Day, d.Time = "", ""
-		return e.apptAskDay(s, d, problem)
+	if s.Person().Role != flows.RoleMother {
+		// Staff's /interview is handed no day (interviewCommand): nothing to read back.
+		if handed, err := e.handInterview(s, d); handed || err != nil {
+			return err
+		}
 	}
-	if old, ok := draftOf(s.Data()); ok && old.ID != "" && sameAppt(old, d) {
-		// The same line again after an error, or delivered again: the same appointment.
-		d.ID = old.ID
-	}
-	return e.apptNext(s, d)
-}
-
-// sameAppt reports whether two drafts describe the same appointment.
-func sameAppt(a, b draft) bool {
-	a.ID, b.ID, a.Accepted, b.Accepted = "", "", "", ""
-	return a == b
+	return e.whenQ().Typed(s, d.data())
 }
 
 // apptNext asks the first question the draft has no answer to, or ends the conversation.
 func (e *capability) apptNext(s *flows.Session, d draft) error {
-	loc := e.Location()
-	if d.Move == "" && d.Kind == "interview" && d.Mother != 0 {
-		// A job interview is /interview's when Nido has it: it brings her
-		// tips before it and asks how it went.
-		if handed, err := s.Hand(interviewCommand(s, d, loc)); handed || err != nil {
-			return err
-		}
+	if handed, err := e.handInterview(s, d); handed || err != nil {
+		return err
 	}
 	switch {
 	case d.Mother == 0:
@@ -161,7 +154,7 @@ func (e *capability) apptNext(s *flows.Session, d draft) error {
 	case d.Time == "":
 		return e.apptAskTime(s, d, "")
 	}
-	t, ok := flows.At(d.Day, d.Time, loc)
+	t, ok := flows.At(d.Day, d.Time, e.Location())
 	if !ok || !t.After(s.Now()) {
 		d.Time = ""
 		return e.apptAskTime(s, d, "appointment.time_past")
@@ -180,6 +173,16 @@ func (e *capability) apptNext(s *flows.Session, d draft) error {
 		return e.apptAskNote(s, d)
 	}
 	return e.apptCreate(s, d)
+}
+
+// handInterview hands a job interview being made over to /interview, when
+// Nido has it: it brings her tips before it and asks how it went. Its day,
+// when the draft has one, was pressed or read back already.
+func (e *capability) handInterview(s *flows.Session, d draft) (bool, error) {
+	if d.Move != "" || d.Kind != "interview" || d.Mother == 0 {
+		return false, nil
+	}
+	return s.Hand(interviewCommand(s, d, e.Location()))
 }
 
 // interviewCommand is the /interview line that goes on with what d has:

@@ -39,8 +39,9 @@ func TestErasureDuringStaffCreationLeavesNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newApptWorld(t)
+			w.Want(w.Do(w.Staff, "/appointment Fatima 25/02/2027 09:30 Pediatra"), "when.check")
 			w.Hook.Arm(flowstest.Command("hset", "t:appt:"), func() error { return tt.during(w) })
-			answers := w.Do(w.Staff, "/appointment Fatima 25/02/2027 09:30 Pediatra")
+			answers := w.Confirm(w.Staff)
 			if err := tt.after(w); err != nil {
 				t.Fatal(err)
 			}
@@ -71,7 +72,7 @@ func startMove(w *world, id string) {
 // reminders; staff are told it was cancelled.
 func TestCancelDuringAMoveWins(t *testing.T) {
 	w := newApptWorld(t)
-	w.Want(w.Do(w.Mother, "/appointment 25/11/2026 09:30 Pediatra"), "appointment.created")
+	w.Want(w.DoConfirmed(w.Mother, "/appointment 25/11/2026 09:30 Pediatra"), "appointment.created")
 	id := w.apptIDs()[0]
 	startMove(w, id)
 	var cancelled []string
@@ -94,7 +95,7 @@ func TestCancelDuringAMoveWins(t *testing.T) {
 // not taken for the new time: the button is stale, and says so.
 func TestAnswerDuringAMoveIsNotKept(t *testing.T) {
 	w := newApptWorld(t)
-	w.Want(w.Do(w.Mother, "/appointment 25/11/2026 09:30 Pediatra"), "appointment.created")
+	w.Want(w.DoConfirmed(w.Mother, "/appointment 25/11/2026 09:30 Pediatra"), "appointment.created")
 	id := w.apptIDs()[0]
 	startMove(w, id)
 	var moved []string
@@ -118,7 +119,7 @@ func TestAnswerDuringAMoveIsNotKept(t *testing.T) {
 // The store refuses to write a version it no longer holds.
 func TestStaleVersionIsNotWritten(t *testing.T) {
 	w := newApptWorld(t)
-	w.Do(w.Mother, "/appointment 25/11/2026 09:30 Pediatra")
+	w.DoConfirmed(w.Mother, "/appointment 25/11/2026 09:30 Pediatra")
 	read := w.appt(w.apptIDs()[0])
 	st := w.c.appts()
 	later := read.At.AddDate(0, 0, 2)

@@ -19,6 +19,10 @@ var errLost = errors.New("connection lost")
 // fail is a hook action: the command fails, as if the connection dropped.
 func fail() error { return errLost }
 
+// pressYes, as the last input, is the Yes of the read-back on screen,
+// whose data Nido chose.
+const pressYes = "!when.yes"
+
 func TestRepeatedCreationMakesOneAppointment(t *testing.T) {
 	scheduleReminder := flowstest.Command("eval", jobReminder)
 	endConversation := flowstest.Command("del", "t:conv:")
@@ -32,16 +36,16 @@ func TestRepeatedCreationMakesOneAppointment(t *testing.T) {
 		failAt  func(args []any) bool
 		created string
 	}{
-		{"one line by staff, the reminders failed", func(w *world) flows.Person { return w.Staff }, nil,
-			"/appointment Fatima 25/02/2027 09:30 Pediatra", scheduleReminder, "appointment.created_staff"},
+		{"one line by staff, the reminders failed", func(w *world) flows.Person { return w.Staff },
+			[]string{"/appointment Fatima 25/02/2027 09:30 Pediatra"}, pressYes, scheduleReminder, "appointment.created_staff"},
 		{"buttons, the reminders failed", func(w *world) flows.Person { return w.Mother },
 			[]string{"/appointment", "!apk:paediatrician", "!apd:20261125", "!apt:0930", "!aps:place"},
 			"!aps:note", scheduleReminder, "appointment.created"},
 		{"typed note, lost after the card was sent", func(w *world) flows.Person { return w.Mother },
 			[]string{"/appointment", "!apk:paediatrician", "!apd:20261125", "!apt:0930", "Via Roma 1"},
 			"Portare il libretto", endConversation, "appointment.created"},
-		{"one line by the mother, lost after the card was sent", func(w *world) flows.Person { return w.Mother }, nil,
-			"/appointment 25/11/2026 09:30 Pediatra", endConversation, "appointment.created"},
+		{"one line by the mother, lost after the card was sent", func(w *world) flows.Person { return w.Mother },
+			[]string{"/appointment 25/11/2026 09:30 Pediatra"}, pressYes, endConversation, "appointment.created"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,9 +54,14 @@ func TestRepeatedCreationMakesOneAppointment(t *testing.T) {
 			for _, in := range tt.steps {
 				w.Do(who, in)
 			}
+			last := tt.last
+			if last == pressYes {
+				yes, _ := w.ReadBack(who)
+				last = "!" + yes
+			}
 			w.Hook.Arm(tt.failAt, fail)
-			w.Want(w.Do(who, tt.last), "common.error")
-			w.Want(w.Do(who, tt.last), tt.created)
+			w.Want(w.Do(who, last), "common.error")
+			w.Want(w.Do(who, last), tt.created)
 
 			ids := w.apptIDs()
 			if len(ids) != 1 {
@@ -73,15 +82,31 @@ func TestRepeatedCreationMakesOneAppointment(t *testing.T) {
 	}
 }
 
-// A new line after a failed one is a new appointment when it says
-// something else, and the failed one keeps its id.
+// A new line after a failed one is a new appointment, and the failed one
+// keeps its id.
 func TestAnotherLineIsAnotherAppointment(t *testing.T) {
 	w := newApptWorld(t)
+	w.Want(w.Do(w.Mother, "/appointment 25/11/2026 09:30 Pediatra"), "when.check")
 	w.Hook.Arm(flowstest.Command("eval", jobReminder), fail)
-	w.Want(w.Do(w.Mother, "/appointment 25/11/2026 09:30 Pediatra"), "common.error")
-	w.Want(w.Do(w.Mother, "/appointment 26/11/2026 10:00 Avvocato"), "appointment.created")
+	w.Want(w.Confirm(w.Mother), "common.error")
+	w.Want(w.DoConfirmed(w.Mother, "/appointment 26/11/2026 10:00 Avvocato"), "appointment.created")
 	if ids := w.apptIDs(); len(ids) != 2 {
 		t.Fatalf("appointments %v, want the failed one and the new one", ids)
+	}
+}
+
+// The same line written again after a failure, rather than its Yes pressed
+// again, starts anew: the appointment half saved is then something else
+// at that time, and she is told before a second is saved.
+func TestSameLineAfterAFailureIsWarnedOf(t *testing.T) {
+	w := newApptWorld(t)
+	line := "/appointment 25/11/2026 09:30 Pediatra"
+	w.Want(w.Do(w.Mother, line), "when.check")
+	w.Hook.Arm(flowstest.Command("eval", jobReminder), fail)
+	w.Want(w.Confirm(w.Mother), "common.error")
+	w.Want(w.DoConfirmed(w.Mother, line), "appointment.clash_title")
+	if ids := w.apptIDs(); len(ids) != 1 {
+		t.Fatalf("appointments %v, want only the one half saved", ids)
 	}
 }
 
@@ -93,7 +118,7 @@ func TestRepeatedMoveMovesOnce(t *testing.T) {
 	if err := w.E.People().Save(w.Ctx, colleague); err != nil {
 		t.Fatal(err)
 	}
-	w.Do(w.Mother, "/appointment 25/11/2026 09:30 Pediatra")
+	w.DoConfirmed(w.Mother, "/appointment 25/11/2026 09:30 Pediatra")
 	id := w.apptIDs()[0]
 	was := w.appt(id).At
 	startMove(w, id)

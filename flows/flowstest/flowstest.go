@@ -102,6 +102,44 @@ func (w *World) Want(answers []string, id string) {
 	}
 }
 
+// ReadBack is the data of the Yes and the No of the read-back of a typed
+// day ("when.check": "Tuesday 15 December 2026, 15:30: is that right?")
+// that Nido sent p last; the test fails when the last message to p is not one.
+func (w *World) ReadBack(p flows.Person) (yes, no string) {
+	w.T.Helper()
+	sent := w.Out.Sent()
+	for i := len(sent) - 1; i >= 0; i-- {
+		m := sent[i]
+		if m.ChatID != p.ID {
+			continue
+		}
+		if len(m.Lines) == 0 || m.Lines[len(m.Lines)-1].ID != "when.check" || len(m.Buttons) != 2 ||
+			m.Buttons[0][0].Label.ID != "when.yes" || m.Buttons[1][0].Label.ID != "when.no" {
+			w.T.Fatalf("the last message to %d is not a read-back: %+v", p.ID, m.Lines)
+		}
+		return m.Buttons[0][0].Data, m.Buttons[1][0].Data
+	}
+	w.T.Fatalf("nothing sent to %d", p.ID)
+	return "", ""
+}
+
+// Confirm is p pressing Yes on the read-back Nido sent last; it returns
+// the ids of what Nido said to that, as Do.
+func (w *World) Confirm(p flows.Person) []string {
+	w.T.Helper()
+	yes, _ := w.ReadBack(p)
+	return w.Do(p, "!"+yes)
+}
+
+// DoConfirmed is p typing text that carries a day, such as a one-line
+// "/appointment 25/11/2026 09:30 Pediatra", and pressing Yes when Nido
+// reads the day back; it returns what Nido said to the Yes.
+func (w *World) DoConfirmed(p flows.Person, text string) []string {
+	w.T.Helper()
+	w.Want(w.Do(p, text), "when.check")
+	return w.Confirm(p)
+}
+
 // Jobs lists the ids of owner's waiting jobs, sorted.
 func (w *World) Jobs(owner string) []string {
 	w.T.Helper()

@@ -14,7 +14,8 @@ import (
 // time buttons as an appointment (the core's when_question.go):
 //
 //  1. /interview, or staff's in:<mother>   or in one line: /interview 25/02/2027 09:30 Hotel Roma
-//  2. day, then time                       buttons (ivd, ivt), or typed
+//  2. day, then time                       buttons (ivd, ivt), or typed; a typed day, in
+//                                          the line too, is read back before it is taken
 //  3. the kind of job                      buttons (ivj:<job>)
 //  4. the company and the place            typed, or Skip (ivw)
 //  5. childcare                            will she need someone for her child? (ivc:y, ivc:n)
@@ -83,7 +84,12 @@ func (e *capability) start(s *flows.Session, arg string) error {
 	if rest = flows.CleanLine(rest); rest != "" && utf8.RuneCountInString(rest) <= maxWhere {
 		d.Where, d.WhereAsked = rest, true
 	}
-	return e.next(s, d)
+	if s.Handed() {
+		// From /appointment, which read the day back already.
+		return e.next(s, d)
+	}
+	// The day is read back with its weekday before it is taken.
+	return e.whenQ().Typed(s, d.data())
 }
 
 // newButton is in (a mother's "new interview") or staff's in:<mother>.
