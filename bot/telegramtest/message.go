@@ -70,12 +70,13 @@ type Document struct {
 // document: tags removed, entities decoded, surrounding spaces trimmed.
 func (m Message) Plain() string { return m.plain }
 
-// Labels lists the labels of the inline buttons, row after row.
+// Labels lists the labels of the inline buttons, row after row, as a
+// person reads them: direction marks aside.
 func (m Message) Labels() []string {
 	var labels []string
 	for _, row := range m.Buttons {
 		for _, b := range row {
-			labels = append(labels, b.Text)
+			labels = append(labels, Visible(b.Text))
 		}
 	}
 	return labels
