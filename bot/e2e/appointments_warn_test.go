@@ -11,15 +11,19 @@ import (
 // planned for her (within an hour), or on a national holiday, the one
 // making it is told and chooses: save anyway, change the time, or not.
 
-// wantButtons fails unless m's buttons are the labels of ids in lang, in order.
+// wantButtons fails unless m's buttons are the labels of ids in lang, in
+// order, as a person reads them (without direction marks).
 func (w *world) wantButtons(m telegramtest.Message, lang string, ids ...string) {
 	w.t.Helper()
-	var want []string
+	var want, got []string
 	for _, id := range ids {
 		want = append(want, w.label(lang, id))
 	}
-	if got := strings.Join(m.Labels(), "|"); got != strings.Join(want, "|") {
-		w.t.Errorf("buttons %q, want %q", m.Labels(), want)
+	for _, l := range m.Labels() {
+		got = append(got, telegramtest.Visible(l))
+	}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		w.t.Errorf("buttons %q, want %q", got, want)
 	}
 }
 
@@ -137,4 +141,59 @@ func TestAHolidayIsWarned(t *testing.T) {
 		w.waitCount(amina, w.text("ar", "appointment.moved_for_you", nil), 1)
 		w.wantDue(amina, ":v1:remind-24h", w.rome(2026, 12, 7, 10, 0))
 	})
+}
+
+// A meeting of her mutual-aid group is planned for her too: an appointment
+// next to it warns, whoever makes it, and her list of appointments shows
+// it, with her answer and its buttons; staff see it without them.
+func TestAGroupMeetingIsInHerAgenda(t *testing.T) {
+	for _, lang := range []string{"it", "ar"} {
+		t.Run(lang, func(t *testing.T) {
+			w := newWorld(t) // Monday 23 November 2026, 09:00
+			anna, amina := motherIn(w, lang)
+			label := func(id string) string { return w.label(lang, id) }
+			w.say(anna, "/groups")
+			w.press(anna, w.label("it", "group.new"))
+			w.say(anna, "Mamme del martedì")
+			w.press(anna, w.label("it", "group.add"))
+			w.press(anna, "Amina")
+			w.press(anna, w.label("it", "group.plan"))
+			w.typeWhen(anna, "24/11/2026 10:00", w.rome(2026, 11, 24, 10, 0))
+			w.wantSaid(w.press(anna, w.label("it", "appointment.skip")), "it", "group.planned", nil)
+			w.waitCount(amina, w.text(lang, "group.meeting_new", map[string]any{"Group": "Mamme del martedì"}), 1)
+			meeting := func(lang string) map[string]any {
+				return map[string]any{"What": w.text(lang, "group.meeting_of", map[string]any{"Group": "Mamme del martedì"}),
+					"When": w.cat.DateTime(lang, w.rome(2026, 11, 24, 10, 0))}
+			}
+
+			// Half an hour after the meeting: she is told of it, and saves anyway.
+			msgs := w.say(amina, "/appointment 24/11/2026 10:30 Pediatra")
+			w.wantSaid(msgs, lang, "appointment.clash_title", nil)
+			w.wantSaid(msgs, lang, "appointment.clash_item", meeting(lang))
+			w.wantSaid(w.press(amina, label("appointment.warn_save")), lang, "appointment.created", nil)
+
+			// Her list has both; the meeting's card takes her answer.
+			msgs = w.say(amina, "/appointments")
+			w.wantIn(msgs, w.countText(lang, "appointment.list_title", 2, map[string]any{"Count": 2}))
+			card := w.wantIn(msgs, w.text(lang, "group.meeting_of", map[string]any{"Group": "Mamme del martedì"}))
+			w.wantSaid([]telegramtest.Message{card}, lang, "group.answer_none", nil)
+			w.wantButtons(card, lang, "group.come", "group.not_come")
+			w.pressOn(amina, card, label("group.come"))
+			w.wantSaid([]telegramtest.Message{w.now(amina, card)}, lang, "group.answer_yes", nil)
+
+			// Staff making one for her are told of the meeting too.
+			msgs = w.say(anna, "/appointment Amina 24/11/2026 09:30 Consultorio")
+			w.wantSaid(msgs, "it", "appointment.clash_item", meeting("it"))
+			w.press(anna, w.label("it", "appointment.warn_save"))
+			if n := len(w.apptIDs(amina)); n != 2 {
+				t.Fatalf("%d appointments, want 2", n)
+			}
+			// Her list, as staff see it: the meeting, without her buttons.
+			w.say(anna, "/appointments")
+			msgs = w.press(anna, "Amina")
+			w.wantIn(msgs, w.countText("it", "appointment.list_of", 3, map[string]any{"Name": "Amina", "Count": 3}))
+			card = w.wantIn(msgs, w.text("it", "group.meeting_of", map[string]any{"Group": "Mamme del martedì"}))
+			w.wantButtons(card, "it")
+		})
+	}
 }

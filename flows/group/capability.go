@@ -30,6 +30,7 @@ func New() flows.Maker {
 			MyData:       e.groupData,
 			Erase:        e.eraseGroups,
 			ForgetAuthor: e.forgetGroupAuthor,
+			Agenda:       e.agenda,
 		}
 	}
 }

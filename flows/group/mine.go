@@ -159,14 +159,10 @@ func meetLines(g Group, m Meeting, title string) []flows.T {
 
 // meetButtons are her two answers, and the map when there is a place.
 func meetButtons(m Meeting) [][]flows.Button {
-	rows := [][]flows.Button{
+	return append([][]flows.Button{
 		{{Label: flows.T{ID: "group.come"}, Data: verbAnswer + ":y:" + m.ID}},
 		{{Label: flows.T{ID: "group.not_come"}, Data: verbAnswer + ":n:" + m.ID}},
-	}
-	if m.Place != "" {
-		rows = append(rows, []flows.Button{{Label: flows.T{ID: "appointment.map"}, URL: flows.MapsURL(m.Place)}})
-	}
-	return rows
+	}, mapButton(m)...)
 }
 
 // answerLine says what she answered.
