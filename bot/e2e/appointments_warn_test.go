@@ -167,7 +167,7 @@ func TestAGroupMeetingIsInHerAgenda(t *testing.T) {
 			}
 
 			// Half an hour after the meeting: she is told of it, and saves anyway.
-			msgs := w.say(amina, "/appointment 24/11/2026 10:30 Pediatra")
+			msgs := w.sayLineIn(amina, lang, "/appointment 24/11/2026 10:30 Pediatra")
 			w.wantSaid(msgs, lang, "appointment.clash_title", nil)
 			w.wantSaid(msgs, lang, "appointment.clash_item", meeting(lang))
 			w.wantSaid(w.press(amina, label("appointment.warn_save")), lang, "appointment.created", nil)
@@ -182,7 +182,7 @@ func TestAGroupMeetingIsInHerAgenda(t *testing.T) {
 			w.wantSaid([]telegramtest.Message{w.now(amina, card)}, lang, "group.answer_yes", nil)
 
 			// Staff making one for her are told of the meeting too.
-			msgs = w.say(anna, "/appointment Amina 24/11/2026 09:30 Consultorio")
+			msgs = w.sayLine(anna, "/appointment Amina 24/11/2026 09:30 Consultorio")
 			w.wantSaid(msgs, "it", "appointment.clash_item", meeting("it"))
 			w.press(anna, w.label("it", "appointment.warn_save"))
 			if n := len(w.apptIDs(amina)); n != 2 {
