@@ -12,8 +12,6 @@ import (
 
 	"nido/bot/telegramtest"
 	"nido/flows"
-	"nido/scheduler/clock"
-	"nido/scheduler/redistest"
 )
 
 // A broadcast to 2,000 mothers is under way when the nido process is
@@ -22,21 +20,11 @@ import (
 // copy was on its way to Telegram at the very moment of the kill.
 func TestKillDuringBroadcastResumesWhereItStopped(t *testing.T) {
 	const mothers = 2000
-	bin := buildNido(t)
-	rs := redistest.Start(t)
-	rdb := rs.Client()
-	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
-	loc, _ := time.LoadLocation("Europe/Rome")
-	ctx := context.Background()
-
 	// Seeded a minute ago through Nido's own front door: the organisation,
 	// its social worker, 2,000 mothers, and the broadcast she sent.
-	seedClock := clock.NewManual(time.Now().In(loc).Add(-time.Minute))
-	engine, cat := seedEngine(t, rdb, tg, seedClock, loc, capabilities(rdb, prefix, 1000)...)
-	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newProcesses(t)
+	bin, tg, seedClock, engine, cat, org := p.bin, p.tg, p.seed, p.engine, p.cat, p.org
+	ctx := context.Background()
 	staff := person(2001, "Anna", "it")
 	users := make([]telegramtest.User, mothers)
 	for i := range users {
@@ -97,10 +85,7 @@ func TestKillDuringBroadcastResumesWhereItStopped(t *testing.T) {
 		}
 		return chats, total
 	}
-	env := []string{
-		"TELEGRAM_BOT_TOKEN=123:TEST", "TELEGRAM_API_URL=" + tg.URL, "REDIS_URL=" + rs.URL(),
-		"NIDO_SEND_RATE=1000", "NIDO_QUIET_HOURS=off", "NIDO_LISTEN=127.0.0.1:0",
-	}
+	env := p.env()
 	first := startNido(t, bin, env, nil, nil)
 	waitFor(t, 60*time.Second, func() bool { return tg.Sent()-seeded >= mothers/3 })
 	if err := first.Process.Signal(syscall.SIGKILL); err != nil {

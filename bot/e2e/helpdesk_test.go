@@ -10,8 +10,6 @@ import (
 
 	"nido/bot/telegramtest"
 	"nido/flows"
-	"nido/scheduler/clock"
-	"nido/scheduler/redistest"
 )
 
 // A mother's words that answer no question reach the social worker who
@@ -198,18 +196,9 @@ func TestHerWordsIgnoreTheQuietHours(t *testing.T) {
 // answer: the answer still reaches her, once, and her message reached
 // the social worker once.
 func TestAThreadSurvivesARestart(t *testing.T) {
-	bin := buildNido(t)
-	rs := redistest.Start(t)
-	rdb := rs.Client()
-	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
-	loc, _ := time.LoadLocation("Europe/Rome")
+	pr := newProcesses(t)
+	bin, tg, seedClock, engine, cat, org := pr.bin, pr.tg, pr.seed, pr.engine, pr.cat, pr.org
 	ctx := context.Background()
-	seedClock := clock.NewManual(time.Now().In(loc).Add(-time.Minute))
-	engine, cat := seedEngine(t, rdb, tg, seedClock, loc, capabilities(rdb, prefix, 1000)...)
-	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
 	anna, fatima := person(2001, "Anna", "it"), person(3001, "Fatima", "it")
 	tg.Meet(anna, fatima)
 	for _, p := range []flows.Person{
@@ -228,10 +217,7 @@ func TestAThreadSurvivesARestart(t *testing.T) {
 		}
 		return plain(s)
 	}
-	env := []string{
-		"TELEGRAM_BOT_TOKEN=123:TEST", "TELEGRAM_API_URL=" + tg.URL, "REDIS_URL=" + rs.URL(),
-		"NIDO_SEND_RATE=1000", "NIDO_QUIET_HOURS=off", "NIDO_LISTEN=127.0.0.1:0",
-	}
+	env := pr.env()
 	first := startNido(t, bin, env, nil, nil)
 	tg.SendText(fatima, "Ho bisogno di parlare con te")
 	tg.WaitText(t, fatima.ID, "Anna")

@@ -1125,6 +1125,44 @@ func commandNames(cmds []telegramtest.Command) string {
 	return strings.Join(names, ",")
 }
 
+// processes is what the tests that run the nido command itself (killed,
+// restarted) start from: a real Redis, a fake Telegram, the command built,
+// and the network's organisation, Casa Aurora, seeded by an engine whose
+// clock stands a minute before now, so that what it queued is due.
+type processes struct {
+	bin    string
+	rs     *redistest.Server
+	rdb    redis.UniversalClient
+	tg     *telegramtest.Server
+	loc    *time.Location
+	seed   *clock.Manual
+	engine *flows.Engine
+	cat    *locales.Catalog
+	org    flows.Org
+}
+
+func newProcesses(t *testing.T) *processes {
+	t.Helper()
+	p := &processes{bin: buildNido(t), rs: redistest.Start(t), tg: telegramtest.NewTestServer(t, telegramtest.Unlimited())}
+	p.rdb = p.rs.Client()
+	p.loc, _ = time.LoadLocation("Europe/Rome")
+	p.seed = clock.NewManual(time.Now().In(p.loc).Add(-time.Minute))
+	p.engine, p.cat = seedEngine(t, p.rdb, p.tg, p.seed, p.loc, capabilities(p.rdb, prefix, 1000)...)
+	var err error
+	if p.org, err = p.engine.People().CreateOrg(context.Background(), "Casa Aurora", p.seed.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// env is the nido command's environment on these Telegram and Redis.
+func (p *processes) env() []string {
+	return []string{
+		"TELEGRAM_BOT_TOKEN=123:TEST", "TELEGRAM_API_URL=" + p.tg.URL, "REDIS_URL=" + p.rs.URL(),
+		"NIDO_SEND_RATE=1000", "NIDO_QUIET_HOURS=off", "NIDO_LISTEN=127.0.0.1:0",
+	}
+}
+
 // seedEngine is an engine that only seeds, on rdb and tg, at seedClock:
 // its scheduler queues and is never run, so that the nido process started
 // next runs what was queued. It returns the catalog as well.
