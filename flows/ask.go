@@ -2,15 +2,28 @@ package flows
 
 import (
 	"fmt"
+	"html"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf16"
 )
 
 // Small pieces every capability's questions and cards use.
 
 // MaxPlace is the longest place a person may type, in characters.
 const MaxPlace = 200
+
+// MaxText is the longest text a person may write for Nido to pass on to
+// others (a broadcast, a message to staff), in UTF-16 units as Telegram
+// counts them once escaped: with the frame around it in any language the
+// message stays within Telegram's 4,096.
+const MaxText = 3500
+
+// TooLong reports whether text, escaped for Telegram, is over MaxText.
+func TooLong(text string) bool {
+	return len(utf16.Encode([]rune(html.EscapeString(text)))) > MaxText
+}
 
 // MaxCards is how many appointments a list shows as cards; the rest are counted.
 const MaxCards = 5

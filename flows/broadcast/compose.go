@@ -2,12 +2,10 @@ package broadcast
 
 import (
 	"crypto/rand"
-	"html"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"nido/flows"
 	"nido/scheduler"
@@ -26,10 +24,8 @@ import (
 // Sending saves the broadcast and queues its delivery (deliver.go); the
 // sender gets a report, edited as delivery goes on (message.go).
 
-// maxText is the longest text staff may send, in UTF-16 units as Telegram
-// counts them: with the frame around it in any language the message stays
-// within Telegram's 4,096.
-const maxText = 3500
+// maxText is the longest text staff may send (flows.MaxText).
+const maxText = flows.MaxText
 
 // draft is a broadcast being composed, kept in the conversation.
 type draft struct {
@@ -263,7 +259,7 @@ func (e *capability) textTyped(s *flows.Session, text string) error {
 	}
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
 	// Counted as sent, escaped: "&" takes five characters of Telegram's limit.
-	if n := len(utf16.Encode([]rune(html.EscapeString(text)))); n > maxText {
+	if flows.TooLong(text) {
 		return s.Reply(flows.T{ID: "common.too_long", Data: map[string]any{"Max": maxText}})
 	}
 	if text == "" {

@@ -47,19 +47,19 @@ func (e *capability) list(s *flows.Session, _ string) error {
 	if err != nil {
 		return err
 	}
+	last, err := st.latest(s.Ctx(), ts)
+	if err != nil {
+		return err
+	}
 	lines := []flows.T{{ID: "helpdesk.list_title", Count: total, Data: map[string]any{"Count": total}}}
 	var rows [][]flows.Button
-	for _, t := range ts {
+	for i, t := range ts {
 		p, ok := who[t.Writer]
 		if !ok {
 			continue // erasing: gone in a moment
 		}
-		last, err := st.last(s.Ctx(), t, 1)
-		if err != nil {
-			return err
-		}
 		lines = append(lines, flows.T{ID: "helpdesk.list_item", Data: map[string]any{
-			"Name": p.Name, "When": t.Last, "Status": flows.T{ID: "helpdesk.status_" + t.Status}, "Text": excerptOf(last, 80)}})
+			"Name": p.Name, "When": t.Last, "Status": flows.T{ID: "helpdesk.status_" + t.Status}, "Text": excerptOf(last[i], 80)}})
 		rows = append(rows, threadButtons(t, p.Name))
 	}
 	if more := total - len(ts); more > 0 {
@@ -127,7 +127,7 @@ func (e *capability) replyTyped(s *flows.Session, text string) error {
 	if text == "" {
 		return s.Reply(flows.T{ID: "helpdesk.empty_staff"})
 	}
-	if tooLong(text) {
+	if flows.TooLong(text) {
 		return s.Reply(flows.T{ID: "helpdesk.too_long", Data: map[string]any{"Max": maxText}})
 	}
 	t, p, ok, err := e.staffThread(s, s.Data()["t"])

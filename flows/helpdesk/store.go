@@ -434,6 +434,29 @@ func (st store) last(ctx context.Context, t thread, n int) ([]entry, error) {
 	return out, nil
 }
 
+// latest loads the last message of each of ts in one round trip; a
+// thread whose last message is not kept has none (nil).
+func (st store) latest(ctx context.Context, ts []thread) ([][]entry, error) {
+	cmds := make([]*redis.StringCmd, len(ts))
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, t := range ts {
+			cmds[i] = p.HGet(ctx, st.k.messages(t.Writer, t.N), strconv.Itoa(t.Count))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, flows.Wrap("load last messages", err)
+	}
+	out := make([][]entry, len(ts))
+	for i, c := range cmds {
+		var e entry
+		if c.Err() == nil && json.Unmarshal([]byte(c.Val()), &e) == nil {
+			out[i] = []entry{e}
+		}
+	}
+	return out, nil
+}
+
 // staffIn lists the staff who answered in t.
 func (st store) staffIn(ctx context.Context, t thread) ([]int64, error) {
 	ms, err := st.rdb.SMembers(ctx, st.k.staffIn(t.Writer, t.N)).Result()
@@ -538,15 +561,15 @@ func (st store) erase(ctx context.Context, w int64) error {
 	}
 	// Lists first: a thread still listed but gone is pruned when read, a
 	// thread kept but not listed would be found by nobody.
-	for _, t := range ts {
-		for _, err := range []error{
-			st.rdb.ZRem(ctx, st.k.threads(t.Org), t.ref()).Err(),
-			st.rdb.Del(ctx, st.k.public(t.Pub)).Err(),
-		} {
-			if err != nil {
-				return flows.Wrap("unlist thread", err)
-			}
+	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, t := range ts {
+			p.ZRem(ctx, st.k.threads(t.Org), t.ref())
+			p.Del(ctx, st.k.public(t.Pub))
 		}
+		return nil
+	})
+	if err != nil {
+		return flows.Wrap("unlist threads", err)
 	}
 	del := []string{st.k.seq(w), st.k.cur(w), st.k.updates(w), st.k.pending(w), st.k.scheduled(w)}
 	for i := 1; i <= seq; i++ {

@@ -5,12 +5,10 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"html"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"nido/flows"
 	"nido/scheduler"
@@ -24,10 +22,8 @@ import (
 // worker wrote send what she types next without asking: she chose to.
 // Every message goes to her thread not done, or opens one.
 
-// maxText is the longest message, in UTF-16 units as Telegram counts them
-// once escaped: with the frame around it in any language it stays one
-// Telegram message.
-const maxText = 3500
+// maxText is the longest message (flows.MaxText).
+const maxText = flows.MaxText
 
 // draft is what she wrote and has not sent yet, kept in the conversation
 // a day.
@@ -103,7 +99,7 @@ func (e *capability) addToDraft(s *flows.Session, d draft, text string) error {
 			if d.Text != "" {
 				joined = d.Text + "\n" + text
 			}
-			if tooLong(joined) {
+			if flows.TooLong(joined) {
 				return s.Reply(flows.T{ID: "helpdesk.too_long", Data: map[string]any{"Max": maxText}})
 			}
 			d.Text = joined
@@ -218,7 +214,7 @@ func (e *capability) written(s *flows.Session, text string) error {
 	if text == "" && voice == "" {
 		return s.Reply(flows.T{ID: "helpdesk.empty"})
 	}
-	if tooLong(text) {
+	if flows.TooLong(text) {
 		return s.Reply(flows.T{ID: "helpdesk.too_long", Data: map[string]any{"Max": maxText}})
 	}
 	from := "u" + strconv.FormatInt(s.Input().UpdateID, 10)
@@ -361,10 +357,6 @@ func (e *capability) staffFor(ctx context.Context, p flows.Person) ([]flows.Pers
 		}
 	}
 	return e.StaffOf(ctx, p, also...)
-}
-
-func tooLong(text string) bool {
-	return len(utf16.Encode([]rune(html.EscapeString(text)))) > maxText
 }
 
 // emergency is the line that says where help is at once: Nido is read by
