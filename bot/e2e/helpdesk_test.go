@@ -376,3 +376,20 @@ func TestHelpdeskOnACluster(t *testing.T) {
 	w.press(fatima, w.label("it", "delete.yes"))
 	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "delete.done", nil)
 }
+
+// Words meant for Nido itself ("ciao") are not sent when she says No, and
+// she is shown what Nido can do.
+func TestNoSendsNothingAndShowsTheMenu(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima := aurora(w)
+	w.say(fatima, "ciao")
+	msgs := w.press(fatima, w.label("it", "helpdesk.keep"))
+	w.wantSaid([]telegramtest.Message{w.last(fatima)}, "it", "menu.title", nil)
+	if !slices.Contains(w.last(fatima).Labels(), w.label("it", "helpdesk.menu")) || len(msgs) != 1 {
+		t.Fatalf("after No she got %d messages, the last with buttons %q", len(msgs), w.last(fatima).Labels())
+	}
+	w.advance(w.clock.Now(), idOf(fatima))
+	if n := w.count(anna, "ciao"); n != 0 {
+		t.Fatalf("Anna got it %d times", n)
+	}
+}

@@ -171,7 +171,12 @@ func (e *capability) dropDraft(s *flows.Session, key string) error {
 	if err := s.EndConv(); err != nil {
 		return err
 	}
-	return s.Edit(flows.Message{Lines: []flows.T{{ID: "helpdesk.not_sent"}}})
+	// Her words were perhaps meant for Nido itself ("ciao"): what it can
+	// do comes with the answer.
+	if err := s.Edit(flows.Message{Lines: []flows.T{{ID: "helpdesk.not_sent"}}}); err != nil {
+		return err
+	}
+	return s.ShowMenu("menu.title")
 }
 
 // startWriting is /write: what she types next goes to her social workers.
