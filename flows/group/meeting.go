@@ -1,6 +1,7 @@
 package group
 
 import (
+	"context"
 	"unicode/utf8"
 
 	"nido/flows"
@@ -168,7 +169,7 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 	when, _ := flows.At(d.Day, d.Time, e.Location())
 	m := Meeting{ID: d.ID, Group: g.ID, Org: g.Org, At: when, Place: d.Place, Status: meetingPlanned,
 		By: s.Person().ID, Created: s.Now()}
-	saved, err := st.saveMeeting(s.Ctx(), m, s.Now())
+	saved, err := e.publishMeeting(s.Ctx(), g, m)
 	if err != nil {
 		return err
 	}
@@ -179,18 +180,30 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 		}
 		return s.Reply(flows.T{ID: "group.meeting_cancelled"})
 	}
-	if err := e.planMeeting(s.Ctx(), m); err != nil {
-		return err
-	}
-	e.Log().Info("meeting planned", "user_id", s.Person().ID, "group", g.ID, "meeting", m.ID)
-	if err := e.tellMeeting(s.Ctx(), g, m, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
-		lines := append(meetLines(g, m, "group.meeting_new"), flows.T{ID: "group.ask_come"})
-		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
-	}); err != nil {
-		return err
-	}
 	if err := s.EndConv(); err != nil {
 		return err
 	}
 	return e.groupPage(s, g, flows.T{ID: "group.planned"})
+}
+
+// publishMeeting saves a new meeting of g, plans its reminders and tells
+// every mother of the group, with "I'll come" and "I can't come". It is
+// the one way a meeting comes to be (planned by hand, or a poll closed), and
+// safe to repeat: the meeting is rewritten under its id, and each mother's
+// message names it. saved is false when the meeting was cancelled
+// meanwhile; then nothing is planned or told.
+func (e *capability) publishMeeting(ctx context.Context, g Group, m Meeting) (saved bool, err error) {
+	saved, err = e.groupStore().saveMeeting(ctx, m, e.Now())
+	if err != nil || !saved {
+		return false, err
+	}
+	if err := e.planMeeting(ctx, m); err != nil {
+		return false, err
+	}
+	e.Log().Info("meeting planned", "user_id", m.By, "group", g.ID, "meeting", m.ID)
+	err = e.tellMeeting(ctx, g, m, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
+		lines := append(meetLines(g, m, "group.meeting_new"), flows.T{ID: "group.ask_come"})
+		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
+	})
+	return err == nil, err
 }
