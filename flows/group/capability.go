@@ -1,7 +1,8 @@
 // Package group is the mutual-aid group capability: staff make groups of
 // their organisation's mothers and plan their meetings (group.go,
-// meeting.go, cancel.go, end.go); mothers see and answer them (mine.go) and
-// get a reminder the day before (jobs.go). store.go and keys.go keep them.
+// meeting.go, cancel.go, move.go, end.go), recurring ones too (series.go);
+// mothers see and answer them (mine.go) and get reminders the day before
+// and two hours before (jobs.go). store.go and keys.go keep them.
 package group
 
 import (
@@ -23,9 +24,10 @@ func New() flows.Maker {
 	return func(core *flows.Engine) flows.Capability {
 		e := &capability{Engine: core, k: keys{prefix: core.Prefix()}}
 		return flows.Capability{
-			Name:         "group",
-			Routes:       e.routes(),
-			Jobs:         map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting},
+			Name:   "group",
+			Routes: e.routes(),
+			Jobs: map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting, jobSeries: e.planOccurrence,
+				jobNews: e.tellNews},
 			Menu:         menu,
 			MyData:       e.groupData,
 			Erase:        e.eraseGroups,
@@ -62,6 +64,13 @@ func (e *capability) forgetGroupAuthor(ctx context.Context, org string, author i
 		}
 		for _, m := range meetings {
 			refs = append(refs, flows.Ref{Key: e.k.meeting(m), Field: "by"})
+		}
+		series, err := e.Redis().SMembers(ctx, e.k.groupSeries(g)).Result()
+		if err != nil {
+			return flows.Wrap("list recurring meetings to forget their author", err)
+		}
+		for _, sr := range series {
+			refs = append(refs, flows.Ref{Key: e.k.series(sr), Field: "by"})
 		}
 	}
 	return e.ForgetAuthor(ctx, author, refs)

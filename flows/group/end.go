@@ -5,7 +5,8 @@ import "nido/flows"
 // Ending a group, for staff, from the group's page. It ends with the
 // group's planned meetings cancelled, their reminders dropped and their
 // answer buttons taken from the mothers' messages (messages.go), each of
-// its mothers told that the group has ended, and nothing of the group left
+// its mothers told that the group has ended, its recurring meetings'
+// rules removed, and nothing of the group left
 // in Redis, its mothers' answers included. A repeat after a failure half-way
 // (the person presses again, or Telegram delivers the update again) does
 // the rest and tells nobody twice.
@@ -43,6 +44,10 @@ func (e *capability) groupEnd(s *flows.Session, id string) error {
 		if err := e.stripMeeting(s.Ctx(), g, m); err != nil {
 			return err
 		}
+	}
+	// Its recurring meetings' rules go, with every job left of the group.
+	if _, err := e.Scheduler().CancelOwner(s.Ctx(), groupOwner(g.ID)); err != nil {
+		return err
 	}
 	// Told before the group goes, since telling needs its members; the job
 	// id makes a repeat tell nobody twice.

@@ -24,12 +24,14 @@ import (
 //  5. grr:<group>[:<mother>]           remove a mother: buttons of its members
 //  6. grm, grc, grx                    plan and cancel a meeting (meeting.go, cancel.go)
 //  7. grd, gre                         end the group (end.go)
+//  8. grv, grs, grz                    move a meeting (move.go), stop a recurring one (series.go)
 //
 // A mother's side is mine.go; the reminder jobs.go.
 func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	mother := []string{flows.RoleMother}
-	return append(e.whenQ().Routes(staff), []flows.Route{
+	routes := append(e.whenQ().Routes(staff), e.moveQ().Routes(staff)...)
+	return append(routes, []flows.Route{
 		// This file.
 		{Command: "/groups", Roles: staff, Run: e.groupList},
 		{Verb: verbList, Roles: staff, Run: e.groupList},
@@ -45,6 +47,15 @@ func (e *capability) routes() []flows.Route {
 		{Verb: verbPlan, Roles: staff, Run: e.meetStart},
 		{Step: "group.place", Roles: staff, Run: e.meetPlaceTyped},
 		{Verb: verbSkipPlace, Roles: staff, Run: e.meetSkipPlace},
+		{Verb: verbRepeat, Roles: staff, Run: e.meetRepeat},
+		// series.go: until when, and stopping a recurring meeting.
+		{Verb: verbUntil, Roles: staff, Run: e.untilPressed},
+		{Step: "group.until", Roles: staff, Run: e.untilTyped},
+		{Verb: verbAskStop, Roles: staff, Run: e.seriesAskStop},
+		{Verb: verbStop, Roles: staff, Run: e.seriesStop},
+		// move.go: moving a meeting.
+		{Verb: verbMove, Roles: staff, Run: e.moveStart},
+		{Verb: verbMoveYes, Roles: staff, Run: e.moveSave},
 		{Verb: verbAskCancel, Roles: staff, Run: e.meetAskCancel},
 		{Verb: verbCancel, Roles: staff, Run: e.meetCancel},
 		// mine.go: a mother's groups and her answers.
@@ -71,6 +82,14 @@ const (
 	verbAskCancel = "grc" // cancel a meeting?
 	verbCancel    = "grx" // cancel it, confirmed
 	verbAnswer    = "gm"  // a mother's answer to a meeting
+	verbRepeat    = "gmr" // once, every week, every two weeks
+	verbUntil     = "gmu" // a repeating meeting's last day
+	verbAskStop   = "grs" // stop repeating?
+	verbStop      = "grz" // stop it, confirmed
+	verbMove      = "grv" // move a meeting
+	verbMoveDay   = "gvd" // its new day
+	verbMoveTime  = "gvt" // its new time
+	verbMoveYes   = "gvy" // move it, confirmed
 )
 
 // 1. The organisation's groups.
@@ -179,6 +198,11 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 	for _, m := range mothers {
 		lines = append(lines, flows.T{ID: "group.member_item", Data: map[string]any{"Name": m.Name}})
 	}
+	series, err := e.seriesLines(s.Ctx(), g, s.Now())
+	if err != nil {
+		return err
+	}
+	lines = append(lines, series...)
 	if len(meetings) == 0 {
 		lines = append(lines, flows.T{ID: "group.meetings_none"})
 	} else {
@@ -192,6 +216,7 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
 		{{Label: flows.T{ID: "group.add"}, Data: verbAdd + ":" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: verbRemove + ":" + g.ID}},
 		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: verbAskCancel + ":" + g.ID}},
+		seriesButtons(g, len(series) > 0),
 		{{Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}, {Label: flows.T{ID: "group.back"}, Data: verbList}},
 	}})
 }

@@ -2,53 +2,88 @@ package group
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"nido/flows"
 	"nido/scheduler"
 )
 
-// The scheduler's job around one group meeting: a reminder a day before it,
-// with "I'll come" and "I can't come", to each mother of the group who did
-// not say she cannot come. The job carries the meeting's id only and, when
-// due, loads the meeting and the group as they are then: a cancelled meeting
-// sends nothing, and a mother removed from the group or erased is no
-// longer in it. Its owner is the group, not a mother, since it is about all
-// of them.
+// The scheduler's jobs around group meetings. A meeting has two reminders,
+// a day before and two hours before, to each mother of the group who did
+// not say she cannot come: the first with "I'll come" and "I can't come",
+// the second a short word with the map, and the answer buttons only for a
+// mother who has not answered. A reminder carries the meeting's id only
+// and, when due, loads the meeting and the group as they are then: a
+// cancelled meeting sends nothing, and a mother removed from the group or
+// erased is no longer in it. Their owner is the group, not a mother, since
+// they are about all of them. A recurring meeting's rule and news are
+// series.go's.
 //
-//	group.reminder   meetingReminderBefore before the meeting
-const jobMeetingReminder = "group.reminder"
+//	group.reminder   each of meetingReminders before the meeting
+//	group.series     an occurrence of a recurring meeting's rule: plans the meeting a week ahead (series.go)
+//	group.news       the mothers told of a meeting a recurring rule planned (series.go)
+const (
+	jobMeetingReminder = "group.reminder"
+	jobSeries          = "group.series"
+	jobNews            = "group.news"
+)
 
-// meetingReminderBefore is how long before a meeting its reminder comes;
-// quiet hours move it as they move appointment reminders.
-const meetingReminderBefore = 24 * time.Hour
+// meetingReminders are how long before a meeting its reminders come,
+// the day before first; quiet hours move them as they move appointment
+// reminders.
+var meetingReminders = [...]time.Duration{24 * time.Hour, 2 * time.Hour}
 
-// meetingJobID names the reminder of a meeting, "meet:42:remind-24h":
-// planning the meeting again replaces it, and cancelling drops it.
-func meetingJobID(m Meeting) string {
-	return "meet:" + m.ID + ":remind-" + flows.OffsetName(meetingReminderBefore)
+// soonReminder is the reminder that only reminds: the answer was asked
+// the day before.
+const soonReminder = 2 * time.Hour
+
+// meetingJobID names one reminder of a meeting, "meet:42:remind-24h" or
+// "meet:42:remind-2h": planning the meeting again (or moving it) replaces
+// it, and cancelling drops it.
+func meetingJobID(m Meeting, before time.Duration) string {
+	return "meet:" + m.ID + ":remind-" + flows.OffsetName(before)
 }
 
-// meetingJobOwner owns the jobs of a group's meetings.
-func meetingJobOwner(m Meeting) string { return "group:" + m.Group }
+// meetingJobOwner owns the jobs and rules of a group's meetings.
+func meetingJobOwner(m Meeting) string { return groupOwner(m.Group) }
 
-// planMeeting schedules m's reminder, or drops it when its time has passed
-// (a meeting less than a day ahead has no reminder: the news just came).
+// groupOwner owns the jobs and rules of a group.
+func groupOwner(groupID string) string { return "group:" + groupID }
+
+// planMeeting schedules m's reminders at its time, and drops those whose
+// time has passed (a meeting less than a day ahead has no day-before
+// reminder: the news just came).
 func (e *capability) planMeeting(ctx context.Context, m Meeting) error {
-	due := flows.ReminderDue(m.At, meetingReminderBefore)
-	if !due.After(e.Now()) {
-		return e.dropMeetingJobs(ctx, m)
+	for _, before := range meetingReminders {
+		due := flows.ReminderDue(m.At, before)
+		if !due.After(e.Now()) {
+			if err := e.Scheduler().Cancel(ctx, meetingJobID(m, before)); err != nil {
+				return err
+			}
+			continue
+		}
+		err := e.Scheduler().Schedule(ctx, scheduler.Job{ID: meetingJobID(m, before), Kind: jobMeetingReminder,
+			Owner: meetingJobOwner(m), Due: due, Event: m.At, Args: map[string]string{"meeting": m.ID}})
+		if err != nil {
+			return err
+		}
 	}
-	return e.Scheduler().Schedule(ctx, scheduler.Job{ID: meetingJobID(m), Kind: jobMeetingReminder,
-		Owner: meetingJobOwner(m), Due: due, Event: m.At, Args: map[string]string{"meeting": m.ID}})
+	return nil
 }
 
-// dropMeetingJobs cancels m's reminder.
+// dropMeetingJobs cancels m's reminders, and the news of it when a
+// recurring rule planned it.
 func (e *capability) dropMeetingJobs(ctx context.Context, m Meeting) error {
-	return e.Scheduler().Cancel(ctx, meetingJobID(m))
+	for _, id := range []string{meetingJobID(m, meetingReminders[0]), meetingJobID(m, meetingReminders[1]), newsJobID(m)} {
+		if err := e.Scheduler().Cancel(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// remindMeeting sends the reminder to each mother of the group who did not
+// remindMeeting sends a reminder to each mother of the group who did not
 // say she cannot come. Each message names the job and the mother, so that a
 // retry after a partial failure does not remind anyone twice.
 func (e *capability) remindMeeting(ctx context.Context, j scheduler.Job) error {
@@ -61,11 +96,18 @@ func (e *capability) remindMeeting(ctx context.Context, j scheduler.Job) error {
 	if err != nil || !ok {
 		return err
 	}
+	soon := strings.HasSuffix(j.ID, ":remind-"+flows.OffsetName(soonReminder))
 	return e.tellMeeting(ctx, g, m, j.ID, func(p flows.Person) (flows.Message, bool) {
-		if m.Answers[p.ID] == answerNotComing {
+		answer := m.Answers[p.ID]
+		switch {
+		case answer == answerNotComing:
 			return flows.Message{}, false
+		case soon && answer != "":
+			return flows.Message{Lines: meetLines(g, m, "group.reminder_soon"), Buttons: mapButton(m)}, true
+		case soon:
+			return flows.Message{Lines: meetLines(g, m, "group.reminder_soon"), Buttons: meetButtons(m)}, true
 		}
-		lines := append(meetLines(g, m, "group.reminder_title"), answerLine(m.Answers[p.ID]))
+		lines := append(meetLines(g, m, "group.reminder_title"), answerLine(answer))
 		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
 	})
 }

@@ -28,7 +28,8 @@ func (k keys) motherGroups(userID int64) string { return k.prefix + ":groups:mot
 func (k keys) meetingSeq() string { return k.prefix + ":meeting:seq" }
 
 // meeting is a HASH of one group meeting (group, org, at, place, status, by,
-// created, "ans:<user id>" for each member's answer and "msg:<user id>" for
+// created, series and moves for an occurrence of a recurring meeting and a
+// moved one, "ans:<user id>" for each member's answer and "msg:<user id>" for
 // the ids of her messages with its buttons, space-separated); it expires
 // meetingRetention after the meeting's time.
 func (k keys) meeting(id string) string { return k.prefix + ":meeting:" + id }
@@ -38,5 +39,14 @@ func (k keys) meeting(id string) string { return k.prefix + ":meeting:" + id }
 func (k keys) groupMeetings(groupID string) string {
 	return k.prefix + ":group:" + groupID + ":meetings"
 }
+
+// series is a HASH of one recurring meeting (group, org, weekday, clock,
+// every, anchor, until, place, by, created, stopped); it is kept until its
+// group ends, or meetingRetention after it was stopped or its last day.
+func (k keys) series(id string) string { return k.prefix + ":groupseries:" + id }
+
+// groupSeries is a SET of the ids of a group's recurring meetings, kept
+// until the group ends.
+func (k keys) groupSeries(groupID string) string { return k.prefix + ":group:" + groupID + ":series" }
 
 func id64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -17,9 +17,13 @@ import (
 //  2. day                  buttons for the next 14 days (gmd), or typed
 //  3. time                 buttons for the usual slots (gmt), or typed
 //  4. place                typed, or Skip (gms)
-//  5. the meeting          the group's page with it; each mother gets it
+//  5. once or again        once, every week, every two weeks (gmr:0, gmr:1, gmr:2)
+//  6. until when           for a repeating one: no end date (gmu:-), or a
+//                          day, pressed (gmu:<day>) or typed and read back (series.go)
+//  7. the meeting          the group's page with it; each mother gets it
 //
-// Cancelling one is cancel.go.
+// A repeating meeting is a recurring rule that plans each meeting a week
+// ahead (series.go). Cancelling one is cancel.go, moving one move.go.
 
 // meetDraft is a meeting being planned, kept in the conversation.
 type meetDraft struct {
@@ -29,6 +33,11 @@ type meetDraft struct {
 	Place string
 	// PlaceAsked is set once the place was typed or skipped.
 	PlaceAsked bool
+	// Every is "" until asked, then "0" (once), "1" or "2" (weeks).
+	Every string
+	// Until is "" until asked, then the last day (DayCode) of a repeating
+	// meeting, or "-" for none.
+	Until string
 	// ID is the id reserved for the meeting once every answer is in, so
 	// that saving it again rewrites it (see meetSave).
 	ID string
@@ -39,12 +48,13 @@ func meetDraftOf(d map[string]string) (meetDraft, bool) {
 	if d["flow"] != "meet" || d["group"] == "" {
 		return meetDraft{}, false
 	}
-	return meetDraft{Group: d["group"], Day: d["day"], Time: d["time"], Place: d["place"], PlaceAsked: d["place_asked"] == "1", ID: d["id"]}, true
+	return meetDraft{Group: d["group"], Day: d["day"], Time: d["time"], Place: d["place"], PlaceAsked: d["place_asked"] == "1",
+		Every: d["every"], Until: d["until"], ID: d["id"]}, true
 }
 
 func (d meetDraft) data() map[string]string {
 	out := map[string]string{"flow": "meet", "group": d.Group}
-	for k, v := range map[string]string{"day": d.Day, "time": d.Time, "place": d.Place, "id": d.ID} {
+	for k, v := range map[string]string{"day": d.Day, "time": d.Time, "place": d.Place, "every": d.Every, "until": d.Until, "id": d.ID} {
 		if v != "" {
 			out[k] = v
 		}
@@ -80,6 +90,16 @@ func (e *capability) meetNext(s *flows.Session, d meetDraft) error {
 	if !d.PlaceAsked {
 		return e.meetAsk(s, "group.place", d, "", flows.T{ID: "group.ask_place"},
 			[][]flows.Button{{{Label: flows.T{ID: "appointment.skip"}, Data: verbSkipPlace}}})
+	}
+	if d.Every == "" {
+		return e.meetAsk(s, "", d, "", flows.T{ID: "group.ask_repeat"}, [][]flows.Button{
+			{{Label: flows.T{ID: "group.repeat_once"}, Data: verbRepeat + ":0"}},
+			{{Label: flows.T{ID: "group.repeat_weekly"}, Data: verbRepeat + ":1"}},
+			{{Label: flows.T{ID: "group.repeat_fortnightly"}, Data: verbRepeat + ":2"}},
+		})
+	}
+	if d.Every != "0" && d.Until == "" {
+		return e.askUntil(s, d, "")
 	}
 	return e.meetSave(s, d)
 }
@@ -139,7 +159,21 @@ func (e *capability) meetSkipPlace(s *flows.Session, _ string) error {
 	return e.meetNext(s, d)
 }
 
-// 5. The meeting saved, planned and told.
+// 5. Once or again; 6. until when is series.go.
+
+func (e *capability) meetRepeat(s *flows.Session, arg string) error {
+	d, ok, err := flows.DraftOrInvalid(s, meetDraftOf)
+	if !ok {
+		return err
+	}
+	if arg != "0" && arg != "1" && arg != "2" || !d.PlaceAsked || d.Time == "" {
+		return s.Reply(flows.T{ID: "common.button_invalid"})
+	}
+	d.Every = arg
+	return e.meetNext(s, d)
+}
+
+// 7. The meeting saved, planned and told.
 
 // meetSave stores the meeting, plans its reminder and tells the group's
 // mothers. Its id is reserved and kept in the conversation before anything
@@ -169,6 +203,15 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 	when, _ := flows.At(d.Day, d.Time, e.Location())
 	m := Meeting{ID: d.ID, Group: g.ID, Org: g.Org, At: when, Place: d.Place, Status: meetingPlanned,
 		By: s.Person().ID, Created: s.Now()}
+	if d.Every != "0" {
+		// The id reserved names the recurring meeting; the first meeting
+		// is its first occurrence.
+		sr, err := e.startSeries(s.Ctx(), d, g, s.Person().ID, when, s.Now())
+		if err != nil {
+			return err
+		}
+		m.ID, m.Series = occurrenceID(sr.ID, d.Day), sr.ID
+	}
 	saved, err := e.publishMeeting(s.Ctx(), g, m)
 	if err != nil {
 		return err
@@ -188,11 +231,23 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 
 // publishMeeting saves a new meeting of g, plans its reminders and tells
 // every mother of the group, with "I'll come" and "I can't come". It is
-// the one way a meeting comes to be (planned by hand, or a poll closed), and
-// safe to repeat: the meeting is rewritten under its id, and each mother's
-// message names it. saved is false when the meeting was cancelled
-// meanwhile; then nothing is planned or told.
+// the one way a meeting comes to be (planned by hand, a poll closed, or a
+// recurring meeting's rule: see storeMeeting), and safe to repeat: the
+// meeting is rewritten under its id, and each mother's message names it.
+// saved is false when the meeting was cancelled (or, for an occurrence of a
+// recurring meeting, moved) meanwhile; then nothing is planned or told.
 func (e *capability) publishMeeting(ctx context.Context, g Group, m Meeting) (saved bool, err error) {
+	if saved, err = e.storeMeeting(ctx, m); err != nil || !saved {
+		return false, err
+	}
+	err = e.announceMeeting(ctx, g, m)
+	return err == nil, err
+}
+
+// storeMeeting is publishMeeting without the news: the meeting saved and
+// its reminders planned. A recurring rule tells the news later, outside
+// quiet hours (series.go).
+func (e *capability) storeMeeting(ctx context.Context, m Meeting) (saved bool, err error) {
 	saved, err = e.groupStore().saveMeeting(ctx, m, e.Now())
 	if err != nil || !saved {
 		return false, err
@@ -200,10 +255,14 @@ func (e *capability) publishMeeting(ctx context.Context, g Group, m Meeting) (sa
 	if err := e.planMeeting(ctx, m); err != nil {
 		return false, err
 	}
-	e.Log().Info("meeting planned", "user_id", m.By, "group", g.ID, "meeting", m.ID)
-	err = e.tellMeeting(ctx, g, m, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
+	e.Log().Info("meeting planned", "user_id", m.By, "group", m.Group, "meeting", m.ID, "series", m.Series)
+	return true, nil
+}
+
+// announceMeeting tells every mother of g of the new meeting m, once.
+func (e *capability) announceMeeting(ctx context.Context, g Group, m Meeting) error {
+	return e.tellMeeting(ctx, g, m, "meet:"+m.ID+":planned", func(flows.Person) (flows.Message, bool) {
 		lines := append(meetLines(g, m, "group.meeting_new"), flows.T{ID: "group.ask_come"})
 		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
 	})
-	return err == nil, err
 }

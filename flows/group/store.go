@@ -51,6 +51,10 @@ type Meeting struct {
 	// Messages holds, for each member, the ids of the last messages in her
 	// chat that carry the meeting's answer buttons (messages.go).
 	Messages map[int64][]int
+	// Series is the recurring meeting it is an occurrence of, if any
+	// (series.go); Moves counts the times it was moved (move.go).
+	Series string
+	Moves  int
 }
 
 // A meeting's status, and a member's answers.
@@ -261,11 +265,19 @@ func (st groups) eraseMother(ctx context.Context, mother int64) error {
 // saveMeetingScript writes a meeting unless it was cancelled meanwhile.
 // KEYS[1] meeting, KEYS[2] the group's meetings.
 // ARGV[1] TTL ms, ARGV[2] time unix s, ARGV[3] id, ARGV[4] oldest time
-// kept unix s, then field, value pairs.
-// Returns 1, or 0 when the meeting is cancelled.
+// kept unix s, ARGV[5] "new" to write only a meeting that does not exist
+// yet, then field, value pairs.
+// Returns 1, or 0 when the meeting is cancelled. With "new", a meeting
+// already there is left as it is: 1 while it is planned and never moved
+// (the same occurrence planned again, to finish), else 0.
 var saveMeetingScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'status') == 'cancelled' then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'cancelled' then return 0 end
+if status and ARGV[5] == 'new' then
+  if redis.call('HEXISTS', KEYS[1], 'moves') == 1 then return 0 end
+  return 1
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
@@ -275,18 +287,24 @@ return 1
 // saveMeeting stores m and lists it in its group; storing it again rewrites
 // it, keeping the answers already given. A meeting cancelled meanwhile (a
 // colleague cancelled it while this save was being repeated after an
-// error) stays cancelled: saved is false.
+// error) stays cancelled: saved is false. An occurrence of a recurring
+// meeting (m.Series set) is only ever created: one already there, moved or
+// cancelled since, is never written over (saved is false then).
 func (st groups) saveMeeting(ctx context.Context, m Meeting, now time.Time) (saved bool, err error) {
+	mode := ""
+	if m.Series != "" {
+		mode = "new"
+	}
 	n, err := saveMeetingScript.Run(ctx, st.rdb, []string{st.k.meeting(m.ID), st.k.groupMeetings(m.Group)},
-		flows.KeepUntil(now, m.At.Add(meetingRetention)).Milliseconds(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(),
+		flows.KeepUntil(now, m.At.Add(meetingRetention)).Milliseconds(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(), mode,
 		"group", m.Group, "org", m.Org, "at", m.At.Unix(), "place", m.Place,
-		"status", m.Status, "by", m.By, "created", m.Created.Unix()).Int()
+		"status", m.Status, "by", m.By, "created", m.Created.Unix(), "series", m.Series).Int()
 	return n == 1, flows.Wrap("save meeting "+m.ID, err)
 }
 
 // meeting loads a meeting; found is false for an unknown or expired one.
 func (st groups) meeting(ctx context.Context, id string) (Meeting, bool, error) {
-	if !isID(id) {
+	if !isMeetingID(id) {
 		return Meeting{}, false, nil
 	}
 	h, err := st.rdb.HGetAll(ctx, st.k.meeting(id)).Result()
@@ -305,6 +323,8 @@ func (st groups) meetingFrom(id string, h map[string]string) (Meeting, bool) {
 	m := Meeting{ID: id, Group: h["group"], Org: h["org"], At: flows.UnixTime(h["at"]).In(st.loc), Place: h["place"],
 		Status: h["status"], Created: flows.UnixTime(h["created"]), Answers: map[int64]string{}, Messages: map[int64][]int{}}
 	m.By, _ = strconv.ParseInt(h["by"], 10, 64)
+	m.Series = h["series"]
+	m.Moves, _ = strconv.Atoi(h["moves"])
 	for f, v := range h {
 		if rest, ok := strings.CutPrefix(f, "ans:"); ok {
 			if uid, err := strconv.ParseInt(rest, 10, 64); err == nil {
@@ -423,8 +443,16 @@ func isID(s string) bool {
 	return true
 }
 
-// removeGroup deletes g with its members, its meetings and their answers.
-// Meeting reminders are the caller's to drop first.
+// isMeetingID reports whether s can be a meeting's id: a counter id, or
+// "<series>-<yyyymmdd>" for an occurrence of a recurring meeting.
+func isMeetingID(s string) bool {
+	id, day, ok := strings.Cut(s, "-")
+	return isID(id) && (!ok || len(day) == 8 && isID(day))
+}
+
+// removeGroup deletes g with its members, its meetings and their answers,
+// and its recurring meetings. Meeting reminders and the recurring
+// meetings' rules are the caller's to drop first.
 func (st groups) removeGroup(ctx context.Context, g Group) error {
 	members, err := st.members(ctx, g)
 	if err != nil {
@@ -434,8 +462,15 @@ func (st groups) removeGroup(ctx context.Context, g Group) error {
 	if err != nil {
 		return flows.Wrap("list meetings of a group", err)
 	}
+	series, err := st.rdb.SMembers(ctx, st.k.groupSeries(g.ID)).Result()
+	if err != nil {
+		return flows.Wrap("list recurring meetings of a group", err)
+	}
 	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID))
+		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID), st.k.groupSeries(g.ID))
+		for _, id := range series {
+			p.Del(ctx, st.k.series(id))
+		}
 		for _, id := range meetings {
 			p.Del(ctx, st.k.meeting(id))
 		}

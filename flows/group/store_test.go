@@ -132,8 +132,8 @@ func TestGroupStore(t *testing.T) {
 	}
 }
 
-// A meeting's reminder comes a day before, keeps its id when planned
-// again, and goes when the meeting is cancelled.
+// A meeting's reminders come a day and two hours before, keep their ids
+// when planned again, and go when the meeting is cancelled.
 func TestMeetingReminderJob(t *testing.T) {
 	w, olena, _, m := groupWorld(t)
 	if err := w.c.planMeeting(w.Ctx, m); err != nil {
@@ -143,11 +143,15 @@ func TestMeetingReminderJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	jobs, err := w.Sched.ListOwner(w.Ctx, meetingJobOwner(m))
-	if err != nil || len(jobs) != 1 || jobs[0].ID != "meet:1:remind-24h" {
+	slices.SortFunc(jobs, func(a, b scheduler.Job) int { return a.Due.Compare(b.Due) })
+	if err != nil || len(jobs) != 2 || jobs[0].ID != "meet:1:remind-24h" || jobs[1].ID != "meet:1:remind-2h" {
 		t.Fatalf("jobs %+v, err %v", jobs, err)
 	}
 	if want := m.At.AddDate(0, 0, -1); !jobs[0].Due.Equal(want) || jobs[0].Args["meeting"] != m.ID || len(jobs[0].Args) != 1 {
 		t.Errorf("job due %v with %v, want %v with the meeting id only", jobs[0].Due, jobs[0].Args, want)
+	}
+	if want := m.At.Add(-2 * time.Hour); !jobs[1].Due.Equal(want) {
+		t.Errorf("second reminder due %v, want %v", jobs[1].Due, want)
 	}
 
 	// Run it: Olena said she cannot come, Fatima did not answer.
