@@ -202,7 +202,8 @@ func (d *Demo) sayLine(ctx context.Context, p Person, line string, want match) e
 }
 
 // seedGroup makes the mutual-aid group of members through staff's buttons
-// and plans its first meeting, five days ahead at 17:00, by typing the date.
+// and plans its meetings, every week from five days ahead at 17:00, by
+// typing the first date.
 func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) error {
 	if !d.signedUp(ctx, staff) {
 		return errors.New("the group's social worker is not signed up")
@@ -237,7 +238,10 @@ func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) e
 		// A typed day is read back before it is taken.
 		{say: day + " 17:00", want: hasButton(d.label(l, "when.yes"))},
 		{press: d.label(l, "when.yes"), want: hasText(d.phrase(l, "group.ask_place"))},
-		{say: OrgName + ", sala comune", want: hasText(d.phrase(l, "group.planned"))},
+		{say: OrgName + ", sala comune", want: hasButton(d.label(l, "group.repeat_weekly"))},
+		// It meets every week, with no end date.
+		{press: d.label(l, "group.repeat_weekly"), want: hasButton(d.label(l, "group.until_none"))},
+		{press: d.label(l, "group.until_none"), want: hasText(d.phrase(l, "group.planned"))},
 	})
 	return err
 }

@@ -157,7 +157,8 @@ func TestAGroupMeetingIsInHerAgenda(t *testing.T) {
 			w.press(anna, "Amina")
 			w.press(anna, w.label("it", "group.plan"))
 			w.typeWhen(anna, "24/11/2026 10:00", w.rome(2026, 11, 24, 10, 0))
-			w.wantSaid(w.press(anna, w.label("it", "appointment.skip")), "it", "group.planned", nil)
+			w.wantSaid(w.press(anna, w.label("it", "appointment.skip")), "it", "group.ask_repeat", nil)
+			w.wantSaid(w.press(anna, w.label("it", "group.repeat_once")), "it", "group.planned", nil)
 			w.waitCount(amina, w.text(lang, "group.meeting_new", map[string]any{"Group": "Mamme del martedì"}), 1)
 			meeting := func(lang string) map[string]any {
 				return map[string]any{"What": w.text(lang, "group.meeting_of", map[string]any{"Group": "Mamme del martedì"}),

@@ -25,7 +25,8 @@ func circle(w *world) (anna, fatima, amina telegramtest.User) {
 	w.press(anna, w.label("it", "group.plan"))
 	w.press(anna, "mercoledì 25/11")
 	w.press(anna, "17:00")
-	w.wantSaid(w.say(anna, "Via Roma 1"), "it", "group.planned", nil)
+	w.say(anna, "Via Roma 1")
+	w.wantSaid(w.press(anna, w.label("it", "group.repeat_once")), "it", "group.planned", nil)
 	for _, m := range []telegramtest.User{fatima, amina} {
 		w.waitCount(m, w.text(m.LanguageCode, "group.meeting_new", map[string]any{"Group": "Mamme in cerchio"}), 1)
 	}

@@ -958,7 +958,8 @@ func tuesdayGroup(w *world) (anna, fatima, olena telegramtest.User) {
 	w.wantSaid(w.press(anna, "mercoledì 25/11"), "it", "appointment.ask_time",
 		map[string]any{"Day": w.cat.Date("it", w.rome(2026, 11, 25, 0, 0))})
 	w.wantSaid(w.press(anna, "17:00"), "it", "group.ask_place", nil)
-	msgs = w.say(anna, "Via Roma 1")
+	w.wantSaid(w.say(anna, "Via Roma 1"), "it", "group.ask_repeat", nil)
+	msgs = w.press(anna, w.label("it", "group.repeat_once"))
 	w.wantSaid(msgs, "it", "group.planned", nil)
 	w.wantSaid(msgs, "it", "group.meeting_item", map[string]any{
 		"When": w.cat.DateTime("it", w.rome(2026, 11, 25, 17, 0)), "Yes": 0, "No": 0, "None": 2})
