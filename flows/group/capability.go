@@ -1,8 +1,9 @@
 // Package group is the mutual-aid group capability: staff make groups of
 // their organisation's mothers and plan their meetings (group.go,
-// meeting.go, cancel.go, move.go, end.go), recurring ones too (series.go);
-// mothers see and answer them (mine.go) and get reminders the day before
-// and two hours before (jobs.go). store.go and keys.go keep them.
+// meeting.go, cancel.go, move.go, end.go), recurring ones too (series.go,
+// series_stop.go); mothers see and answer them (mine.go) and get reminders
+// the day before and two hours before (jobs.go). store.go and keys.go keep
+// them.
 package group
 
 import (

@@ -24,7 +24,7 @@ import (
 //  5. grr:<group>[:<mother>]           remove a mother: buttons of its members
 //  6. grm, grc, grx                    plan and cancel a meeting (meeting.go, cancel.go)
 //  7. grd, gre                         end the group (end.go)
-//  8. grv, grs, grz                    move a meeting (move.go), stop a recurring one (series.go)
+//  8. grv, grs, grz                    move a meeting (move.go), stop a recurring one (series_stop.go)
 //
 // A mother's side is mine.go; the reminder jobs.go.
 func (e *capability) routes() []flows.Route {
@@ -48,7 +48,7 @@ func (e *capability) routes() []flows.Route {
 		{Step: "group.place", Roles: staff, Run: e.meetPlaceTyped},
 		{Verb: verbSkipPlace, Roles: staff, Run: e.meetSkipPlace},
 		{Verb: verbRepeat, Roles: staff, Run: e.meetRepeat},
-		// series.go: until when, and stopping a recurring meeting.
+		// series.go and series_stop.go: until when, and stopping a recurring meeting.
 		{Verb: verbUntil, Roles: staff, Run: e.untilPressed},
 		{Step: "group.until", Roles: staff, Run: e.untilTyped},
 		{Verb: verbAskStop, Roles: staff, Run: e.seriesAskStop},
