@@ -1,7 +1,9 @@
 // Package group is the mutual-aid group capability: staff make groups of
 // their organisation's mothers and plan their meetings (group.go,
-// meeting.go, cancel.go, end.go); mothers see and answer them (mine.go) and
-// get a reminder the day before (jobs.go). store.go and keys.go keep them.
+// meeting.go, cancel.go, end.go, rename.go), offer childcare (childcare.go)
+// and mark who came (attendance.go); mothers see and answer them (mine.go)
+// and get a reminder the day before (jobs.go); month.go counts a month for
+// funders. store.go, attendance_store.go and keys.go keep them.
 package group
 
 import (
@@ -25,12 +27,13 @@ func New() flows.Maker {
 		return flows.Capability{
 			Name:         "group",
 			Routes:       e.routes(),
-			Jobs:         map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting},
+			Jobs:         map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting, jobAttendance: e.askAttendance},
 			Menu:         menu,
 			MyData:       e.groupData,
 			Erase:        e.eraseGroups,
 			ForgetAuthor: e.forgetGroupAuthor,
 			Agenda:       e.agenda,
+			Month:        e.month,
 		}
 	}
 }

@@ -33,19 +33,26 @@ func meetingJobID(m Meeting) string {
 func meetingJobOwner(m Meeting) string { return "group:" + m.Group }
 
 // planMeeting schedules m's reminder, or drops it when its time has passed
-// (a meeting less than a day ahead has no reminder: the news just came).
+// (a meeting less than a day ahead has no reminder: the news just came),
+// and the question of who came, after it (attendance.go).
 func (e *capability) planMeeting(ctx context.Context, m Meeting) error {
+	if err := e.planAttendance(ctx, m); err != nil {
+		return err
+	}
 	due := flows.ReminderDue(m.At, meetingReminderBefore)
 	if !due.After(e.Now()) {
-		return e.dropMeetingJobs(ctx, m)
+		return e.Scheduler().Cancel(ctx, meetingJobID(m))
 	}
 	return e.Scheduler().Schedule(ctx, scheduler.Job{ID: meetingJobID(m), Kind: jobMeetingReminder,
 		Owner: meetingJobOwner(m), Due: due, Event: m.At, Args: map[string]string{"meeting": m.ID}})
 }
 
-// dropMeetingJobs cancels m's reminder.
+// dropMeetingJobs cancels m's reminder and the question of who came.
 func (e *capability) dropMeetingJobs(ctx context.Context, m Meeting) error {
-	return e.Scheduler().Cancel(ctx, meetingJobID(m))
+	if err := e.Scheduler().Cancel(ctx, meetingJobID(m)); err != nil {
+		return err
+	}
+	return e.Scheduler().Cancel(ctx, attendJobID(m))
 }
 
 // remindMeeting sends the reminder to each mother of the group who did not
@@ -65,7 +72,6 @@ func (e *capability) remindMeeting(ctx context.Context, j scheduler.Job) error {
 		if m.Answers[p.ID] == answerNotComing {
 			return flows.Message{}, false
 		}
-		lines := append(meetLines(g, m, "group.reminder_title"), answerLine(m.Answers[p.ID]))
-		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
+		return flows.Message{Lines: herLines(g, m, p.ID, "group.reminder_title"), Buttons: herButtons(g, m, p.ID)}, true
 	})
 }
