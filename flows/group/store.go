@@ -465,7 +465,8 @@ func isID(s string) bool {
 }
 
 // removeGroup deletes g with its members, its meetings and their answers.
-// Meeting reminders are the caller's to drop first.
+// Meeting reminders are the caller's to drop first. Who came to its
+// meetings stays in the organisation's monthly counts (attendance_store.go).
 func (st groups) removeGroup(ctx context.Context, g Group) error {
 	members, err := st.members(ctx, g)
 	if err != nil {
