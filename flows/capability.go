@@ -38,6 +38,10 @@ type Capability struct {
 	// digest (the day's appointments, visits not yet confirmed...); nothing
 	// when it has nothing. nil for none.
 	Digest func(ctx context.Context, org string, day time.Time) ([]T, error)
+	// Month is what it did in org in month (any instant of it), as lines
+	// for the organisation's funders (/month): meetings held, interviews.
+	// Nothing when it did nothing; nil for none.
+	Month func(ctx context.Context, org string, month time.Time) ([]T, error)
 	// Agenda lists what it has planned for mother between from and to, as
 	// cards for her list of appointments (an interview is an appointment
 	// too): viewer is who looks, herself or her staff. nil for nothing.

@@ -116,6 +116,7 @@ func coreRoutes() []Route {
 	rs = append(rs, inviteRoutes()...)
 	rs = append(rs, orgRoutes()...)
 	rs = append(rs, privacyRoutes()...)
+	rs = append(rs, monthRoutes()...)
 	return rs
 }
 

@@ -32,7 +32,7 @@ func (e *Engine) menuFor(role string) []MenuItem {
 	case RoleAdmin:
 		own = append(own, MenuItem{"menu.orgs", "/orgs"}, MenuItem{"menu.invite_staff", "/invite"})
 	case RoleStaff:
-		own = append(own, MenuItem{"menu.invite", "/invite"}, MenuItem{"menu.people", "/people"})
+		own = append(own, MenuItem{"menu.invite", "/invite"}, MenuItem{"menu.people", "/people"}, MenuItem{"menu.month", "/month"})
 	}
 	return append(own, MenuItem{"menu.lang", "/lang"}, MenuItem{"menu.privacy", "/privacy"}, MenuItem{"menu.help", "/help"})
 }

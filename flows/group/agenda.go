@@ -43,7 +43,7 @@ func (e *capability) agenda(ctx context.Context, mother, viewer flows.Person, fr
 			}
 			card := flows.Message{Lines: meetLines(g, m, ""), Buttons: mapButton(m)}
 			if herself {
-				card = flows.Message{Lines: append(card.Lines, answerLine(answer)), Buttons: meetButtons(m)}
+				card = flows.Message{Lines: herLines(g, m, mother.ID, ""), Buttons: herButtons(g, m, mother.ID)}
 			}
 			out = append(out, flows.AgendaItem{At: m.At, Card: card})
 		}

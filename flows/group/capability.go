@@ -1,9 +1,10 @@
 // Package group is the mutual-aid group capability: staff make groups of
 // their organisation's mothers and plan their meetings (group.go,
-// meeting.go, cancel.go, move.go, end.go), recurring ones too (series.go,
-// series_stop.go); mothers see and answer them (mine.go) and get reminders
-// the day before and two hours before (jobs.go). store.go and keys.go keep
-// them.
+// meeting.go, cancel.go, move.go, end.go, rename.go), recurring ones too
+// (series.go, series_stop.go), offer childcare (childcare.go) and mark who
+// came (attendance.go); mothers see and answer them (mine.go) and get
+// reminders the day before and two hours before (jobs.go); month.go counts
+// a month for funders. store.go, attendance_store.go and keys.go keep them.
 package group
 
 import (
@@ -28,12 +29,13 @@ func New() flows.Maker {
 			Name:   "group",
 			Routes: e.routes(),
 			Jobs: map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting, jobSeries: e.planOccurrence,
-				jobNews: e.tellNews},
+				jobNews: e.tellNews, jobAttendance: e.askAttendance},
 			Menu:         menu,
 			MyData:       e.groupData,
 			Erase:        e.eraseGroups,
 			ForgetAuthor: e.forgetGroupAuthor,
 			Agenda:       e.agenda,
+			Month:        e.month,
 		}
 	}
 }

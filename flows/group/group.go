@@ -25,8 +25,12 @@ import (
 //  6. grm, grc, grx                    plan and cancel a meeting (meeting.go, cancel.go)
 //  7. grd, gre                         end the group (end.go)
 //  8. grv, grs, grz                    move a meeting (move.go), stop a recurring one (series_stop.go)
+//  9. grw, then the name typed         rename the group (rename.go)
 //
-// A mother's side is mine.go; the reminder jobs.go.
+// 10. grk                              childcare offered or not (childcare.go)
+// 11. grt, gat, gam, gad               attendance: who came, by month (attendance.go)
+//
+// A mother's side is mine.go and childcare.go; the reminder jobs.go.
 func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	mother := []string{flows.RoleMother}
@@ -43,6 +47,14 @@ func (e *capability) routes() []flows.Route {
 		// end.go: ending a group.
 		{Verb: verbAskEnd, Roles: staff, Run: e.groupAskEnd},
 		{Verb: verbEnd, Roles: staff, Run: e.groupEnd},
+		// rename.go, childcare.go and attendance.go.
+		{Verb: verbRename, Roles: staff, Run: e.groupAskRename},
+		{Step: "group.rename", Roles: staff, Run: e.groupRenameTyped},
+		{Verb: verbChildcare, Roles: staff, Run: e.groupChildcare},
+		{Verb: verbAttendance, Roles: staff, Run: e.attendMonthButton},
+		{Verb: verbAttendMeeting, Roles: staff, Run: e.attendMeetingButton},
+		{Verb: verbMark, Roles: staff, Run: e.attendMark},
+		{Verb: verbAttendDone, Roles: staff, Run: e.attendDone},
 		// meeting.go and cancel.go: planning and cancelling a meeting.
 		{Verb: verbPlan, Roles: staff, Run: e.meetStart},
 		{Step: "group.place", Roles: staff, Run: e.meetPlaceTyped},
@@ -61,6 +73,7 @@ func (e *capability) routes() []flows.Route {
 		// mine.go: a mother's groups and her answers.
 		{Command: "/group", Roles: mother, Run: e.groupMine},
 		{Verb: verbAnswer, Roles: mother, Run: e.meetAnswer},
+		{Verb: verbKid, Roles: mother, Run: e.meetKid},
 	}...)
 }
 
@@ -90,6 +103,15 @@ const (
 	verbMoveDay   = "gvd" // its new day
 	verbMoveTime  = "gvt" // its new time
 	verbMoveYes   = "gvy" // move it, confirmed
+
+	verbKid       = "gk"  // a mother's answer about her child
+	verbRename    = "grw" // rename the group
+	verbChildcare = "grk" // childcare offered, or not
+
+	verbAttendance    = "grt" // a month's attendance of the group
+	verbAttendMeeting = "gat" // who came to one meeting
+	verbMark          = "gam" // she came, or not
+	verbAttendDone    = "gad" // the marks are done
 )
 
 // 1. The organisation's groups.
@@ -212,12 +234,17 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 		yes, no, none := answerCounts(m, mothers)
 		lines = append(lines, flows.T{ID: "group.meeting_item", Data: map[string]any{
 			"When": m.At, "Yes": yes, "No": no, "None": none}})
+		if g.Childcare {
+			lines = append(lines, flows.T{ID: "group.meeting_children", Data: map[string]any{"Children": childrenExpected(m, mothers)}})
+		}
 	}
 	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
 		{{Label: flows.T{ID: "group.add"}, Data: verbAdd + ":" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: verbRemove + ":" + g.ID}},
 		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: verbAskCancel + ":" + g.ID}},
 		seriesButtons(g, len(series) > 0),
-		{{Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}, {Label: flows.T{ID: "group.back"}, Data: verbList}},
+		{{Label: flows.T{ID: "group.attendance"}, Data: verbAttendance + ":" + g.ID}, childcareButton(g)},
+		{{Label: flows.T{ID: "group.rename"}, Data: verbRename + ":" + g.ID}, {Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}},
+		{{Label: flows.T{ID: "group.back"}, Data: verbList}},
 	}})
 }
 
@@ -338,7 +365,9 @@ func (e *capability) groupAskAdd(s *flows.Session, g Group) error {
 // 5. Removing a mother.
 
 // groupRemove is verbRemove + ":<group>": the group's mothers; or
-// verbRemove + ":<group>:<mother>": take her out, with her answers.
+// verbRemove + ":<group>:<mother>": take her out, with her answers. She is
+// told first, kindly, under an id naming this removal (when she had been
+// added): a repeat after an error tells her nothing twice, and removes her.
 func (e *capability) groupRemove(s *flows.Session, arg string) error {
 	id, who, _ := strings.Cut(arg, ":")
 	g, ok, err := e.staffGroup(s, id)
@@ -363,6 +392,9 @@ func (e *capability) groupRemove(s *flows.Session, arg string) error {
 		if id64(m.ID) != who {
 			continue
 		}
+		if err := e.tellRemoved(s, g, m); err != nil {
+			return err
+		}
 		if err := e.groupStore().removeMember(s.Ctx(), g.ID, m.ID); err != nil {
 			return err
 		}
@@ -370,4 +402,19 @@ func (e *capability) groupRemove(s *flows.Session, arg string) error {
 		return e.groupPage(s, g, flows.T{ID: "group.removed", Data: map[string]any{"Name": m.Name}})
 	}
 	return s.Reply(flows.T{ID: "common.button_invalid"})
+}
+
+// tellRemoved tells a mother she is no longer in g, and that her social
+// worker is still there for her. Her reminders stop by themselves: they
+// read the group's mothers when due.
+func (e *capability) tellRemoved(s *flows.Session, g Group, m flows.Person) error {
+	since, ok, err := e.groupStore().memberSince(s.Ctx(), g, m.ID)
+	if err != nil || !ok {
+		return err
+	}
+	if gone, err := e.BeingErased(s.Ctx(), m.ID); err != nil || gone {
+		return err
+	}
+	return e.TellMessage(s.Ctx(), m, "group:"+g.ID+":removed:"+strconv.FormatInt(since, 10), flows.Message{
+		Lines: []flows.T{{ID: "group.removed_for_you", Data: map[string]any{"Group": g.Name}}}})
 }

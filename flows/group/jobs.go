@@ -53,8 +53,12 @@ func groupOwner(groupID string) string { return "group:" + groupID }
 
 // planMeeting schedules m's reminders at its time, and drops those whose
 // time has passed (a meeting less than a day ahead has no day-before
-// reminder: the news just came).
+// reminder: the news just came), and the question of who came, after it
+// (attendance.go).
 func (e *capability) planMeeting(ctx context.Context, m Meeting) error {
+	if err := e.planAttendance(ctx, m); err != nil {
+		return err
+	}
 	for _, before := range meetingReminders {
 		due := flows.ReminderDue(m.At, before)
 		if !due.After(e.Now()) {
@@ -72,10 +76,10 @@ func (e *capability) planMeeting(ctx context.Context, m Meeting) error {
 	return nil
 }
 
-// dropMeetingJobs cancels m's reminders, and the news of it when a
-// recurring rule planned it.
+// dropMeetingJobs cancels m's reminders, the news of it when a recurring
+// rule planned it, and the question of who came.
 func (e *capability) dropMeetingJobs(ctx context.Context, m Meeting) error {
-	for _, id := range []string{meetingJobID(m, meetingReminders[0]), meetingJobID(m, meetingReminders[1]), newsJobID(m)} {
+	for _, id := range []string{meetingJobID(m, meetingReminders[0]), meetingJobID(m, meetingReminders[1]), newsJobID(m), attendJobID(m)} {
 		if err := e.Scheduler().Cancel(ctx, id); err != nil {
 			return err
 		}
@@ -107,7 +111,6 @@ func (e *capability) remindMeeting(ctx context.Context, j scheduler.Job) error {
 		case soon:
 			return flows.Message{Lines: meetLines(g, m, "group.reminder_soon"), Buttons: meetButtons(m)}, true
 		}
-		lines := append(meetLines(g, m, "group.reminder_title"), answerLine(answer))
-		return flows.Message{Lines: lines, Buttons: meetButtons(m)}, true
+		return flows.Message{Lines: herLines(g, m, p.ID, "group.reminder_title"), Buttons: herButtons(g, m, p.ID)}, true
 	})
 }

@@ -9,7 +9,8 @@ type keys struct{ prefix string }
 // groupSeq is a STRING counter giving mutual-aid group ids; it is kept for ever.
 func (k keys) groupSeq() string { return k.prefix + ":group:seq" }
 
-// group is a HASH of one mutual-aid group (org, name, by, created), kept
+// group is a HASH of one mutual-aid group (org, name, by, created,
+// childcare "1" when offered), kept
 // until its organisation's staff remove it.
 func (k keys) group(id string) string { return k.prefix + ":group:" + id }
 
@@ -29,7 +30,8 @@ func (k keys) meetingSeq() string { return k.prefix + ":meeting:seq" }
 
 // meeting is a HASH of one group meeting (group, org, at, place, status, by,
 // created, series and moves for an occurrence of a recurring meeting and a
-// moved one, "ans:<user id>" for each member's answer and "msg:<user id>" for
+// moved one, "ans:<user id>" for each member's answer, "kid:<user id>" for
+// whether she brings her child, and "msg:<user id>" for
 // the ids of her messages with its buttons, space-separated); it expires
 // meetingRetention after the meeting's time.
 func (k keys) meeting(id string) string { return k.prefix + ":meeting:" + id }
@@ -48,5 +50,13 @@ func (k keys) series(id string) string { return k.prefix + ":groupseries:" + id 
 // groupSeries is a SET of the ids of a group's recurring meetings, kept
 // until the group ends.
 func (k keys) groupSeries(groupID string) string { return k.prefix + ":group:" + groupID + ":series" }
+
+// attendMonth is a HASH of an organisation's group attendance in one month
+// ("2026-11"): "m:<meeting>" = "<group> <unix time>" for each meeting held,
+// "c:<meeting>:<user id>" = 1 for each mother who came, "k:<meeting>:<user
+// id>" = 1 when her child came too. It outlives the meetings (kept about 13
+// months after the month) for the monthly counts; a mother's fields go when
+// she erases her data.
+func (k keys) attendMonth(org, month string) string { return k.prefix + ":attend:" + org + ":" + month }
 
 func id64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -67,8 +67,7 @@ func (e *capability) noGroup(s *flows.Session) error {
 // and keeps the message, whose buttons go if the meeting is cancelled.
 func (e *capability) showMeeting(s *flows.Session, g Group, m Meeting) error {
 	me := s.Person()
-	lines := append(meetLines(g, m, ""), answerLine(m.Answers[me.ID]))
-	id, err := e.Post(s.Ctx(), flows.Message{ChatID: me.ID, Lang: s.Lang(), Lines: lines, Buttons: meetButtons(m)})
+	id, err := e.Post(s.Ctx(), flows.Message{ChatID: me.ID, Lang: s.Lang(), Lines: herLines(g, m, me.ID, ""), Buttons: herButtons(g, m, me.ID)})
 	if err != nil {
 		return err
 	}
@@ -93,18 +92,11 @@ func (e *capability) myGroups(ctx context.Context, p flows.Person) ([]Group, err
 func (e *capability) meetAnswer(s *flows.Session, arg string) error {
 	choice, mid, _ := strings.Cut(arg, ":")
 	answer := map[string]string{"y": answerComing, "n": answerNotComing}[choice]
+	g, m, ok, err := e.myMeeting(s, mid)
+	if err != nil || !ok || answer == "" {
+		return flows.OrInvalid(s, err)
+	}
 	st := e.groupStore()
-	m, ok, err := st.meeting(s.Ctx(), mid)
-	if err != nil || !ok || answer == "" || m.Org != s.Person().OrgID {
-		return flows.OrInvalid(s, err)
-	}
-	g, ok, err := st.group(s.Ctx(), m.Group)
-	if err != nil || !ok || g.Org != s.Person().OrgID {
-		return flows.OrInvalid(s, err)
-	}
-	if in, err := st.isMember(s.Ctx(), g, s.Person().ID); err != nil || !in {
-		return flows.OrInvalid(s, err)
-	}
 	switch {
 	case m.Status == meetingCancelled:
 		return pressedCancelled(s, g, m)
@@ -130,8 +122,24 @@ func (e *capability) meetAnswer(s *flows.Session, arg string) error {
 	if err := st.keepMessage(s.Ctx(), m, s.Person().ID, s.Input().MessageID); err != nil {
 		return err
 	}
-	lines := append(meetLines(g, m, ""), answerLine(answer))
-	return s.Edit(flows.Message{Lines: lines, Buttons: meetButtons(m)})
+	m.Answers[s.Person().ID] = answer
+	return s.Edit(flows.Message{Lines: herLines(g, m, s.Person().ID, ""), Buttons: herButtons(g, m, s.Person().ID)})
+}
+
+// myMeeting loads the meeting a mother's button names, with its group; ok
+// is false unless both are of her organisation and she is in the group.
+func (e *capability) myMeeting(s *flows.Session, mid string) (Group, Meeting, bool, error) {
+	st := e.groupStore()
+	m, ok, err := st.meeting(s.Ctx(), mid)
+	if err != nil || !ok || m.Org != s.Person().OrgID {
+		return Group{}, Meeting{}, false, err
+	}
+	g, ok, err := st.group(s.Ctx(), m.Group)
+	if err != nil || !ok || g.Org != s.Person().OrgID {
+		return Group{}, Meeting{}, false, err
+	}
+	in, err := st.isMember(s.Ctx(), g, s.Person().ID)
+	return g, m, in, err
 }
 
 // pressedCancelled answers a button of a meeting cancelled meanwhile: a
@@ -190,7 +198,8 @@ func (e *capability) tellGroup(ctx context.Context, g Group, jobID string, build
 	})
 }
 
-// groupData is what /mydata shows of a mother's groups and her answers.
+// groupData is what /mydata shows of a mother's groups and her answers,
+// her child's included.
 func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, error) {
 	if p.Role != flows.RoleMother {
 		return nil, nil
@@ -214,14 +223,21 @@ func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, 
 				}
 				lines = append(lines, flows.T{ID: "group.mydata_answer", Data: map[string]any{"When": m.At, "Answer": status}})
 			}
+			if k := m.Kids[p.ID]; k != "" {
+				lines = append(lines, flows.T{ID: "group.mydata_kid", Data: map[string]any{"Answer": kidLine(k)}})
+			}
 		}
 	}
 	return lines, nil
 }
 
-// eraseGroups takes a mother out of every group, with her answers; it is
+// eraseGroups takes a mother out of every group, with her answers and
+// whether she came to the meetings held; it is
 // one of Erase's erasers, and runs after eraseAppointments has marked her
 // as being erased, so that staff adding her meanwhile take it back.
 func (e *capability) eraseGroups(ctx context.Context, p flows.Person) error {
+	if err := e.groupStore().eraseAttendance(ctx, p.OrgID, p.ID, e.Now()); err != nil {
+		return err
+	}
 	return e.groupStore().eraseMother(ctx, p.ID)
 }

@@ -29,6 +29,9 @@ type Group struct {
 	Name    string
 	By      int64
 	Created time.Time
+	// Childcare is set when the group offers childcare at its meetings:
+	// then a mother who comes is asked whether she brings her child.
+	Childcare bool
 }
 
 // Meeting is one meeting of a group.
@@ -48,6 +51,9 @@ type Meeting struct {
 	// Answers holds each member's answer (answerComing or answerNotComing);
 	// a member who did not answer has none.
 	Answers map[int64]string
+	// Kids holds, for each member who said, whether she brings her child
+	// (answerComing or answerNotComing), when the group offers childcare.
+	Kids map[int64]string
 	// Messages holds, for each member, the ids of the last messages in her
 	// chat that carry the meeting's answer buttons (messages.go).
 	Messages map[int64][]int
@@ -73,6 +79,10 @@ const meetingRetention = 90 * 24 * time.Hour
 
 // answerField is the field of a meeting's hash holding one member's answer.
 func answerField(userID int64) string { return "ans:" + id64(userID) }
+
+// kidField is the field of a meeting's hash holding whether one member
+// brings her child (childcare.go).
+func kidField(userID int64) string { return "kid:" + id64(userID) }
 
 // messagesField is the field of a meeting's hash holding the ids of one
 // member's messages with its buttons, space-separated, oldest first.
@@ -139,7 +149,7 @@ func groupFrom(id string, h map[string]string) (Group, bool) {
 	if len(h) == 0 {
 		return Group{}, false
 	}
-	g := Group{ID: id, Org: h["org"], Name: h["name"], Created: flows.UnixTime(h["created"])}
+	g := Group{ID: id, Org: h["org"], Name: h["name"], Created: flows.UnixTime(h["created"]), Childcare: h["childcare"] == "1"}
 	g.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	return g, true
 }
@@ -230,8 +240,20 @@ func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.
 	return int64(score.Val()), nil
 }
 
+// memberSince is when a mother was added to g, in unix seconds; ok is
+// false when she is not in it.
+func (st groups) memberSince(ctx context.Context, g Group, mother int64) (since int64, ok bool, err error) {
+	score, err := st.rdb.ZScore(ctx, st.k.groupMembers(g.ID), id64(mother)).Result()
+	if err == redis.Nil {
+		return 0, false, nil
+	}
+	return int64(score), err == nil, flows.Wrap("check group member", err)
+}
+
 // removeMember takes a mother out of g, with her answers to its meetings
-// and the ids of her messages about them.
+// (whether she comes, whether she brings her child) and the ids of her
+// messages about them. Whether she came to the meetings held stays in the
+// organisation's monthly counts (attendance.go) until she erases her data.
 func (st groups) removeMember(ctx context.Context, groupID string, mother int64) error {
 	ids, err := st.rdb.ZRange(ctx, st.k.groupMeetings(groupID), 0, -1).Result()
 	if err != nil {
@@ -241,7 +263,7 @@ func (st groups) removeMember(ctx context.Context, groupID string, mother int64)
 		p.ZRem(ctx, st.k.groupMembers(groupID), id64(mother))
 		p.SRem(ctx, st.k.motherGroups(mother), groupID)
 		for _, id := range ids {
-			p.HDel(ctx, st.k.meeting(id), answerField(mother), messagesField(mother))
+			p.HDel(ctx, st.k.meeting(id), answerField(mother), kidField(mother), messagesField(mother))
 		}
 		return nil
 	})
@@ -321,7 +343,8 @@ func (st groups) meetingFrom(id string, h map[string]string) (Meeting, bool) {
 		return Meeting{}, false
 	}
 	m := Meeting{ID: id, Group: h["group"], Org: h["org"], At: flows.UnixTime(h["at"]).In(st.loc), Place: h["place"],
-		Status: h["status"], Created: flows.UnixTime(h["created"]), Answers: map[int64]string{}, Messages: map[int64][]int{}}
+		Status: h["status"], Created: flows.UnixTime(h["created"]), Answers: map[int64]string{}, Kids: map[int64]string{},
+		Messages: map[int64][]int{}}
 	m.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	m.Series = h["series"]
 	m.Moves, _ = strconv.Atoi(h["moves"])
@@ -329,6 +352,11 @@ func (st groups) meetingFrom(id string, h map[string]string) (Meeting, bool) {
 		if rest, ok := strings.CutPrefix(f, "ans:"); ok {
 			if uid, err := strconv.ParseInt(rest, 10, 64); err == nil {
 				m.Answers[uid] = v
+			}
+		}
+		if rest, ok := strings.CutPrefix(f, "kid:"); ok {
+			if uid, err := strconv.ParseInt(rest, 10, 64); err == nil {
+				m.Kids[uid] = v
 			}
 		}
 		if rest, ok := strings.CutPrefix(f, "msg:"); ok {
@@ -429,6 +457,19 @@ func (st groups) cancelMeeting(ctx context.Context, m Meeting) (bool, error) {
 	return st.setPlanned(ctx, m, "status", meetingCancelled)
 }
 
+// groupFieldScript changes one field of a group that still exists.
+// KEYS[1] group hash; ARGV[1] field, ARGV[2] value. Returns 1 if written,
+// 0 if the group is gone: a rename must not bring back a group that ended.
+var groupFieldScript = redis.NewScript(`if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1`)
+
+// setGroupField writes field of g if g still exists; ok is false when not.
+func (st groups) setGroupField(ctx context.Context, g Group, field, value string) (bool, error) {
+	n, err := groupFieldScript.Run(ctx, st.rdb, []string{st.k.group(g.ID)}, field, value).Int()
+	return n == 1, flows.Wrap("update group "+g.ID, err)
+}
+
 // isID reports whether s can be one of our counter ids, so that forged
 // button data never reaches Redis as a key.
 func isID(s string) bool {
@@ -452,7 +493,8 @@ func isMeetingID(s string) bool {
 
 // removeGroup deletes g with its members, its meetings and their answers,
 // and its recurring meetings. Meeting reminders and the recurring
-// meetings' rules are the caller's to drop first.
+// meetings' rules are the caller's to drop first. Who came to its
+// meetings stays in the organisation's monthly counts (attendance_store.go).
 func (st groups) removeGroup(ctx context.Context, g Group) error {
 	members, err := st.members(ctx, g)
 	if err != nil {

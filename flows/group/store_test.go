@@ -22,6 +22,7 @@ func TestGroupKeys(t *testing.T) {
 		{k.meetingSeq(), "nido:meeting:seq"},
 		{k.meeting("42"), "nido:meeting:42"},
 		{k.groupMeetings("5"), "nido:group:5:meetings"},
+		{k.attendMonth("7", "2026-11"), "nido:attend:7:2026-11"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {

@@ -63,6 +63,7 @@ func New(cfg Config) flows.Maker {
 			MyData:       e.interviewData,
 			Erase:        e.erase,
 			Digest:       e.digest,
+			Month:        e.monthLines,
 			Agenda:       e.agenda,
 			ForgetAuthor: e.forgetAuthor,
 		}

@@ -39,6 +39,17 @@ func (e *capability) month(ctx context.Context, org string, day time.Time) (mont
 	return c, err
 }
 
+// monthLines are the interviews' part of the monthly counts for funders
+// (the core's /month): month's counts, none when there was no interview.
+func (e *capability) monthLines(ctx context.Context, org string, month time.Time) ([]flows.T, error) {
+	c, err := e.month(ctx, org, month)
+	if err != nil || c.Interviews == 0 {
+		return nil, err
+	}
+	return []flows.T{{ID: "interview.month_line", Data: map[string]any{
+		"Interviews": c.Interviews, "Attended": c.Attended, "Offers": c.Offers}}}, nil
+}
+
 // staffHome is staff's /interview.
 func (e *capability) staffHome(s *flows.Session) error {
 	org := s.Person().OrgID
