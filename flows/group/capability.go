@@ -23,9 +23,10 @@ func New() flows.Maker {
 	return func(core *flows.Engine) flows.Capability {
 		e := &capability{Engine: core, k: keys{prefix: core.Prefix()}}
 		return flows.Capability{
-			Name:         "group",
-			Routes:       e.routes(),
-			Jobs:         map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting},
+			Name:   "group",
+			Routes: e.routes(),
+			Jobs: map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting,
+				jobPollLive: e.pollLiveJob, jobPollReminder: e.remindPoll},
 			Menu:         menu,
 			MyData:       e.groupData,
 			Erase:        e.eraseGroups,
@@ -62,6 +63,13 @@ func (e *capability) forgetGroupAuthor(ctx context.Context, org string, author i
 		}
 		for _, m := range meetings {
 			refs = append(refs, flows.Ref{Key: e.k.meeting(m), Field: "by"})
+		}
+		polls, err := e.groupStore().pollIDs(ctx, g)
+		if err != nil {
+			return err
+		}
+		for _, p := range polls {
+			refs = append(refs, flows.Ref{Key: e.k.poll(p), Field: "by"})
 		}
 	}
 	return e.ForgetAuthor(ctx, author, refs)

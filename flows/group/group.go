@@ -24,12 +24,13 @@ import (
 //  5. grr:<group>[:<mother>]           remove a mother: buttons of its members
 //  6. grm, grc, grx                    plan and cancel a meeting (meeting.go, cancel.go)
 //  7. grd, gre                         end the group (end.go)
+//  8. gpn and the gp… verbs            find a date with a poll (poll.go)
 //
 // A mother's side is mine.go; the reminder jobs.go.
 func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	mother := []string{flows.RoleMother}
-	return append(e.whenQ().Routes(staff), []flows.Route{
+	return append(append(e.whenQ().Routes(staff), []flows.Route{
 		// This file.
 		{Command: "/groups", Roles: staff, Run: e.groupList},
 		{Verb: verbList, Roles: staff, Run: e.groupList},
@@ -50,7 +51,7 @@ func (e *capability) routes() []flows.Route {
 		// mine.go: a mother's groups and her answers.
 		{Command: "/group", Roles: mother, Run: e.groupMine},
 		{Verb: verbAnswer, Roles: mother, Run: e.meetAnswer},
-	}...)
+	}...), e.pollRoutes(staff, mother)...)
 }
 
 // The group's button verbs: each starts a button's data, before its
@@ -192,6 +193,7 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
 		{{Label: flows.T{ID: "group.add"}, Data: verbAdd + ":" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: verbRemove + ":" + g.ID}},
 		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: verbAskCancel + ":" + g.ID}},
+		{{Label: flows.T{ID: "group.poll"}, Data: verbPoll + ":" + g.ID}},
 		{{Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}, {Label: flows.T{ID: "group.back"}, Data: verbList}},
 	}})
 }
@@ -342,6 +344,7 @@ func (e *capability) groupRemove(s *flows.Session, arg string) error {
 			return err
 		}
 		e.Log().Info("group member removed", "user_id", s.Person().ID, "group", g.ID, "member", m.ID)
+		e.pollsMoved(s.Ctx(), g.ID)
 		return e.groupPage(s, g, flows.T{ID: "group.removed", Data: map[string]any{"Name": m.Name}})
 	}
 	return s.Reply(flows.T{ID: "common.button_invalid"})

@@ -226,18 +226,25 @@ func (st groups) addMember(ctx context.Context, g Group, mother int64, now time.
 	return int64(score.Val()), nil
 }
 
-// removeMember takes a mother out of g, with her answers to its meetings
-// and the ids of her messages about them.
+// removeMember takes a mother out of g, with her answers to its meetings,
+// her marks in its polls and the ids of her messages about them.
 func (st groups) removeMember(ctx context.Context, groupID string, mother int64) error {
 	ids, err := st.rdb.ZRange(ctx, st.k.groupMeetings(groupID), 0, -1).Result()
 	if err != nil {
 		return flows.Wrap("list meetings of a group", err)
+	}
+	polls, err := st.pollIDs(ctx, groupID)
+	if err != nil {
+		return err
 	}
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.ZRem(ctx, st.k.groupMembers(groupID), id64(mother))
 		p.SRem(ctx, st.k.motherGroups(mother), groupID)
 		for _, id := range ids {
 			p.HDel(ctx, st.k.meeting(id), answerField(mother), messagesField(mother))
+		}
+		for _, id := range polls {
+			p.HDel(ctx, st.k.poll(id), pollMemberFields(mother)...)
 		}
 		return nil
 	})
@@ -423,7 +430,7 @@ func isID(s string) bool {
 	return true
 }
 
-// removeGroup deletes g with its members, its meetings and their answers.
+// removeGroup deletes g with its members, its meetings, its polls and their answers.
 // Meeting reminders are the caller's to drop first.
 func (st groups) removeGroup(ctx context.Context, g Group) error {
 	members, err := st.members(ctx, g)
@@ -434,10 +441,17 @@ func (st groups) removeGroup(ctx context.Context, g Group) error {
 	if err != nil {
 		return flows.Wrap("list meetings of a group", err)
 	}
+	polls, err := st.pollIDs(ctx, g.ID)
+	if err != nil {
+		return err
+	}
 	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID))
+		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID), st.k.groupPolls(g.ID))
 		for _, id := range meetings {
 			p.Del(ctx, st.k.meeting(id))
+		}
+		for _, id := range polls {
+			p.Del(ctx, st.k.poll(id), st.k.pollVersion(id))
 		}
 		for _, m := range members {
 			p.SRem(ctx, st.k.motherGroups(m), g.ID)
