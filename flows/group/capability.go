@@ -1,7 +1,9 @@
 // Package group is the mutual-aid group capability: staff make groups of
 // their organisation's mothers and plan their meetings (group.go,
-// meeting.go, cancel.go, end.go); mothers see and answer them (mine.go) and
-// get a reminder the day before (jobs.go). store.go and keys.go keep them.
+// meeting.go, cancel.go, end.go), or find a date with a poll (poll.go,
+// poll_answer.go, poll_close.go); mothers see and answer them (mine.go) and
+// get a reminder the day before (jobs.go). store.go, poll_store.go and
+// keys.go keep them.
 package group
 
 import (
