@@ -201,9 +201,9 @@ func (d *Demo) sayLine(ctx context.Context, p Person, line string, want match) e
 	return err
 }
 
-// seedGroup makes the mutual-aid group of members through staff's buttons
-// and plans its meetings, every week from five days ahead at 17:00, by
-// typing the first date.
+// seedGroup makes the mutual-aid group of members through staff's buttons,
+// plans its meetings, every week from five days ahead at 17:00, by typing
+// the first date, and opens a poll on the date of another one (seedPoll).
 func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) error {
 	if !d.signedUp(ctx, staff) {
 		return errors.New("the group's social worker is not signed up")
@@ -242,6 +242,29 @@ func (d *Demo) seedGroup(ctx context.Context, staff Person, members ...Person) e
 		// It meets every week, with no end date.
 		{press: d.label(l, "group.repeat_weekly"), want: hasButton(d.label(l, "group.until_none"))},
 		{press: d.label(l, "group.until_none"), want: hasText(d.phrase(l, "group.planned"))},
+	})
+	if err != nil {
+		return err
+	}
+	return d.seedPoll(ctx, staff)
+}
+
+// seedPoll is staff, on the group's page, asking its mothers which of two
+// dates suits them, the next week at 10:00 and at 15:00: the poll stays
+// open, for them to mark and for staff to close.
+func (d *Demo) seedPoll(ctx context.Context, staff Person) error {
+	l := staff.Lang
+	now := d.cfg.Clock.Now().In(d.cfg.Location)
+	first, second := now.AddDate(0, 0, 7).Format("02/01/2006"), now.AddDate(0, 0, 8).Format("02/01/2006")
+	_, err := d.play(ctx, staff, []step{
+		{press: d.label(l, "group.poll"), want: hasButton(d.label(l, "appointment.skip"))},
+		{press: d.label(l, "appointment.skip"), want: hasButton(d.label(l, "appointment.other_day"))},
+		{say: first + " 10:00", want: hasButton(d.label(l, "when.yes"))},
+		{press: d.label(l, "when.yes"), want: hasButton(d.label(l, "group.poll_add"))},
+		{press: d.label(l, "group.poll_add"), want: hasButton(d.label(l, "appointment.other_day"))},
+		{say: second + " 15:00", want: hasButton(d.label(l, "when.yes"))},
+		{press: d.label(l, "when.yes"), want: hasButton(d.label(l, "group.poll_send"))},
+		{press: d.label(l, "group.poll_send"), want: hasButton(d.label(l, "group.poll_close"))},
 	})
 	return err
 }

@@ -64,7 +64,8 @@ func TestSeedBuildsTheNetworkThroughNido(t *testing.T) {
 }
 
 // The mutual-aid group: its two mothers were told of it and of its first
-// meeting, in their languages; the third mother was not.
+// meeting, in their languages, and have its open poll; the third mother has
+// neither.
 func TestSeedMakesTheMutualAidGroup(t *testing.T) {
 	s := newStack(t)
 	f := s.listen()
@@ -87,6 +88,23 @@ func TestSeedMakesTheMutualAidGroup(t *testing.T) {
 	}
 	if told(mariaID) {
 		t.Error("Maria, not in the group, was told of its meeting")
+	}
+	// Its open poll: each of its mothers has one, with a button for each date.
+	for _, id := range []int64{aminaID, olenaID, mariaID} {
+		p := s.demo.cast(id)
+		title := s.demo.phraseWith(p.Lang, "group.poll_title", map[string]any{"Group": GroupName})
+		polls := 0
+		for _, m := range s.tg.Messages(id) {
+			if strings.Contains(telegramtest.Visible(m.Plain()), title) {
+				polls++
+				if len(m.Buttons) != 2 {
+					t.Errorf("mother %d's poll has %d rows of buttons, want 2", id, len(m.Buttons))
+				}
+			}
+		}
+		if want := map[bool]int{true: 0, false: 1}[id == mariaID]; polls != want {
+			t.Errorf("mother %d has %d polls, want %d", id, polls, want)
+		}
 	}
 }
 

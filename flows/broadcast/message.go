@@ -2,12 +2,9 @@ package broadcast
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"nido/flows"
 	"nido/scheduler"
@@ -147,97 +144,37 @@ func excerpt(text string) string {
 	return line
 }
 
-// The sender's report is edited by a job, never by the flow of the person
-// answering, which would wait on the sender's chat. markReport raises the
-// report's version and queues the job unless one is on it (reportBusy);
-// the job edits, and lets go only if the version it showed is still the
-// latest, else edits again: answers arriving together make one or two
-// edits, and the last edit shows the last figures. Should two jobs run at
-// once (a busy mark that lapsed), each ends on the latest version too.
+// The sender's report is a live message (the core's live.go): edited by
+// a job, never by the flow of the person answering, which would wait on the
+// sender's chat; answers arriving together make one or two edits, and the
+// last edit shows the last figures.
 
-// reportHold is how long a report job keeps others off, should it die;
-// reportFor is how long one job edits before handing over to a new one.
-const (
-	reportHold = time.Minute
-	reportFor  = 20 * time.Second
-)
+// liveReport is b's report as a live message.
+func (e *capability) liveReport(id string) flows.LiveMessage {
+	return flows.LiveMessage{Version: e.k.reportVersion(id), Busy: e.k.reportBusy(id), Keep: retention,
+		Job:  func(now time.Time) scheduler.Job { return reportJob(id, now) },
+		Edit: func(ctx context.Context) error { return e.editReport(ctx, id) }}
+}
 
 // markReport says b's figures moved. A failure is logged: the report is
 // late, nothing is lost.
 func (e *capability) markReport(ctx context.Context, id string) {
 	ctx = context.WithoutCancel(ctx)
-	if err := e.queueReport(ctx, id, true); err != nil {
+	if err := e.Moved(ctx, e.liveReport(id)); err != nil {
 		e.Log().Warn("broadcast report", "broadcast", id, "error", err)
 	}
-}
-
-// queueReport raises the version when moved, and queues a report job
-// unless one is on it.
-func (e *capability) queueReport(ctx context.Context, id string, moved bool) error {
-	rdb := e.Redis()
-	if moved {
-		_, err := rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.Incr(ctx, e.k.reportVersion(id))
-			p.Expire(ctx, e.k.reportVersion(id), retention)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	busy, err := rdb.SetNX(ctx, e.k.reportBusy(id), "1", reportHold).Result()
-	if err != nil || !busy {
-		return err
-	}
-	if err := e.Scheduler().Schedule(ctx, reportJob(id, e.Now())); err != nil {
-		// Nobody is on it after all.
-		_ = rdb.Del(ctx, e.k.reportBusy(id)).Err()
-		return err
-	}
-	return nil
 }
 
 // reportJob is a job editing a broadcast's report; each has its own id, so
 // that one queued while another ends is not held back by it.
 func reportJob(id string, now time.Time) scheduler.Job {
-	return scheduler.Job{ID: "bcast:" + id + ":report:" + rand.Text()[:10], Kind: jobReport, Owner: owner(id),
+	return scheduler.Job{ID: flows.LiveJobID("bcast:" + id + ":report"), Kind: jobReport, Owner: owner(id),
 		Due: now, Urgent: true, Args: map[string]string{"broadcast": id}}
 }
 
-// doneScript lets go of the report if the version shown is the latest.
-// KEYS[1] version, KEYS[2] busy. ARGV[1] version shown. Returns 1 when let go.
-var doneScript = redis.NewScript(`
-if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[2])
-return 1`)
-
-// reportJob edits the report until the figures it shows are the latest,
-// for reportFor at most; then a new job goes on.
+// reportJob edits the report until the figures it shows are the latest.
 func (e *capability) reportJob(ctx context.Context, j scheduler.Job) error {
-	id := j.Args["broadcast"]
-	rdb := e.Redis()
-	stop := time.Now().Add(reportFor)
-	for time.Now().Before(stop) {
-		v, err := rdb.Get(ctx, e.k.reportVersion(id)).Result()
-		if errors.Is(err, redis.Nil) {
-			v, err = "0", nil
-		}
-		if err != nil {
-			return flows.Wrap("broadcast report", err)
-		}
-		if err := e.editReport(ctx, id); err != nil {
-			return err
-		}
-		done, err := doneScript.Run(ctx, rdb, []string{e.k.reportVersion(id), e.k.reportBusy(id)}, v).Int()
-		if err != nil || done == 1 {
-			return flows.Wrap("broadcast report", err)
-		}
-	}
-	// Still moving: a fresh job goes on, so that this one ends in time.
-	if err := rdb.Del(ctx, e.k.reportBusy(id)).Err(); err != nil {
-		return flows.Wrap("broadcast report", err)
-	}
-	return flows.Wrap("broadcast report", e.queueReport(ctx, id, false))
+	return flows.Wrap("broadcast report", e.RunLive(ctx, e.liveReport(j.Args["broadcast"])))
 }
 
 // editReport edits the sender's report with b's figures as they are now.

@@ -1,10 +1,12 @@
 // Package group is the mutual-aid group capability: staff make groups of
 // their organisation's mothers and plan their meetings (group.go,
 // meeting.go, cancel.go, move.go, end.go, rename.go), recurring ones too
-// (series.go, series_stop.go), offer childcare (childcare.go) and mark who
-// came (attendance.go); mothers see and answer them (mine.go) and get
-// reminders the day before and two hours before (jobs.go); month.go counts
-// a month for funders. store.go, attendance_store.go and keys.go keep them.
+// (series.go, series_stop.go), or find a date with a poll (poll.go,
+// poll_answer.go, poll_close.go); they offer childcare (childcare.go) and
+// mark who came (attendance.go); mothers see and answer them (mine.go) and
+// get reminders the day before and two hours before (jobs.go); month.go
+// counts a month for funders. store.go, attendance_store.go, poll_store.go
+// and keys.go keep them.
 package group
 
 import (
@@ -29,7 +31,7 @@ func New() flows.Maker {
 			Name:   "group",
 			Routes: e.routes(),
 			Jobs: map[string]flows.JobFunc{jobMeetingReminder: e.remindMeeting, jobSeries: e.planOccurrence,
-				jobNews: e.tellNews, jobAttendance: e.askAttendance},
+				jobNews: e.tellNews, jobAttendance: e.askAttendance, jobPollLive: e.pollLiveJob, jobPollReminder: e.remindPoll},
 			Menu:         menu,
 			MyData:       e.groupData,
 			Erase:        e.eraseGroups,
@@ -74,6 +76,13 @@ func (e *capability) forgetGroupAuthor(ctx context.Context, org string, author i
 		}
 		for _, sr := range series {
 			refs = append(refs, flows.Ref{Key: e.k.series(sr), Field: "by"})
+		}
+		polls, err := e.groupStore().pollIDs(ctx, g)
+		if err != nil {
+			return err
+		}
+		for _, p := range polls {
+			refs = append(refs, flows.Ref{Key: e.k.poll(p), Field: "by"})
 		}
 	}
 	return e.ForgetAuthor(ctx, author, refs)

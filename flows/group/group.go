@@ -27,6 +27,8 @@ import (
 //  8. grv, grs, grz                    move a meeting (move.go), stop a recurring one (series_stop.go)
 //  9. grw, then the name typed         rename the group (rename.go)
 //
+// 12. gpn and the gp… verbs            find a date with a poll (poll.go)
+//
 // 10. grk                              childcare offered or not (childcare.go)
 // 11. grt, gat, gam, gad               attendance: who came, by month (attendance.go)
 //
@@ -35,7 +37,7 @@ func (e *capability) routes() []flows.Route {
 	staff := []string{flows.RoleStaff}
 	mother := []string{flows.RoleMother}
 	routes := append(e.whenQ().Routes(staff), e.moveQ().Routes(staff)...)
-	return append(routes, []flows.Route{
+	return append(append(routes, []flows.Route{
 		// This file.
 		{Command: "/groups", Roles: staff, Run: e.groupList},
 		{Verb: verbList, Roles: staff, Run: e.groupList},
@@ -74,7 +76,7 @@ func (e *capability) routes() []flows.Route {
 		{Command: "/group", Roles: mother, Run: e.groupMine},
 		{Verb: verbAnswer, Roles: mother, Run: e.meetAnswer},
 		{Verb: verbKid, Roles: mother, Run: e.meetKid},
-	}...)
+	}...), e.pollRoutes(staff, mother)...)
 }
 
 // The group's button verbs: each starts a button's data, before its
@@ -238,14 +240,19 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 			lines = append(lines, flows.T{ID: "group.meeting_children", Data: map[string]any{"Children": childrenExpected(m, mothers)}})
 		}
 	}
-	return s.Send(flows.Message{Lines: lines, Buttons: [][]flows.Button{
+	rows := [][]flows.Button{
 		{{Label: flows.T{ID: "group.add"}, Data: verbAdd + ":" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: verbRemove + ":" + g.ID}},
-		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: verbAskCancel + ":" + g.ID}},
-		seriesButtons(g, len(series) > 0),
-		{{Label: flows.T{ID: "group.attendance"}, Data: verbAttendance + ":" + g.ID}, childcareButton(g)},
-		{{Label: flows.T{ID: "group.rename"}, Data: verbRename + ":" + g.ID}, {Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}},
-		{{Label: flows.T{ID: "group.back"}, Data: verbList}},
-	}})
+		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.poll"}, Data: verbPoll + ":" + g.ID}},
+		{{Label: flows.T{ID: "group.move"}, Data: verbMove + ":" + g.ID}, {Label: flows.T{ID: "group.cancel"}, Data: verbAskCancel + ":" + g.ID}},
+	}
+	if len(series) > 0 {
+		rows = append(rows, []flows.Button{{Label: flows.T{ID: "group.stop"}, Data: verbAskStop + ":" + g.ID}})
+	}
+	rows = append(rows,
+		[]flows.Button{{Label: flows.T{ID: "group.attendance"}, Data: verbAttendance + ":" + g.ID}, childcareButton(g)},
+		[]flows.Button{{Label: flows.T{ID: "group.rename"}, Data: verbRename + ":" + g.ID}, {Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}},
+		[]flows.Button{{Label: flows.T{ID: "group.back"}, Data: verbList}})
+	return s.Send(flows.Message{Lines: lines, Buttons: rows})
 }
 
 // answerCounts counts the answers of a group's mothers to m: who comes, who
@@ -399,6 +406,7 @@ func (e *capability) groupRemove(s *flows.Session, arg string) error {
 			return err
 		}
 		e.Log().Info("group member removed", "user_id", s.Person().ID, "group", g.ID, "member", m.ID)
+		e.pollsMoved(s.Ctx(), g.ID)
 		return e.groupPage(s, g, flows.T{ID: "group.removed", Data: map[string]any{"Name": m.Name}})
 	}
 	return s.Reply(flows.T{ID: "common.button_invalid"})

@@ -59,4 +59,29 @@ func (k keys) groupSeries(groupID string) string { return k.prefix + ":group:" +
 // she erases her data.
 func (k keys) attendMonth(org, month string) string { return k.prefix + ":attend:" + org + ":" + month }
 
+// pollSeq is a STRING counter giving date poll ids; it is kept for ever.
+func (k keys) pollSeq() string { return k.prefix + ":poll:seq" }
+
+// poll is a HASH of one date poll (group, org, by, created, place, status,
+// opts: its options as space-separated unix seconds, msg: the id of the
+// facilitator's message with the counts, meeting: the id reserved for the
+// meeting it becomes, chosen: the option chosen; "v:<user id>:<option>"
+// for each member's mark on an option, y or n, and "m:<user id>" for the
+// id of her message with its buttons). It expires pollRetention after its
+// last option.
+func (k keys) poll(id string) string { return k.prefix + ":poll:" + id }
+
+// pollVersion is a STRING counter raised each time a poll's counts move,
+// and pollBusy a STRING set while a job edits the facilitator's message
+// (the core's live.go); the first expires with the poll, the second after
+// a minute should that job die.
+func (k keys) pollVersion(id string) string { return k.poll(id) + ":lver" }
+
+// pollBusy: see pollVersion.
+func (k keys) pollBusy(id string) string { return k.poll(id) + ":lbusy" }
+
+// groupPolls is a ZSET of a group's poll ids by unix seconds of their last
+// option; members older than pollRetention are pruned on each write.
+func (k keys) groupPolls(groupID string) string { return k.prefix + ":group:" + groupID + ":polls" }
+
 func id64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -227,17 +227,33 @@ func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, 
 				lines = append(lines, flows.T{ID: "group.mydata_kid", Data: map[string]any{"Answer": kidLine(k)}})
 			}
 		}
+		marks, err := e.pollData(ctx, g, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, marks...)
 	}
 	return lines, nil
 }
 
-// eraseGroups takes a mother out of every group, with her answers and
-// whether she came to the meetings held; it is
-// one of Erase's erasers, and runs after eraseAppointments has marked her
-// as being erased, so that staff adding her meanwhile take it back.
+// eraseGroups takes a mother out of every group, with her answers, her
+// marks in their polls and whether she came to the meetings held; it is one
+// of Erase's erasers, and runs after eraseAppointments has marked her as
+// being erased, so that staff adding her meanwhile take it back.
 func (e *capability) eraseGroups(ctx context.Context, p flows.Person) error {
+	gs, err := e.groupStore().ofMother(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	if err := e.groupStore().eraseAttendance(ctx, p.OrgID, p.ID, e.Now()); err != nil {
 		return err
 	}
-	return e.groupStore().eraseMother(ctx, p.ID)
+	if err := e.groupStore().eraseMother(ctx, p.ID); err != nil {
+		return err
+	}
+	// Her marks are gone: the counts of her groups' polls drop.
+	for _, g := range gs {
+		e.pollsMoved(ctx, g.ID)
+	}
+	return nil
 }

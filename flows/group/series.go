@@ -254,16 +254,6 @@ func (e *capability) seriesLines(ctx context.Context, g Group, now time.Time) ([
 	return lines, err
 }
 
-// seriesButtons are "Move a meeting", and "Stop repeating" when g has a
-// recurring meeting still going.
-func seriesButtons(g Group, repeating bool) []flows.Button {
-	row := []flows.Button{{Label: flows.T{ID: "group.move"}, Data: verbMove + ":" + g.ID}}
-	if repeating {
-		row = append(row, flows.Button{Label: flows.T{ID: "group.stop"}, Data: verbAskStop + ":" + g.ID})
-	}
-	return row
-}
-
 // activeSeries are those of all neither stopped nor past their last day.
 func activeSeries(all []Series, now time.Time) []Series {
 	var out []Series

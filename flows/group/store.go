@@ -251,19 +251,26 @@ func (st groups) memberSince(ctx context.Context, g Group, mother int64) (since 
 }
 
 // removeMember takes a mother out of g, with her answers to its meetings
-// (whether she comes, whether she brings her child) and the ids of her
-// messages about them. Whether she came to the meetings held stays in the
+// (whether she comes, whether she brings her child), her marks in its polls
+// and the ids of her messages about them. Whether she came to the meetings held stays in the
 // organisation's monthly counts (attendance.go) until she erases her data.
 func (st groups) removeMember(ctx context.Context, groupID string, mother int64) error {
 	ids, err := st.rdb.ZRange(ctx, st.k.groupMeetings(groupID), 0, -1).Result()
 	if err != nil {
 		return flows.Wrap("list meetings of a group", err)
 	}
+	polls, err := st.pollIDs(ctx, groupID)
+	if err != nil {
+		return err
+	}
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.ZRem(ctx, st.k.groupMembers(groupID), id64(mother))
 		p.SRem(ctx, st.k.motherGroups(mother), groupID)
 		for _, id := range ids {
 			p.HDel(ctx, st.k.meeting(id), answerField(mother), kidField(mother), messagesField(mother))
+		}
+		for _, id := range polls {
+			p.HDel(ctx, st.k.poll(id), pollMemberFields(mother)...)
 		}
 		return nil
 	})
@@ -492,7 +499,7 @@ func isMeetingID(s string) bool {
 }
 
 // removeGroup deletes g with its members, its meetings and their answers,
-// and its recurring meetings. Meeting reminders and the recurring
+// its recurring meetings and its polls. Meeting reminders and the recurring
 // meetings' rules are the caller's to drop first. Who came to its
 // meetings stays in the organisation's monthly counts (attendance_store.go).
 func (st groups) removeGroup(ctx context.Context, g Group) error {
@@ -508,13 +515,20 @@ func (st groups) removeGroup(ctx context.Context, g Group) error {
 	if err != nil {
 		return flows.Wrap("list recurring meetings of a group", err)
 	}
+	polls, err := st.pollIDs(ctx, g.ID)
+	if err != nil {
+		return err
+	}
 	_, err = st.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID), st.k.groupSeries(g.ID))
+		p.Del(ctx, st.k.group(g.ID), st.k.groupMembers(g.ID), st.k.groupMeetings(g.ID), st.k.groupSeries(g.ID), st.k.groupPolls(g.ID))
 		for _, id := range series {
 			p.Del(ctx, st.k.series(id))
 		}
 		for _, id := range meetings {
 			p.Del(ctx, st.k.meeting(id))
+		}
+		for _, id := range polls {
+			p.Del(ctx, st.k.poll(id), st.k.pollVersion(id))
 		}
 		for _, m := range members {
 			p.SRem(ctx, st.k.motherGroups(m), g.ID)
