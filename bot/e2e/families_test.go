@@ -584,3 +584,35 @@ func TestAWorryReachesStaffAfterThePairingEnded(t *testing.T) {
 	w.advance(w.rome(2026, 11, 26, 8, 0), pairOwner)
 	w.waitCount(anna, w.text("it", "family.staff_worry", map[string]any{"Family": "Marco Bianchi", "Mother": "Fatima"}), 1)
 }
+
+// The month's counts for funders name the visits that happened, by what
+// the family said afterwards: one that went well, one that worried, one
+// that did not happen; another organisation's staff see none of them.
+func TestAMonthsVisitsCountForFunders(t *testing.T) {
+	w := newWorld(t)
+	anna, _, marco := marcoAndFatima(w)
+	for _, day := range []string{"mercoledì 25/11", "giovedì 26/11", "venerdì 27/11"} {
+		w.say(marco, "/visit")
+		w.wantSaid(w.planVisit(marco, day, "10:00", "family.repeat_once"), "it", "family.planned", nil)
+	}
+	checkin := w.text("it", "family.checkin_ask", map[string]any{"Mother": "Fatima"})
+	for i, answer := range []string{"family.checkin_good", "family.checkin_worry", "family.checkin_notdone"} {
+		w.advance(w.rome(2026, 11, 25+i, 13, 0), pairOwner)
+		// Each question turns into the thanks once answered: one at a time.
+		w.waitCount(marco, checkin, 1)
+		w.press(marco, w.label("it", answer))
+	}
+	w.wantSaid(w.say(anna, "/month"), "it", "family.month_line", map[string]any{
+		"Visits": 2, "Concerns": 1, "Missed": 1, "Families": 1, "Mothers": 1})
+	// October, on the same message: nothing yet.
+	w.press(anna, w.label("it", "month.prev"))
+	w.wantSaid([]telegramtest.Message{w.last(anna)}, "it", "month.none", nil)
+
+	other := w.openOrg("Casa Iris", person(2101, "Iris", "it"), "it")
+	msgs := w.say(other.staff, "/month")
+	w.wantSaid(msgs, "it", "month.none", nil)
+	if n := w.count(other.staff, w.text("it", "family.month_line", map[string]any{
+		"Visits": 2, "Concerns": 1, "Missed": 1, "Families": 1, "Mothers": 1})); n != 0 {
+		t.Errorf("another organisation's staff saw Casa Aurora's visits %d times", n)
+	}
+}

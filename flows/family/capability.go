@@ -85,6 +85,7 @@ func New(cfg Config) flows.Maker {
 			Erase:        e.erase,
 			Digest:       e.digest,
 			Agenda:       e.agenda,
+			Month:        e.month,
 			ForgetAuthor: e.forgetAuthor,
 		}
 	}
