@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"nido/bot/telegramtest"
+	"nido/flows/flowstest"
 	"nido/scheduler"
 )
 
@@ -369,4 +370,242 @@ func TestAnotherOrganisationCannotMoveOrStop(t *testing.T) {
 		}
 	}
 	w.sameRedis(before)
+}
+
+// seriesMove is Anna moving the meeting of the group called name at from to
+// the day button day at the time button clock, and confirming. It returns
+// what Nido said to the confirmation.
+func seriesMove(w *world, anna telegramtest.User, name string, from time.Time, day, clock string) []telegramtest.Message {
+	w.t.Helper()
+	w.say(anna, "/groups")
+	w.press(anna, name)
+	w.press(anna, w.label("it", "group.move"))
+	// The question says where to, not when it is now.
+	msgs := w.press(anna, w.cat.DateTime("it", from))
+	if q := w.label("it", "group.ask_move_day"); q != "In quale giorno vuoi spostare l'incontro?" || !strings.Contains(strings.Join(plainOf(msgs), "\n"), q) {
+		w.t.Errorf("the question of the new day: %q", plainOf(msgs))
+	}
+	w.press(anna, day)
+	w.press(anna, clock)
+	return w.press(anna, w.label("it", "group.move_yes"))
+}
+
+// seriesLastWith is the last of the bot's messages to u that contains substr.
+func seriesLastWith(w *world, u telegramtest.User, substr string) telegramtest.Message {
+	w.t.Helper()
+	msgs := w.tg.Messages(u.ID)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if strings.Contains(telegramtest.Visible(msgs[i].Plain()), substr) {
+			return msgs[i]
+		}
+	}
+	w.t.Fatalf("no message to %d with %q", u.ID, substr)
+	return telegramtest.Message{}
+}
+
+// Reminders already sent for a meeting come again, once, after it moves:
+// for its new time. Moved back and forth, the mothers are told of each move.
+func TestRemindersComeAgainAfterAMove(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima, olena := tuesdayGroup(w)
+	const name = "Mamme del martedì"
+	wed, fri, sat := rome(2026, 11, 25, 17, 0), rome(2026, 11, 27, 17, 0), rome(2026, 11, 28, 17, 0)
+	dayBefore := func(u telegramtest.User) string {
+		return w.text(u.LanguageCode, "group.reminder_title", map[string]any{"Group": name})
+	}
+	soon := func(u telegramtest.User) string {
+		return w.text(u.LanguageCode, "group.reminder_soon", map[string]any{"Group": name})
+	}
+	// remindedFor checks that u has, among the messages she can read now,
+	// one reminder of each kind, and that it is for at.
+	remindedFor := func(u telegramtest.User, at time.Time) {
+		t.Helper()
+		for _, text := range []string{dayBefore(u), soon(u)} {
+			if n := w.count(u, text); n != 1 {
+				t.Errorf("%s: %d reminders %q, want 1", u.FirstName, n, text)
+				continue
+			}
+			if got := seriesLastWith(w, u, text).Plain(); !strings.Contains(got, seriesWhen(w, u.LanguageCode, at)) {
+				t.Errorf("%s's reminder is not for %v: %q", u.FirstName, at, got)
+			}
+		}
+	}
+
+	// Both reminders of Wednesday go; an hour before, staff move it to Friday.
+	w.advance(rome(2026, 11, 25, 15, 0), "group:1")
+	remindedFor(fatima, wed)
+	remindedFor(olena, wed)
+	w.advance(rome(2026, 11, 25, 16, 0), "group:1")
+	w.wantSaid(seriesMove(w, anna, name, wed, "venerdì 27/11", "17:00"), "it", "group.moved", nil)
+	// Her reminders now read as the meeting at its new time.
+	if n := w.count(fatima, dayBefore(fatima)) + w.count(fatima, soon(fatima)); n != 0 {
+		t.Errorf("%d reminders of the old time still read as reminders", n)
+	}
+
+	// Thursday and Friday, both come again, for Friday.
+	w.advance(rome(2026, 11, 27, 15, 0), "group:1")
+	remindedFor(fatima, fri)
+	remindedFor(olena, fri)
+	// The job run again sends nothing more.
+	sent := len(w.tg.Messages(fatima.ID))
+	for _, id := range []string{"meet:1:remind-24h", "meet:1:remind-2h"} {
+		j := scheduler.Job{ID: id, Kind: "group.reminder", Owner: "group:1", Due: w.clock.Now(), Args: map[string]string{"meeting": "1"}}
+		if err := w.engine.Jobs().Handle(context.Background(), j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(w.tg.Messages(fatima.ID)) - sent; n != 0 {
+		t.Errorf("a reminder run again sent %d messages", n)
+	}
+
+	// Friday to Saturday, back to Friday, and to Saturday again: each move is told, once.
+	for i, move := range []struct {
+		from, to time.Time
+		day      string
+	}{{fri, sat, "sabato 28/11"}, {sat, fri, "venerdì 27/11"}, {fri, sat, "sabato 28/11"}} {
+		sent := map[int64]int{fatima.ID: len(w.tg.Messages(fatima.ID)), olena.ID: len(w.tg.Messages(olena.ID))}
+		seriesMove(w, anna, name, move.from, move.day, "17:00")
+		for _, u := range []telegramtest.User{fatima, olena} {
+			l := u.LanguageCode
+			moved := w.text(l, "group.meeting_moved", map[string]any{"Group": name, "From": w.cat.DateTime(l, move.from)})
+			if n := len(w.tg.Messages(u.ID)) - sent[u.ID]; n != 1 {
+				t.Errorf("move %d: %s got %d messages, want 1", i+2, u.FirstName, n)
+				continue
+			}
+			if got := w.last(u).Plain(); !strings.Contains(got, moved) || !strings.Contains(got, seriesWhen(w, l, move.to)) {
+				t.Errorf("move %d: %s read %q", i+2, u.FirstName, got)
+			}
+		}
+	}
+
+	// Saturday's reminders come, once each.
+	w.advance(rome(2026, 11, 28, 15, 0), "group:1")
+	remindedFor(fatima, sat)
+	remindedFor(olena, sat)
+}
+
+// A move asks again whether she brings her child: her answer was for the
+// old time. Two hours before, a mother who comes reads her child's answer
+// and can change it there.
+func TestAMoveAsksAgainAboutTheChild(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima, olena := tuesdayGroup(w)
+	const name = "Mamme del martedì"
+	wed, fri := rome(2026, 11, 25, 17, 0), rome(2026, 11, 27, 17, 0)
+	attendPage(w, anna, name)
+	w.press(anna, w.label("it", "group.childcare_off"))
+	w.press(fatima, w.label("it", "group.come"))
+	w.press(fatima, w.label("it", "group.kid_yes"))
+	w.wantSaid(attendPage(w, anna, name), "it", "group.meeting_children", map[string]any{"Children": 1})
+
+	page := seriesMove(w, anna, name, wed, "venerdì 27/11", "17:00")
+	w.wantSaid(page, "it", "group.meeting_children", map[string]any{"Children": 0})
+	// She comes to Friday too: asked about her child again, not counted until she says.
+	w.press(fatima, w.label("it", "group.come"))
+	if got := w.last(fatima).Plain(); !strings.Contains(got, w.label("it", "group.ask_kid")) ||
+		strings.Contains(got, w.label("it", "group.kid_answer_yes")) {
+		t.Errorf("after the move, her message reads %q", got)
+	}
+	page = attendPage(w, anna, name)
+	w.wantSaid(page, "it", "group.meeting_item", map[string]any{"When": w.cat.DateTime("it", fri), "Yes": 1, "No": 0, "None": 1})
+	w.wantSaid(page, "it", "group.meeting_children", map[string]any{"Children": 0})
+	w.press(fatima, w.label("it", "group.kid_yes"))
+	w.wantSaid(attendPage(w, anna, name), "it", "group.meeting_children", map[string]any{"Children": 1})
+	w.press(olena, w.label("uk", "group.come"))
+
+	// Two hours before: Fatima reads that she brings her child, Olena is asked.
+	w.advance(rome(2026, 11, 27, 15, 0), "group:1")
+	for u, line := range map[telegramtest.User]string{fatima: "group.kid_answer_yes", olena: "group.ask_kid"} {
+		l := u.LanguageCode
+		got := seriesLastWith(w, u, w.text(l, "group.reminder_soon", map[string]any{"Group": name}))
+		labels := strings.Join(got.Labels(), "|")
+		if !strings.Contains(got.Plain(), w.label(l, line)) || !strings.Contains(labels, w.label(l, "group.kid_no")) {
+			t.Errorf("%s's reminder two hours before: %q %q", u.FirstName, got.Plain(), labels)
+		}
+		if strings.Contains(labels, w.label(l, "group.come")) {
+			t.Errorf("%s answered, yet is asked again: %q", u.FirstName, labels)
+		}
+	}
+	// She changes her mind there: the count follows.
+	w.press(fatima, w.label("it", "group.kid_no"))
+	w.wantSaid(attendPage(w, anna, name), "it", "group.meeting_children", map[string]any{"Children": 0})
+}
+
+// A recurring meeting whose planning failed half-way: pressed again, it is
+// finished; cancelled instead, it leaves no rule planning meetings nobody
+// was told of. Its first meeting, like each one the rule plans, has both
+// reminders and the question of who came.
+func TestARecurringMeetingCutShort(t *testing.T) {
+	first := rome(2026, 11, 26, 10, 0)
+	cutShort := func(t *testing.T) (*world, telegramtest.User, telegramtest.User) {
+		w := newWorld(t) // Monday 23 November 2026, 09:00
+		anna, fatima, _ := seriesGroup(w)
+		w.failOnce(flowstest.Command("eval", "meet:1-20261126:attendance"))
+		w.wantSaid(seriesPlan(w, anna, "giovedì 26/11", "10:00", "group.repeat_weekly", "", time.Time{}), "it", "common.error", nil)
+		return w, anna, fatima
+	}
+	t.Run("pressed again", func(t *testing.T) {
+		w, anna, fatima := cutShort(t)
+		w.wantSaid(w.press(anna, w.label("it", "group.until_none")), "it", "group.planned", nil)
+		if rules, _ := w.sched.Rules(context.Background(), "group:1"); len(rules) != 1 {
+			t.Errorf("rules: %v", rules)
+		}
+		planned := func(at time.Time) {
+			t.Helper()
+			id := "1-" + at.Format("20060102")
+			seriesReminders(w, id, at)
+			w.wantDueFor("attend:1", "meet:"+id+":attendance", at.Add(2*time.Hour))
+		}
+		planned(first)
+		w.advance(rome(2026, 11, 26, 10, 0), "group:1")
+		w.waitCount(fatima, seriesNews(w, "it"), 2)
+		planned(first.AddDate(0, 0, 7))
+		if n := w.count(fatima, seriesNews(w, "it")); n != 2 {
+			t.Errorf("%d news, want 2", n)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		w, anna, fatima := cutShort(t)
+		w.wantSaid(w.say(anna, "/cancel"), "it", "cancel.done", nil)
+		if rules, _ := w.sched.Rules(context.Background(), "group:1"); len(rules) != 0 {
+			t.Errorf("a rule after cancelling: %v", rules)
+		}
+		if ks := w.keys("nido:groupseries:*"); len(ks) != 0 {
+			t.Errorf("a recurring meeting after cancelling: %v", ks)
+		}
+		w.advance(rome(2026, 12, 10, 10, 0), "group:1")
+		if n := w.count(fatima, seriesNews(w, "it")); n != 0 {
+			t.Errorf("%d meetings told after cancelling", n)
+		}
+		page := attendPage(w, anna, seriesGroupName)
+		if got := page[len(page)-1].Plain(); strings.Contains(got, w.text("it", "group.series_weekly", map[string]any{
+			"Day": w.label("it", "family.weekday_4"), "Time": "10:00"})) {
+			t.Errorf("the page after cancelling: %q", got)
+		}
+	})
+}
+
+// A move confirmed only once the meeting has begun changes nothing: the
+// meeting stays where it was, and nobody is told.
+func TestAMoveConfirmedOnceTheMeetingBegan(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, fatima, _ := tuesdayGroup(w)
+	const name = "Mamme del martedì"
+	wed := rome(2026, 11, 25, 17, 0)
+	w.advance(rome(2026, 11, 25, 16, 30), "group:1")
+	w.say(anna, "/groups")
+	w.press(anna, name)
+	w.press(anna, w.label("it", "group.move"))
+	w.press(anna, w.cat.DateTime("it", wed))
+	w.press(anna, "venerdì 27/11")
+	w.wantSaid(w.press(anna, "17:00"), "it", "group.move_confirm", map[string]any{
+		"From": w.cat.DateTime("it", wed), "To": w.cat.DateTime("it", rome(2026, 11, 27, 17, 0))})
+	w.advance(rome(2026, 11, 25, 17, 10), "group:1")
+	sent := len(w.tg.Messages(fatima.ID))
+	w.wantSaid(w.press(anna, w.label("it", "group.move_yes")), "it", "group.meeting_passed", nil)
+	if n := len(w.tg.Messages(fatima.ID)) - sent; n != 0 {
+		t.Errorf("%d messages about a meeting moved once it began", n)
+	}
+	// Who came is asked after it, where it was.
+	w.wantDueFor("attend:1", "meet:1:attendance", wed.Add(2*time.Hour))
 }

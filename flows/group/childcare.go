@@ -107,12 +107,17 @@ func herLines(g Group, m Meeting, me int64, title string) []flows.T {
 func herButtons(g Group, m Meeting, me int64) [][]flows.Button {
 	bs := meetButtons(m)
 	if g.Childcare && m.Answers[me] == answerComing {
-		bs = append([][]flows.Button{{
-			{Label: flows.T{ID: "group.kid_yes"}, Data: verbKid + ":y:" + m.ID},
-			{Label: flows.T{ID: "group.kid_no"}, Data: verbKid + ":n:" + m.ID},
-		}}, bs...)
+		bs = append(kidButtons(m), bs...)
 	}
 	return bs
+}
+
+// kidButtons are the childcare question's: I'll bring my child, I won't.
+func kidButtons(m Meeting) [][]flows.Button {
+	return [][]flows.Button{{
+		{Label: flows.T{ID: "group.kid_yes"}, Data: verbKid + ":y:" + m.ID},
+		{Label: flows.T{ID: "group.kid_no"}, Data: verbKid + ":n:" + m.ID},
+	}}
 }
 
 // kidLine says what she answered about her child, or asks.

@@ -2,6 +2,7 @@ package group
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +14,8 @@ import (
 // a day before and two hours before, to each mother of the group who did
 // not say she cannot come: the first with "I'll come" and "I can't come",
 // the second a short word with the map, and the answer buttons only for a
-// mother who has not answered. A reminder carries the meeting's id only
+// mother who has not answered (one who comes, to a group that offers
+// childcare, reads her child's answer and can change it there). A reminder carries the meeting's id only
 // and, when due, loads the meeting and the group as they are then: a
 // cancelled meeting sends nothing, and a mother removed from the group or
 // erased is no longer in it. Their owner is the group, not a mother, since
@@ -43,6 +45,17 @@ const soonReminder = 2 * time.Hour
 // it, and cancelling drops it.
 func meetingJobID(m Meeting, before time.Duration) string {
 	return "meet:" + m.ID + ":remind-" + flows.OffsetName(before)
+}
+
+// sendID names one sending of job id about m to the Telegram layer, which
+// sends nothing twice under one name: the job's id, and, once m was moved,
+// its count of moves. So a reminder already sent for the old time comes
+// again for the new one, once, while a job run twice at one time sends once.
+func sendID(id string, m Meeting) string {
+	if m.Moves == 0 {
+		return id
+	}
+	return id + ":moves-" + strconv.Itoa(m.Moves)
 }
 
 // meetingJobOwner owns the jobs and rules of a group's meetings.
@@ -101,11 +114,15 @@ func (e *capability) remindMeeting(ctx context.Context, j scheduler.Job) error {
 		return err
 	}
 	soon := strings.HasSuffix(j.ID, ":remind-"+flows.OffsetName(soonReminder))
-	return e.tellMeeting(ctx, g, m, j.ID, func(p flows.Person) (flows.Message, bool) {
+	return e.tellMeeting(ctx, g, m, sendID(j.ID, m), func(p flows.Person) (flows.Message, bool) {
 		answer := m.Answers[p.ID]
 		switch {
 		case answer == answerNotComing:
 			return flows.Message{}, false
+		case soon && answer != "" && g.Childcare:
+			// She comes: what she said about her child, and the buttons to change it.
+			lines := append(meetLines(g, m, "group.reminder_soon"), kidLine(m.Kids[p.ID]))
+			return flows.Message{Lines: lines, Buttons: append(kidButtons(m), mapButton(m)...)}, true
 		case soon && answer != "":
 			return flows.Message{Lines: meetLines(g, m, "group.reminder_soon"), Buttons: mapButton(m)}, true
 		case soon:

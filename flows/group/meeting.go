@@ -206,15 +206,20 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 	if d.Every != "0" {
 		// The id reserved names the recurring meeting; the first meeting
 		// is its first occurrence.
-		sr, err := e.startSeries(s.Ctx(), d, g, s.Person().ID, when, s.Now())
-		if err != nil {
-			return err
-		}
-		m.ID, m.Series = occurrenceID(sr.ID, d.Day), sr.ID
+		m.ID, m.Series = occurrenceID(d.ID, d.Day), d.ID
 	}
 	saved, err := e.publishMeeting(s.Ctx(), g, m)
 	if err != nil {
 		return err
+	}
+	// The recurring meeting and its rule come after its first meeting: a
+	// failure before, then /cancel, leaves no rule planning meetings nobody
+	// was told of. Its repeat adds them; so does one that finds the first
+	// meeting cancelled by a colleague meanwhile, as the others still stand.
+	if d.Every != "0" {
+		if _, err := e.startSeries(s.Ctx(), d, g, s.Person().ID, when, s.Now()); err != nil {
+			return err
+		}
 	}
 	if !saved {
 		// A colleague cancelled it while this save was being repeated.

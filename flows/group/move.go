@@ -15,10 +15,12 @@ import (
 // Moving a group's meeting, for staff, from the group's page: any planned
 // meeting, one planned once or one meeting of a recurring series, without
 // touching the others. It ends with the meeting saved under its id at the
-// new time, its reminders planned again, the mothers' answers cleared (the
-// time changed, so each is asked again), their earlier messages about it
-// edited to the new time (messages.go keeps their ids), and every mother
-// told once "moved from … to …" with the answer buttons.
+// new time, its reminders planned again (they come again for the new time,
+// even those already sent for the old one), the mothers' answers cleared
+// (the time changed, so each is asked again, about her child too), their
+// earlier messages about it edited to the new time (messages.go keeps
+// their ids), and every mother told once "moved from … to …" with the
+// answer buttons.
 //
 //  1. grv:<group>             "Move a meeting": the next meetings as buttons
 //  2. grv:<group>:<meeting>   the new day (gvd) and time (gvt), the core's question
@@ -124,7 +126,7 @@ func (e *capability) moveAsk(s *flows.Session, d moveDraft) error {
 // moveSave moves the meeting, if it is still where it was when the move
 // began. A repeat of this very move (the same press delivered again, or
 // pressed again after an error) finds it moved already and finishes: the
-// news is named by the new time, so nobody is told twice.
+// news is named by the meeting's count of moves, so nobody is told twice.
 func (e *capability) moveSave(s *flows.Session, _ string) error {
 	d, ok, err := flows.DraftOrInvalid(s, moveDraftOf)
 	if !ok {
@@ -143,11 +145,19 @@ func (e *capability) moveSave(s *flows.Session, _ string) error {
 	if err != nil || !ok || m.Group != g.ID {
 		return flows.OrInvalid(s, err)
 	}
+	from := flows.UnixTime(d.From).In(e.Location())
+	if !s.Now().Before(from) {
+		// Confirmed only once the meeting began (the question stayed open):
+		// it takes place where it was, as moveStart would have said.
+		if err := s.EndConv(); err != nil {
+			return err
+		}
+		return s.Reply(flows.T{ID: "group.meeting_passed"})
+	}
 	if !to.After(s.Now()) {
 		d.Day, d.Time = "", ""
 		return e.moveQ().AskDay(s, d.data(), "appointment.time_past")
 	}
-	from := flows.UnixTime(d.From).In(e.Location())
 	outcome, err := st.moveMeeting(s.Ctx(), m, from, to, s.Now())
 	if err != nil {
 		return err
@@ -196,7 +206,10 @@ func (e *capability) tellMoved(ctx context.Context, g Group, m Meeting, from tim
 	if err != nil {
 		return err
 	}
-	news := "meet:" + m.ID + ":moved:" + strconv.FormatInt(m.At.Unix(), 10)
+	// Named by the count of moves, not the new time: a meeting moved back
+	// and forth is told of each move, and a repeat of one move sees the
+	// same count and tells nobody twice.
+	news := "meet:" + m.ID + ":moved:" + strconv.Itoa(m.Moves)
 	return e.tellMeeting(ctx, g, m, news, func(flows.Person) (flows.Message, bool) {
 		lines := meetLines(g, m, "group.meeting_moved")
 		lines[0].Data["From"] = from
@@ -215,14 +228,16 @@ const (
 // KEYS[1] meeting, KEYS[2] the group's meetings. ARGV[1] old time unix s,
 // ARGV[2] new time unix s, ARGV[3] id, ARGV[4] TTL ms.
 // Returns moveDone (also when it is at the new time already), moveGone,
-// or moveOther. The answers go with the old time.
+// or moveOther. The answers, and the answers about children, go with the
+// old time: each mother is asked both again.
 var moveMeetingScript = redis.NewScript(`
 if redis.call('HGET', KEYS[1], 'status') ~= 'planned' then return 0 end
 local at = redis.call('HGET', KEYS[1], 'at')
 if at == ARGV[2] then return 1 end
 if at ~= ARGV[1] then return 3 end
 for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
-  if string.sub(f, 1, 4) == 'ans:' then redis.call('HDEL', KEYS[1], f) end
+  local kind = string.sub(f, 1, 4)
+  if kind == 'ans:' or kind == 'kid:' then redis.call('HDEL', KEYS[1], f) end
 end
 redis.call('HSET', KEYS[1], 'at', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'moves', 1)
