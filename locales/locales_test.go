@@ -260,7 +260,7 @@ func longValues(t *testing.T, c *locales.Catalog, lang string, ids []string) map
 		"Code": letters(16), "ID": "1234567890123",
 		"Max": 4096, "Count": 1000000,
 	}
-	for _, n := range []string{"Total", "Done", "Sent", "Skipped", "Blocked", "Failed", "Yes", "No", "None", "Interviews", "Attended", "Offers"} {
+	for _, n := range []string{"Total", "Done", "Sent", "Skipped", "Blocked", "Failed", "Yes", "No", "None", "Interviews", "Attended", "Offers", "N"} {
 		v[n] = 1000000
 	}
 	return v

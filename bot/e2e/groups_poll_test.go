@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,7 +164,7 @@ func TestPollReminderThenPastDateAndCancel(t *testing.T) {
 
 	// A day after it was sent, only Olena, who has not answered, is reminded; once.
 	reminder := func(u telegramtest.User) string {
-		return w.text(u.LanguageCode, "group.poll_reminder", map[string]any{"Group": pollGroup})
+		return w.text(u.LanguageCode, "group.poll_reminder", nil)
 	}
 	w.wantDueFor("group:1", "poll:1:remind-24h", w.rome(2026, 11, 24, 9, 0))
 	w.advance(w.rome(2026, 11, 24, 8, 59), "group:1")
@@ -241,7 +244,7 @@ func TestPollRemovedAndErasedMothersLeaveIt(t *testing.T) {
 	// The reminder goes to Fatima only, who is still in and has not answered.
 	olenaBefore, aminaBefore := len(w.tg.Messages(olena.ID)), len(w.tg.Messages(amina.ID))
 	w.advance(w.rome(2026, 11, 24, 9, 0), "group:1")
-	w.waitCount(fatima, w.text("it", "group.poll_reminder", map[string]any{"Group": pollGroup}), 1)
+	w.waitCount(fatima, w.text("it", "group.poll_reminder", nil), 1)
 	if n, m := len(w.tg.Messages(olena.ID))-olenaBefore, len(w.tg.Messages(amina.ID))-aminaBefore; n != 0 || m != 0 {
 		t.Errorf("after leaving, Olena got %d messages and Amina %d", n, m)
 	}
@@ -319,7 +322,9 @@ func pollMake(w *world, anna telegramtest.User, place string, dates ...time.Time
 		}
 	}
 	w.press(anna, w.label("it", "group.poll_send"))
-	w.wantSaid([]telegramtest.Message{w.last(anna)}, "it", "group.poll_counts_title", nil)
+	// The message pressed turns into the counts, by the live message's job.
+	title := w.text("it", "group.poll_counts_title", nil)
+	waitFor(w.t, 10*time.Second, func() bool { return strings.Contains(telegramtest.Visible(w.last(anna).Plain()), title) })
 }
 
 // pollTitle is the first line of a poll of the group, in u's language.
@@ -394,4 +399,339 @@ func pollSettled(w *world, anna telegramtest.User, want string) {
 			strings.Contains(strings.Join(pollMessage(w, anna).Labels(), "|"), want)
 	})
 	waitFor(w.t, 10*time.Second, func() bool { return len(w.keys("nido:poll:*:lbusy")) == 0 })
+	// The job lets go of the message a moment before the scheduler lets go of the job.
+	waitFor(w.t, 10*time.Second, func() bool { return len(w.keys("nido:{sched}:inflight")) == 0 })
+}
+
+// A choose button pressed again once the meeting it made was moved leaves
+// the meeting where it is now, plans nothing again and tells nobody.
+func TestPollStaleChooseButtonLeavesAMovedMeeting(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, olena := tuesdayGroup(w)
+	dates := pollDates(w)
+	pollMake(w, anna, "", dates...)
+	w.waitCount(olena, pollTitle(w, olena), 1)
+	pollMark(w, fatima, dates[0], true)
+	pollWantCounts(w, anna, dates[0], 1, 0, 1)
+
+	w.press(anna, w.label("it", "group.poll_close"))
+	choose := w.last(anna)
+	best := w.text("it", "group.poll_option_best", map[string]any{"When": w.cat.DateTime("it", dates[0]), "Yes": 1})
+	w.pressOn(anna, choose, best)
+	w.wantSaid([]telegramtest.Message{w.now(anna, choose)}, "it", "group.poll_chosen_staff", map[string]any{"When": w.cat.DateTime("it", dates[0])})
+	for _, m := range []telegramtest.User{fatima, olena} {
+		w.waitCount(m, w.text(m.LanguageCode, "group.meeting_new", map[string]any{"Group": pollGroup}), 2)
+	}
+	pollSettled(w, anna, w.text("it", "group.poll_chosen", map[string]any{"When": w.cat.DateTime("it", dates[0])}))
+
+	// The meeting is moved to Friday 4 December at 11:00.
+	to := w.rome(2026, 12, 4, 11, 0)
+	w.say(anna, "/groups")
+	w.press(anna, pollGroup)
+	w.wantSaid(w.press(anna, w.label("it", "group.move")), "it", "group.ask_move", nil)
+	w.wantSaid(w.press(anna, w.cat.DateTime("it", dates[0])), "it", "group.ask_move_day", nil)
+	w.wantSaid(w.typeWhen(anna, "4/12/2026 11:00", to), "it", "group.move_confirm", map[string]any{
+		"From": w.cat.DateTime("it", dates[0]), "To": w.cat.DateTime("it", to)})
+	w.wantSaid(w.press(anna, w.label("it", "group.move_yes")), "it", "group.moved", nil)
+	for _, m := range []telegramtest.User{fatima, olena} {
+		w.waitCount(m, w.text(m.LanguageCode, "group.meeting_moved", map[string]any{
+			"Group": pollGroup, "From": w.cat.DateTime(m.LanguageCode, dates[0])}), 1)
+	}
+	w.wantDueFor("group:1", "meet:2:remind-24h", w.rome(2026, 12, 3, 11, 0))
+	pollSettled(w, anna, w.text("it", "group.poll_chosen", map[string]any{"When": w.cat.DateTime("it", dates[0])}))
+
+	// The old choose button, pressed again: the poll is closed, and that is all.
+	sent := map[int64]int{fatima.ID: len(w.tg.Messages(fatima.ID)), olena.ID: len(w.tg.Messages(olena.ID))}
+	msgs, toast := w.pressKept(anna, choose, best)
+	if want := w.text("it", "group.poll_closed", nil); len(msgs) != 0 || toast != want {
+		t.Errorf("the old choose button: %d messages, toast %q; want none and %q", len(msgs), toast, want)
+	}
+	pollSettled(w, anna, w.text("it", "group.poll_chosen", map[string]any{"When": w.cat.DateTime("it", dates[0])}))
+	at, err := w.rdb.HGet(context.Background(), "nido:meeting:2", "at").Result()
+	if err != nil || at != strconv.FormatInt(to.Unix(), 10) {
+		t.Errorf("the meeting is at %q (%v), want %d, where it was moved", at, err, to.Unix())
+	}
+	w.wantDueFor("group:1", "meet:2:remind-24h", w.rome(2026, 12, 3, 11, 0))
+	for _, m := range []telegramtest.User{fatima, olena} {
+		if n := len(w.tg.Messages(m.ID)) - sent[m.ID]; n != 0 {
+			t.Errorf("%s got %d messages from the old button", m.FirstName, n)
+		}
+	}
+	w.say(anna, "/groups")
+	w.wantSaid(w.press(anna, pollGroup), "it", "group.meeting_item", map[string]any{
+		"When": w.cat.DateTime("it", to), "Yes": 0, "No": 0, "None": 2})
+}
+
+// The reminder is the poll itself, with its buttons: the mother answers on
+// it, and it is the message that says the date chosen; the first one
+// points to it, without buttons.
+func TestPollReminderCarriesThePoll(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, olena := tuesdayGroup(w)
+	dates := pollDates(w)
+	pollMake(w, anna, "Via Roma 1", dates...)
+	w.waitCount(olena, pollTitle(w, olena), 1)
+	first := pollMessage(w, olena)
+	pollMark(w, fatima, dates[1], true)
+
+	w.advance(w.rome(2026, 11, 24, 9, 0), "group:1")
+	w.waitCount(olena, w.text("uk", "group.poll_reminder", nil), 1)
+	reminder := w.last(olena)
+	if !strings.Contains(telegramtest.Visible(reminder.Plain()), pollTitle(w, olena)) || len(reminder.Buttons) != 3 {
+		t.Fatalf("the reminder is not the poll: %q %q", reminder.Plain(), reminder.Labels())
+	}
+	w.wantSaid([]telegramtest.Message{reminder}, "uk", "appointment.card_where", map[string]any{"Place": "Via Roma 1"})
+	old := w.now(olena, first)
+	if len(old.Buttons) != 0 {
+		t.Errorf("her first poll message keeps its buttons: %q", old.Labels())
+	}
+	w.wantSaid([]telegramtest.Message{old}, "uk", "group.poll_see_below", nil)
+	if id, _ := w.rdb.HGet(context.Background(), "nido:poll:1", "m:3002").Result(); id != strconv.Itoa(reminder.ID) {
+		t.Errorf("her poll message is %q, want the reminder %d", id, reminder.ID)
+	}
+	if n := w.count(fatima, w.text("it", "group.poll_reminder", nil)); n != 0 {
+		t.Errorf("Fatima, who answered, got %d reminders", n)
+	}
+
+	// She answers on it.
+	pollMark(w, olena, dates[2], true)
+	if pollMessage(w, olena).ID != reminder.ID {
+		t.Errorf("her mark did not land on the reminder")
+	}
+	pollWantCounts(w, anna, dates[2], 1, 0, 1)
+
+	// Closed: the reminder says the date chosen, with no buttons left.
+	w.press(anna, w.label("it", "group.poll_close"))
+	w.press(anna, w.text("it", "group.poll_option_best", map[string]any{"When": w.cat.DateTime("it", dates[2]), "Yes": 1}))
+	chosen := w.text("uk", "group.poll_chosen", map[string]any{"When": w.cat.DateTime("uk", dates[2])})
+	w.waitCount(olena, chosen, 1)
+	if now := w.now(olena, reminder); len(now.Buttons) != 0 || !strings.Contains(telegramtest.Visible(now.Plain()), chosen) {
+		t.Errorf("the reminder once closed: %q %q", now.Plain(), now.Labels())
+	}
+	if n := w.count(olena, chosen); n != 1 {
+		t.Errorf("%d of her messages say the date chosen, want 1", n)
+	}
+	pollSettled(w, anna, w.text("it", "group.poll_chosen", map[string]any{"When": w.cat.DateTime("it", dates[2])}))
+}
+
+// The group's page lists its open polls; a colleague follows one from there
+// and closes it, though the one who sent it has left Nido.
+func TestPollColleagueFollowsAndClosesItFromThePage(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, olena := tuesdayGroup(w)
+	bianca := person(2003, "Bianca", "it")
+	w.signUp(anna, "staff", bianca, "it")
+	w.say(anna, "/groups")
+	w.press(anna, pollGroup)
+	dates := pollDates(w)
+	pollMake(w, anna, "", dates...)
+	w.waitCount(olena, pollTitle(w, olena), 1)
+	pollMark(w, fatima, dates[0], true)
+	pollWantCounts(w, anna, dates[0], 1, 0, 1)
+	pollSettled(w, anna, w.label("it", "group.poll_close"))
+
+	// Anna leaves Nido: the poll no longer names her.
+	w.say(anna, "/delete")
+	w.press(anna, w.label("it", "delete.yes"))
+	w.wantSaid([]telegramtest.Message{w.last(anna)}, "it", "delete.done", nil)
+	w.noValuesNaming(anna, ":poll:")
+
+	// Bianca finds it on the group's page, and follows it.
+	w.say(bianca, "/groups")
+	page := w.press(bianca, pollGroup)
+	w.wantSaid(page, "it", "group.poll_item", map[string]any{"N": 1, "Dates": 3, "Answered": 1, "Mothers": 2})
+	see := w.text("it", "group.poll_see", map[string]any{"N": 1})
+	w.wantSaid(w.press(bianca, see), "it", "group.poll_count", map[string]any{
+		"When": w.cat.DateTime("it", dates[0]), "Yes": 1, "No": 0, "None": 1})
+	pollMark(w, olena, dates[0], false)
+	pollWantCounts(w, bianca, dates[0], 1, 1, 0)
+	if n := w.count(bianca, pollTitle(w, bianca)); n != 1 {
+		t.Errorf("Bianca has %d poll messages, want one edited in place", n)
+	}
+
+	// She closes it.
+	w.press(bianca, w.label("it", "group.poll_close"))
+	w.press(bianca, w.text("it", "group.poll_option_best", map[string]any{"When": w.cat.DateTime("it", dates[0]), "Yes": 1}))
+	w.wantSaid([]telegramtest.Message{w.last(bianca)}, "it", "group.poll_chosen_staff", map[string]any{"When": w.cat.DateTime("it", dates[0])})
+	for _, m := range []telegramtest.User{fatima, olena} {
+		w.waitCount(m, w.text(m.LanguageCode, "group.poll_chosen", map[string]any{"When": w.cat.DateTime(m.LanguageCode, dates[0])}), 1)
+		w.waitCount(m, w.text(m.LanguageCode, "group.meeting_new", map[string]any{"Group": pollGroup}), 2)
+	}
+	pollSettled(w, bianca, w.text("it", "group.poll_chosen", map[string]any{"When": w.cat.DateTime("it", dates[0])}))
+
+	// Closed, it is no longer on the page.
+	w.say(bianca, "/groups")
+	page = w.press(bianca, pollGroup)
+	for _, m := range page {
+		if strings.Contains(strings.Join(m.Labels(), "|"), see) {
+			t.Errorf("a closed poll is still on the page: %q", m.Labels())
+		}
+	}
+}
+
+// A mother taken out of the group, one who erases her data, and every
+// mother when the group ends, keep no ✓ or ✗ of its open poll; ending it
+// tells nothing but that it ended.
+func TestPollButtonsGoWhenMothersLeaveOrTheGroupEnds(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, olena := tuesdayGroup(w)
+	amina := pollAddMother(w, anna, person(3003, "Amina", "it"))
+	pollMake(w, anna, "", pollDates(w)...)
+	for _, m := range []telegramtest.User{fatima, olena, amina} {
+		w.waitCount(m, pollTitle(w, m), 1)
+	}
+	stripped := func(u telegramtest.User) {
+		t.Helper()
+		msg := pollMessage(w, u)
+		if len(msg.Buttons) != 0 {
+			t.Errorf("%s's poll keeps its buttons: %q", u.FirstName, msg.Labels())
+		}
+		w.wantSaid([]telegramtest.Message{msg}, u.LanguageCode, "group.poll_closed", nil)
+	}
+
+	w.say(anna, "/groups")
+	w.press(anna, pollGroup)
+	w.press(anna, w.label("it", "group.remove"))
+	w.wantSaid(w.press(anna, "Amina"), "it", "group.removed", map[string]any{"Name": "Amina"})
+	stripped(amina)
+
+	w.say(olena, "/delete")
+	w.press(olena, w.label("uk", "delete.yes"))
+	stripped(olena)
+	w.noKeysNaming(olena)
+
+	before := len(w.tg.Messages(fatima.ID))
+	w.say(anna, "/groups")
+	w.press(anna, pollGroup)
+	w.press(anna, w.label("it", "group.end"))
+	w.press(anna, w.label("it", "group.end_yes"))
+	w.waitCount(fatima, w.text("it", "group.ended_for_you", map[string]any{"Group": pollGroup}), 1)
+	if n := len(w.tg.Messages(fatima.ID)) - before; n != 1 {
+		t.Errorf("ending the group sent Fatima %d messages, want 1", n)
+	}
+	stripped(fatima)
+	waitFor(t, 10*time.Second, func() bool { return len(w.keys("nido:poll:*:lbusy")) == 0 })
+	if keys := w.keys("nido:poll:1*"); len(keys) != 0 {
+		t.Errorf("the ended group's poll left %v", keys)
+	}
+}
+
+// pollWriteOf matches the command writing field of poll key: HSET or HSETNX,
+// or a script of one key and n arguments.
+func pollWriteOf(key, field string, n int) func(args []any) bool {
+	return func(args []any) bool {
+		if len(args) < 3 {
+			return false
+		}
+		switch fmt.Sprint(args[0]) {
+		case "hset", "hsetnx":
+			return fmt.Sprint(args[1]) == key && fmt.Sprint(args[2]) == field
+		case "evalsha", "eval":
+			return len(args) == 4+n && fmt.Sprint(args[2]) == "1" && fmt.Sprint(args[3]) == key
+		}
+		return false
+	}
+}
+
+// A poll that goes (its group ended) just as its counts are sent anew, or
+// just as a date is chosen, is not brought back as a record without expiry.
+func TestPollGoneMeanwhileIsNotBroughtBack(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, olena := tuesdayGroup(w)
+	dates := pollDates(w)
+	pollMake(w, anna, "", dates...)
+	w.waitCount(olena, pollTitle(w, olena), 1)
+	pollSettled(w, anna, w.label("it", "group.poll_close"))
+	ctx := context.Background()
+
+	// The counts' message can no longer be edited: they are sent anew, as the poll goes.
+	if err := w.rdb.HSet(ctx, "nido:poll:1", "msg", 999999).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var fired atomic.Bool
+	w.hook.Arm(pollWriteOf("nido:poll:1", "msg", 3), func() error {
+		fired.Store(true)
+		return w.rdb.Del(ctx, "nido:poll:1").Err()
+	})
+	msg := pollMessage(w, fatima)
+	w.handled.wait(t, w.tg.PressData(fatima, msg.ID, pollButton(w, fatima, msg, dates[0], true)))
+	waitFor(t, 10*time.Second, fired.Load)
+	waitFor(t, 10*time.Second, func() bool { return len(w.keys("nido:poll:*:lbusy")) == 0 })
+	if h := w.rdb.HGetAll(ctx, "nido:poll:1").Val(); len(h) != 0 {
+		t.Errorf("the poll came back: %v", h)
+	}
+
+	// A second poll goes just as its date is chosen.
+	w.say(anna, "/groups")
+	w.press(anna, pollGroup)
+	pollMake(w, anna, "", dates...)
+	pollSettled(w, anna, w.label("it", "group.poll_close"))
+	w.press(anna, w.label("it", "group.poll_close"))
+	fired.Store(false)
+	w.hook.Arm(pollWriteOf("nido:poll:2", "meeting", 1), func() error {
+		fired.Store(true)
+		return w.rdb.Del(ctx, "nido:poll:2").Err()
+	})
+	w.press(anna, w.text("it", "group.poll_option", map[string]any{"When": w.cat.DateTime("it", dates[0]), "Yes": 0}))
+	if !fired.Load() {
+		t.Fatal("no meeting reserved")
+	}
+	if h := w.rdb.HGetAll(ctx, "nido:poll:2").Val(); len(h) != 0 {
+		t.Errorf("the poll came back: %v", h)
+	}
+	if n := w.rdb.Exists(ctx, "nido:meeting:2").Val(); n != 0 {
+		t.Errorf("a meeting was made of a poll that is gone")
+	}
+}
+
+// The counts end showing every mark, even one given while the poll is
+// still being sent, between the reading of the poll and its showing.
+func TestPollCountsShowTheLatestMarks(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, olena := tuesdayGroup(w)
+	dates := pollDates(w)
+	title := pollTitle(w, fatima)
+	want := w.text("it", "group.poll_count", map[string]any{"When": w.cat.DateTime("it", dates[0]), "Yes": 1, "No": 0, "None": 1})
+	var seen atomic.Bool
+	w.hook.Arm(func(args []any) bool {
+		if len(args) != 2 || fmt.Sprint(args[0]) != "hgetall" {
+			return false
+		}
+		switch fmt.Sprint(args[1]) {
+		case "nido:poll:1":
+			seen.Store(true)
+		case "nido:group:1":
+			return seen.Load()
+		}
+		return false
+	}, func() error {
+		// Fatima marks now, and her mark is given time to show.
+		msgs := w.tg.Messages(fatima.ID)
+		var msg telegramtest.Message
+		for _, m := range msgs {
+			if strings.Contains(telegramtest.Visible(m.Plain()), title) {
+				msg = m
+			}
+		}
+		label := w.text("it", "group.poll_yes", map[string]any{"When": w.cat.DateTime("it", dates[0])})
+		for _, row := range msg.Buttons {
+			if len(row) == 2 && telegramtest.Visible(row[0].Text) == label {
+				w.handled.wait(t, w.tg.PressData(fatima, msg.ID, row[0].CallbackData))
+			}
+		}
+		deadline := time.Now().Add(2 * time.Second)
+		for time.Now().Before(deadline) && w.count(anna, want) == 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		return nil
+	})
+	pollMake(w, anna, "", dates...)
+	w.waitCount(olena, pollTitle(w, olena), 1)
+	pollSettled(w, anna, w.label("it", "group.poll_close"))
+	if !seen.Load() {
+		t.Fatal("the counts were never read")
+	}
+	if got := telegramtest.Visible(pollMessage(w, anna).Plain()); !strings.Contains(got, want) {
+		t.Errorf("the counts do not show Fatima's mark %q:\n%s", want, got)
+	}
 }

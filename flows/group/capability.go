@@ -82,7 +82,7 @@ func (e *capability) forgetGroupAuthor(ctx context.Context, org string, author i
 			return err
 		}
 		for _, p := range polls {
-			refs = append(refs, flows.Ref{Key: e.k.poll(p), Field: "by"})
+			refs = append(refs, flows.Ref{Key: e.k.poll(p), Field: "by"}, flows.Ref{Key: e.k.poll(p), Field: "msgto"})
 		}
 	}
 	return e.ForgetAuthor(ctx, author, refs)

@@ -4,8 +4,9 @@ import "nido/flows"
 
 // Ending a group, for staff, from the group's page. It ends with the
 // group's planned meetings cancelled, their reminders dropped and their
-// answer buttons taken from the mothers' messages (messages.go), each of
-// its mothers told that the group has ended, its recurring meetings'
+// answer buttons taken from the mothers' messages (messages.go), the ✓ and
+// ✗ of its open polls too (saying "This poll is closed.", nothing sent
+// anew), each of its mothers told that the group has ended, its recurring meetings'
 // rules removed, and nothing of the group left
 // in Redis, its mothers' answers included. A repeat after a failure half-way
 // (the person presses again, or Telegram delivers the update again) does
@@ -42,6 +43,18 @@ func (e *capability) groupEnd(s *flows.Session, id string) error {
 		// Its buttons go before the meeting does. A message kept meanwhile
 		// may keep them: pressed, they find no meeting and change nothing.
 		if err := e.stripMeeting(s.Ctx(), g, m); err != nil {
+			return err
+		}
+	}
+	// Its open polls' buttons go too, before the polls do.
+	polls, err := e.openPolls(s.Ctx(), g)
+	if err != nil {
+		return err
+	}
+	if len(polls) > 0 {
+		if err := e.eachMother(s.Ctx(), g, func(m flows.Person) error {
+			return e.stripPolls(s.Ctx(), g, polls, m)
+		}); err != nil {
 			return err
 		}
 	}

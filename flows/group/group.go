@@ -199,7 +199,7 @@ func (e *capability) groupPageButton(s *flows.Session, id string) error {
 }
 
 // groupPage shows staff a group: an intro when set, its mothers, its next
-// meetings with how many said they come, and what they can do.
+// meetings with how many said they come, its open polls, and what they can do.
 func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 	mothers, err := e.groupMothers(s.Ctx(), g)
 	if err != nil {
@@ -240,6 +240,11 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 			lines = append(lines, flows.T{ID: "group.meeting_children", Data: map[string]any{"Children": childrenExpected(m, mothers)}})
 		}
 	}
+	polls, pollRows, err := e.openPollsOnPage(s.Ctx(), g, mothers)
+	if err != nil {
+		return err
+	}
+	lines = append(lines, polls...)
 	rows := [][]flows.Button{
 		{{Label: flows.T{ID: "group.add"}, Data: verbAdd + ":" + g.ID}, {Label: flows.T{ID: "group.remove"}, Data: verbRemove + ":" + g.ID}},
 		{{Label: flows.T{ID: "group.plan"}, Data: verbPlan + ":" + g.ID}, {Label: flows.T{ID: "group.poll"}, Data: verbPoll + ":" + g.ID}},
@@ -248,6 +253,7 @@ func (e *capability) groupPage(s *flows.Session, g Group, intro flows.T) error {
 	if len(series) > 0 {
 		rows = append(rows, []flows.Button{{Label: flows.T{ID: "group.stop"}, Data: verbAskStop + ":" + g.ID}})
 	}
+	rows = append(rows, pollRows...)
 	rows = append(rows,
 		[]flows.Button{{Label: flows.T{ID: "group.attendance"}, Data: verbAttendance + ":" + g.ID}, childcareButton(g)},
 		[]flows.Button{{Label: flows.T{ID: "group.rename"}, Data: verbRename + ":" + g.ID}, {Label: flows.T{ID: "group.end"}, Data: verbAskEnd + ":" + g.ID}},
@@ -400,6 +406,14 @@ func (e *capability) groupRemove(s *flows.Session, arg string) error {
 			continue
 		}
 		if err := e.tellRemoved(s, g, m); err != nil {
+			return err
+		}
+		// Her open polls' buttons go before the ids of her messages do.
+		polls, err := e.openPolls(s.Ctx(), g)
+		if err != nil {
+			return err
+		}
+		if err := e.stripPolls(s.Ctx(), g, polls, m); err != nil {
 			return err
 		}
 		if err := e.groupStore().removeMember(s.Ctx(), g.ID, m.ID); err != nil {

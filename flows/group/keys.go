@@ -64,7 +64,9 @@ func (k keys) pollSeq() string { return k.prefix + ":poll:seq" }
 
 // poll is a HASH of one date poll (group, org, by, created, place, status,
 // opts: its options as space-separated unix seconds, msg: the id of the
-// facilitator's message with the counts, meeting: the id reserved for the
+// message with the counts, msgto: the user id of the staff member in
+// whose chat it is (who sent the poll, or last opened it from the group's
+// page; 0 once erased), meeting: the id reserved for the
 // meeting it becomes, chosen: the option chosen; "v:<user id>:<option>"
 // for each member's mark on an option, y or n, and "m:<user id>" for the
 // id of her message with its buttons). It expires pollRetention after its

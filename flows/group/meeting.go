@@ -203,12 +203,16 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 	when, _ := flows.At(d.Day, d.Time, e.Location())
 	m := Meeting{ID: d.ID, Group: g.ID, Org: g.Org, At: when, Place: d.Place, Status: meetingPlanned,
 		By: s.Person().ID, Created: s.Now()}
+	mode := saveRewrite
 	if d.Every != "0" {
 		// The id reserved names the recurring meeting; the first meeting
 		// is its first occurrence.
 		m.ID, m.Series = occurrenceID(d.ID, d.Day), d.ID
+		// Like every occurrence, only ever created: moved or cancelled
+		// since, it stays so.
+		mode = saveCreateOnly
 	}
-	saved, err := e.publishMeeting(s.Ctx(), g, m)
+	saved, err := e.publishMeeting(s.Ctx(), g, m, mode)
 	if err != nil {
 		return err
 	}
@@ -238,11 +242,11 @@ func (e *capability) meetSave(s *flows.Session, d meetDraft) error {
 // every mother of the group, with "I'll come" and "I can't come". It is
 // the one way a meeting comes to be (planned by hand, a poll closed, or a
 // recurring meeting's rule: see storeMeeting), and safe to repeat: the
-// meeting is rewritten under its id, and each mother's message names it.
-// saved is false when the meeting was cancelled (or, for an occurrence of a
-// recurring meeting, moved) meanwhile; then nothing is planned or told.
-func (e *capability) publishMeeting(ctx context.Context, g Group, m Meeting) (saved bool, err error) {
-	if saved, err = e.storeMeeting(ctx, m); err != nil || !saved {
+// meeting is saved again under its id as mode says (saveMeeting), and each
+// mother's message names it. saved is false when the meeting was cancelled
+// (or, with saveCreateOnly, moved) meanwhile; then nothing is planned or told.
+func (e *capability) publishMeeting(ctx context.Context, g Group, m Meeting, mode saveMode) (saved bool, err error) {
+	if saved, err = e.storeMeeting(ctx, m, mode); err != nil || !saved {
 		return false, err
 	}
 	err = e.announceMeeting(ctx, g, m)
@@ -252,8 +256,8 @@ func (e *capability) publishMeeting(ctx context.Context, g Group, m Meeting) (sa
 // storeMeeting is publishMeeting without the news: the meeting saved and
 // its reminders planned. A recurring rule tells the news later, outside
 // quiet hours (series.go).
-func (e *capability) storeMeeting(ctx context.Context, m Meeting) (saved bool, err error) {
-	saved, err = e.groupStore().saveMeeting(ctx, m, e.Now())
+func (e *capability) storeMeeting(ctx context.Context, m Meeting, mode saveMode) (saved bool, err error) {
+	saved, err = e.groupStore().saveMeeting(ctx, m, e.Now(), mode)
 	if err != nil || !saved {
 		return false, err
 	}

@@ -248,6 +248,16 @@ func (e *capability) eraseGroups(ctx context.Context, p flows.Person) error {
 	if err := e.groupStore().eraseAttendance(ctx, p.OrgID, p.ID, e.Now()); err != nil {
 		return err
 	}
+	// Her open polls' buttons go while the ids of her messages are there.
+	for _, g := range gs {
+		polls, err := e.openPolls(ctx, g)
+		if err != nil {
+			return err
+		}
+		if err := e.stripPolls(ctx, g, polls, p); err != nil {
+			return err
+		}
+	}
 	if err := e.groupStore().eraseMother(ctx, p.ID); err != nil {
 		return err
 	}

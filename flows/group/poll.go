@@ -1,6 +1,7 @@
 package group
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +24,8 @@ import (
 //  3. day, time                buttons for the next days (gpd) and the usual slots (gpt), or typed
 //  4. gpa, gps                 another date (up to six), or send the poll (from two dates)
 //  5. the poll sent            each mother gets it; the message pressed becomes the counts
+//  6. gpo:<poll>               on the group's page, an open poll: its counts sent anew, to
+//                              whoever pressed, for a colleague to follow or close it too
 //
 // /cancel on the way keeps nothing.
 
@@ -38,6 +41,7 @@ const (
 	verbPollClose   = "gpc" // close and choose the date: gpc:<poll>
 	verbPollChoose  = "gpx" // the date chosen: gpx:<poll>:<option>
 	verbPollCancel  = "gpz" // cancel the poll without choosing: gpz:<poll>
+	verbPollOpen    = "gpo" // an open poll's counts, from the group's page: gpo:<poll>
 )
 
 // pollRoutes are the poll's ways in, for staff and for mothers.
@@ -51,6 +55,7 @@ func (e *capability) pollRoutes(staff, mother []string) []flows.Route {
 		{Verb: verbPollClose, Roles: staff, Run: e.pollAskClose},
 		{Verb: verbPollChoose, Roles: staff, Run: e.pollChoose},
 		{Verb: verbPollCancel, Roles: staff, Run: e.pollCancel},
+		{Verb: verbPollOpen, Roles: staff, Run: e.pollOpenCounts},
 		{Verb: verbPollMark, Roles: mother, Run: e.pollMark},
 	}...)
 }
@@ -252,7 +257,7 @@ func (e *capability) pollSend(s *flows.Session, _ string) error {
 		}
 	}
 	p := Poll{ID: d.ID, Group: g.ID, Org: g.Org, By: s.Person().ID, Created: s.Now(), Place: d.Place,
-		Status: pollOpen, Options: e.draftTimes(d), Msg: s.Input().MessageID}
+		Status: pollOpen, Options: e.draftTimes(d), Msg: s.Input().MessageID, MsgTo: s.Person().ID}
 	saved, err := st.savePoll(s.Ctx(), p, s.Now())
 	if err != nil {
 		return err
@@ -272,7 +277,8 @@ func (e *capability) pollSend(s *flows.Session, _ string) error {
 		if err != nil {
 			return err
 		}
-		return st.keepPollMessage(s.Ctx(), p, m.ID, id)
+		_, err = e.keepMemberPoll(s.Ctx(), g, p, m, id)
+		return err
 	}); err != nil {
 		return err
 	}
@@ -280,5 +286,74 @@ func (e *capability) pollSend(s *flows.Session, _ string) error {
 	if err := s.EndConv(); err != nil {
 		return err
 	}
-	return e.editPoll(s.Ctx(), p.ID)
+	// The message pressed turns into the counts by the live message's job,
+	// like every later edit of them, so that it never lands after a newer one.
+	e.pollMoved(s.Ctx(), p)
+	return nil
+}
+
+// 6. The open polls, on the group's page.
+
+// openPollsOnPage lists g's open polls for its page: a line each, with how
+// many dates it offers and how many of the mothers in the group now have
+// answered, and a button each to its counts (pollOpenCounts).
+func (e *capability) openPollsOnPage(ctx context.Context, g Group, mothers []flows.Person) ([]flows.T, [][]flows.Button, error) {
+	ps, err := e.groupStore().polls(ctx, g.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lines []flows.T
+	var rows [][]flows.Button
+	for _, p := range ps {
+		if p.Status != pollOpen || len(rows) == flows.MaxCards {
+			continue
+		}
+		answered := 0
+		for _, m := range mothers {
+			if len(p.Marks[m.ID]) > 0 {
+				answered++
+			}
+		}
+		n := len(rows) + 1
+		lines = append(lines, flows.T{ID: "group.poll_item", Data: map[string]any{
+			"N": n, "Dates": len(p.Options), "Answered": answered, "Mothers": len(mothers)}})
+		rows = append(rows, []flows.Button{{Label: flows.T{ID: "group.poll_see", Data: map[string]any{"N": n}},
+			Data: verbPollOpen + ":" + p.ID}})
+	}
+	return lines, rows, nil
+}
+
+// pollOpenCounts is verbPollOpen + ":<poll>": the counts of an open poll
+// sent anew to the staff member who pressed, with "Close and choose the
+// date", and kept as the message the live job edits from now on. So a
+// colleague of the same organisation can follow and close a poll whose
+// sender is away, has left, or was erased. The message shown before stays
+// as it was, its close button still working. Pressed twice, each press
+// sends one; the last is followed.
+func (e *capability) pollOpenCounts(s *flows.Session, id string) error {
+	p, g, ok, err := e.staffPoll(s, id)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
+	}
+	if p.Status != pollOpen {
+		return s.Toast(flows.T{ID: "group.poll_closed"})
+	}
+	mothers, err := e.groupMothers(s.Ctx(), g)
+	if err != nil {
+		return err
+	}
+	me := s.Person()
+	m := staffPollMessage(g, p, mothers)
+	m.ChatID, m.Lang = me.ID, s.Lang()
+	msg, err := e.Post(s.Ctx(), m)
+	if err != nil {
+		return err
+	}
+	if err := e.groupStore().keepCounts(s.Ctx(), p, me.ID, msg, 0); err != nil {
+		return err
+	}
+	e.Log().Info("poll opened", "user_id", me.ID, "poll", p.ID)
+	// A mark counted between the reading above and now shows on the next edit.
+	e.pollMoved(s.Ctx(), p)
+	return nil
 }

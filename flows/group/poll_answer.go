@@ -15,9 +15,13 @@ import (
 // Each mother has one message with the dates and her marks, and two
 // buttons a date; pressing one edits that message, and she may change her
 // marks until the poll closes. The facilitator's message is a live message
-// (the core's live.go): edited by a job as marks come, never sent again. A
-// day after the poll was sent, those who have not answered get one
-// reminder; not those removed from the group or erased, who have left it.
+// (the core's live.go): edited by a job as marks come, never sent again
+// unless a colleague opens the poll from the group's page (poll.go), whose
+// fresh copy is followed from then on. A day after the poll was sent, those
+// who have not answered get one reminder, carrying the poll with its
+// buttons; not those removed from the group or erased, who have left it,
+// and whose poll messages lose their buttons as they leave (stripPolls),
+// as every mother's do when the group ends.
 //
 //	gpv:<poll>:<option>:y|n   a mother's mark on one date
 //	group.poll_live           the job editing the facilitator's counts
@@ -167,18 +171,20 @@ func (e *capability) pollLiveJob(ctx context.Context, j scheduler.Job) error {
 	return flows.Wrap("poll counts", e.RunLive(ctx, e.livePoll(p)))
 }
 
-// editPoll edits the facilitator's message with the poll as it is now.
+// editPoll edits the message with the counts, in the chat of whoever
+// sent the poll or last opened it from the group's page, with the poll as
+// it is now. Only the live message's job calls it (livePoll).
 func (e *capability) editPoll(ctx context.Context, id string) error {
 	st := e.groupStore()
 	p, ok, err := st.poll(ctx, id)
-	if err != nil || !ok || p.Msg == 0 || p.By == 0 {
+	if err != nil || !ok || p.Msg == 0 || p.MsgTo == 0 {
 		return err
 	}
 	g, ok, err := st.group(ctx, p.Group)
 	if err != nil || !ok {
 		return err
 	}
-	staff, ok, err := e.People().Get(ctx, p.By)
+	staff, ok, err := e.People().Get(ctx, p.MsgTo)
 	if err != nil || !ok {
 		return err
 	}
@@ -196,7 +202,7 @@ func (e *capability) editPoll(ctx context.Context, id string) error {
 		return err
 	}
 	// Too old to edit: the counts are the new message now.
-	return flows.Wrap("poll counts", e.Redis().HSet(ctx, e.k.poll(id), "msg", msg).Err())
+	return st.keepCounts(ctx, p, staff.ID, msg, p.Msg)
 }
 
 // staffPollMessage is p as the facilitator follows it: for each date,
@@ -247,8 +253,12 @@ func (e *capability) planPoll(ctx context.Context, p Poll) error {
 }
 
 // remindPoll reminds each mother of the group who got the poll and has
-// marked no date, while it is open. Each message names the job and the
-// mother, so that a retry after a partial failure reminds nobody twice.
+// marked no date, while it is open, with the poll itself: her poll message
+// sent again, with its buttons, under the reminder. The new message is
+// hers from then on (it is the one edited when she marks, and when the poll
+// ends); the earlier one loses its buttons and points to it. Each message
+// names the job and the mother, so that a retry after a partial failure
+// reminds nobody twice.
 func (e *capability) remindPoll(ctx context.Context, j scheduler.Job) error {
 	st := e.groupStore()
 	p, ok, err := st.poll(ctx, j.Args["poll"])
@@ -260,11 +270,97 @@ func (e *capability) remindPoll(ctx context.Context, j scheduler.Job) error {
 		return err
 	}
 	return e.eachMother(ctx, g, func(m flows.Person) error {
-		if p.Messages[m.ID] == 0 || len(p.Marks[m.ID]) > 0 {
+		old := p.Messages[m.ID]
+		if old == 0 || len(p.Marks[m.ID]) > 0 {
 			return nil
 		}
-		return e.TellMessage(ctx, m, j.ID, flows.Message{Lines: []flows.T{{ID: "group.poll_reminder", Data: map[string]any{"Group": g.Name}}}})
+		msg := memberPollMessage(g, p, nil, e.Now())
+		msg.Lines = append([]flows.T{{ID: "group.poll_reminder"}}, msg.Lines...)
+		id, err := e.TellPost(ctx, m, j.ID, msg)
+		if err != nil || id == 0 || id == old {
+			return err // unreachable, or a retry finding it done
+		}
+		if kept, err := e.keepMemberPoll(ctx, g, p, m, id); err != nil || !kept {
+			return err
+		}
+		return e.editMemberPoll(ctx, m, old, pollStripped(g, p, "group.poll_see_below"))
 	})
+}
+
+// keepMemberPoll records msg as m's message with p's buttons. Should p have
+// ended meanwhile (kept is false), its end has edited the messages it knew
+// of, not this one: this one is edited here to say how it ended.
+func (e *capability) keepMemberPoll(ctx context.Context, g Group, p Poll, m flows.Person, msg int) (kept bool, err error) {
+	st := e.groupStore()
+	if kept, err = st.keepPollMessage(ctx, p, m.ID, msg); err != nil || kept {
+		return kept, err
+	}
+	now, ok, err := st.poll(ctx, p.ID)
+	if err != nil {
+		return false, err
+	}
+	out := pollStripped(g, p, "group.poll_closed")
+	if ok {
+		out = memberPollMessage(g, now, nil, e.Now())
+	}
+	return false, e.editMemberPoll(ctx, m, msg, out)
+}
+
+// pollStripped is a mother's message about p once its buttons are taken
+// from her: the poll's title and place, and why (a text id).
+func pollStripped(g Group, p Poll, why string) flows.Message {
+	lines := []flows.T{{ID: "group.poll_title", Data: map[string]any{"Group": g.Name}}}
+	if p.Place != "" {
+		lines = append(lines, flows.T{ID: "appointment.card_where", Data: map[string]any{"Place": p.Place}})
+	}
+	return flows.Message{Lines: append(lines, flows.T{ID: why})}
+}
+
+// editMemberPoll edits message msg in m's chat into out. A mother who
+// blocked Nido, or a message Telegram refuses to change, is left as it is.
+func (e *capability) editMemberPoll(ctx context.Context, m flows.Person, msg int, out flows.Message) error {
+	if msg == 0 {
+		return nil
+	}
+	out.ChatID, out.Lang, out.EditID = m.ID, m.Lang, msg
+	_, err := e.Post(ctx, out)
+	if errors.Is(err, flows.ErrUnreachable) || errors.Is(err, flows.ErrRefused) {
+		return nil
+	}
+	return err
+}
+
+// openPolls are g's polls still open.
+func (e *capability) openPolls(ctx context.Context, g Group) ([]Poll, error) {
+	ps, err := e.groupStore().polls(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Status == pollOpen {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// stripPolls takes the buttons of the open polls ps of g from m's
+// messages, which then say "This poll is closed.": she leaves the group
+// (removed, or erasing her data), or it ends. It tells nothing new: each
+// message is edited in place, and doing it again changes nothing. A
+// message kept meanwhile may keep them: pressed, they find her out of the
+// group, or no poll, and change nothing.
+func (e *capability) stripPolls(ctx context.Context, g Group, ps []Poll, m flows.Person) error {
+	if m.Unreachable {
+		return nil
+	}
+	for _, p := range ps {
+		if err := e.editMemberPoll(ctx, m, p.Messages[m.ID], pollStripped(g, p, "group.poll_closed")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pollData is what /mydata shows of a mother's marks in g's open polls.

@@ -74,7 +74,10 @@ func (e *capability) pollAskClose(s *flows.Session, id string) error {
 // pollChoose closes the poll on one date and makes it a meeting. The
 // meeting's id is reserved on the poll before anything is written, and
 // each step is safe to repeat: the same press again (after an error, or
-// delivered twice) finishes what was left and tells nobody twice.
+// delivered twice) finishes what was left and tells nobody twice. The
+// meeting is only ever created (saveCreateOnly): once it is moved or
+// cancelled, a choose button pressed again, however late, leaves it as it
+// is, plans nothing, and answers that the poll is closed.
 func (e *capability) pollChoose(s *flows.Session, arg string) error {
 	id, opt, _ := strings.Cut(arg, ":")
 	p, g, ok, err := e.staffPoll(s, id)
@@ -93,9 +96,9 @@ func (e *capability) pollChoose(s *flows.Session, arg string) error {
 		return s.Reply(flows.T{ID: "group.poll_past"})
 	}
 	st := e.groupStore()
-	mid, err := st.pollMeetingID(s.Ctx(), p)
-	if err != nil {
-		return err
+	mid, ok, err := st.pollMeetingID(s.Ctx(), p)
+	if err != nil || !ok {
+		return flows.OrInvalid(s, err)
 	}
 	if ok, err := st.endPoll(s.Ctx(), p, n); err != nil || !ok {
 		if err != nil {
@@ -105,8 +108,18 @@ func (e *capability) pollChoose(s *flows.Session, arg string) error {
 	}
 	m := Meeting{ID: mid, Group: g.ID, Org: g.Org, At: at, Place: p.Place, Status: meetingPlanned,
 		By: s.Person().ID, Created: s.Now()}
-	if _, err := e.publishMeeting(s.Ctx(), g, m); err != nil {
+	saved, err := e.publishMeeting(s.Ctx(), g, m, saveCreateOnly)
+	if err != nil {
 		return err
+	}
+	if !saved {
+		// Moved or cancelled since it was made, and its own flow told the
+		// mothers: the poll's end is finished, the meeting left alone. The
+		// toast goes first, since the edits would answer the press.
+		if err := s.Toast(flows.T{ID: "group.poll_closed"}); err != nil {
+			return err
+		}
+		return e.pollEnded(s.Ctx(), g, p.ID)
 	}
 	if err := e.pollEnded(s.Ctx(), g, p.ID); err != nil {
 		return err

@@ -33,8 +33,11 @@ type Poll struct {
 	Status string
 	// Options are the days and times offered, in the order they were added.
 	Options []time.Time
-	// Msg is the id of the facilitator's message with the counts.
-	Msg int
+	// Msg is the id of the message with the counts, in the chat of MsgTo:
+	// the facilitator who sent the poll, or the colleague who last opened
+	// it from the group's page; 0 once that one erased their data.
+	Msg   int
+	MsgTo int64
 	// Meeting is the id reserved for the meeting the poll becomes; Chosen
 	// the option chosen, from 1; 0 while none is.
 	Meeting string
@@ -121,7 +124,7 @@ func (st groups) savePoll(ctx context.Context, p Poll, now time.Time) (saved boo
 	n, err := savePollScript.Run(ctx, st.rdb, []string{st.k.poll(p.ID), st.k.groupPolls(p.Group)},
 		flows.KeepUntil(now, last.Add(pollRetention)).Milliseconds(), last.Unix(), p.ID, now.Add(-pollRetention).Unix(),
 		"group", p.Group, "org", p.Org, "by", p.By, "created", p.Created.Unix(), "place", p.Place,
-		"status", pollOpen, "opts", strings.Join(opts, " "), "msg", p.Msg).Int()
+		"status", pollOpen, "opts", strings.Join(opts, " "), "msg", p.Msg, "msgto", p.MsgTo).Int()
 	return n == 1, flows.Wrap("save poll "+p.ID, err)
 }
 
@@ -146,6 +149,10 @@ func (st groups) pollFrom(id string, h map[string]string) (Poll, bool) {
 		Status: h["status"], Meeting: h["meeting"], Marks: map[int64]map[int]string{}, Messages: map[int64]int{}}
 	p.By, _ = strconv.ParseInt(h["by"], 10, 64)
 	p.Msg, _ = strconv.Atoi(h["msg"])
+	p.MsgTo = p.By
+	if v, ok := h["msgto"]; ok {
+		p.MsgTo, _ = strconv.ParseInt(v, 10, 64)
+	}
 	p.Chosen, _ = strconv.Atoi(h["chosen"])
 	for _, o := range strings.Fields(h["opts"]) {
 		p.Options = append(p.Options, flows.UnixTime(o).In(st.loc))
@@ -206,13 +213,34 @@ func (st groups) markOption(ctx context.Context, p Poll, mother int64, n int, ma
 	return st.setOpen(ctx, p.ID, markField(mother, n), mark)
 }
 
-// keepPollMessage records the id of a member's message with the poll's buttons.
-func (st groups) keepPollMessage(ctx context.Context, p Poll, mother int64, id int) error {
+// keepPollMessage records the id of a member's message with the poll's
+// buttons; kept is false when the poll is no longer open.
+func (st groups) keepPollMessage(ctx context.Context, p Poll, mother int64, id int) (kept bool, err error) {
 	if id == 0 {
-		return nil
+		return true, nil
 	}
-	_, err := st.setOpen(ctx, p.ID, pollMessageField(mother), strconv.Itoa(id))
-	return err
+	return st.setOpen(ctx, p.ID, pollMessageField(mother), strconv.Itoa(id))
+}
+
+// keepCountsScript records which message shows a poll's counts, and in
+// whose chat, only while the poll is there: a group ended meanwhile must
+// not leave a one-field poll behind, without expiry.
+// KEYS[1] poll. ARGV[1] message id, ARGV[2] the chat's user id, ARGV[3]
+// the message it replaces, or "" for whichever. Returns 1 when written.
+var keepCountsScript = redis.NewScript(`if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return 0 end
+if ARGV[3] ~= '' and (redis.call('HGET', KEYS[1], 'msg') or '') ~= ARGV[3] then return 0 end
+redis.call('HSET', KEYS[1], 'msg', ARGV[1], 'msgto', ARGV[2])
+return 1`)
+
+// keepCounts makes message msg in to's chat the one showing p's counts.
+// With replacing set, only if it still is that message: a colleague
+// opening the poll from the group's page meanwhile keeps hers.
+func (st groups) keepCounts(ctx context.Context, p Poll, to int64, msg, replacing int) error {
+	old := ""
+	if replacing != 0 {
+		old = strconv.Itoa(replacing)
+	}
+	return flows.Wrap("keep poll counts "+p.ID, keepCountsScript.Run(ctx, st.rdb, []string{st.k.poll(p.ID)}, msg, to, old).Err())
 }
 
 // endPollScript closes (ARGV[1] = 'closed', ARGV[2] the option chosen) or
@@ -237,21 +265,30 @@ func (st groups) endPoll(ctx context.Context, p Poll, chosen int) (bool, error) 
 	return n == 1, flows.Wrap("end poll "+p.ID, err)
 }
 
+// pollMeetingScript reserves a poll's meeting id, unless one is already,
+// and only while the poll is there: its group ended meanwhile must not
+// leave a one-field poll behind, without expiry.
+// KEYS[1] poll. ARGV[1] the id to reserve. Returns the id reserved, or
+// nil when the poll is gone.
+var pollMeetingScript = redis.NewScript(`if redis.call('HEXISTS', KEYS[1], 'status') == 0 then return false end
+redis.call('HSETNX', KEYS[1], 'meeting', ARGV[1])
+return redis.call('HGET', KEYS[1], 'meeting')`)
+
 // pollMeetingID is the meeting id reserved for p, reserving one the first
-// time: two presses at once reserve one id between them.
-func (st groups) pollMeetingID(ctx context.Context, p Poll) (string, error) {
+// time: two presses at once reserve one id between them. ok is false when
+// the poll is gone.
+func (st groups) pollMeetingID(ctx context.Context, p Poll) (id string, ok bool, err error) {
 	if p.Meeting != "" {
-		return p.Meeting, nil
+		return p.Meeting, true, nil
 	}
-	id, err := st.newMeetingID(ctx)
-	if err != nil {
-		return "", err
+	if id, err = st.newMeetingID(ctx); err != nil {
+		return "", false, err
 	}
-	if err := st.rdb.HSetNX(ctx, st.k.poll(p.ID), "meeting", id).Err(); err != nil {
-		return "", flows.Wrap("reserve meeting of poll "+p.ID, err)
+	id, err = pollMeetingScript.Run(ctx, st.rdb, []string{st.k.poll(p.ID)}, id).Text()
+	if err == redis.Nil {
+		return "", false, nil
 	}
-	id, err = st.rdb.HGet(ctx, st.k.poll(p.ID), "meeting").Result()
-	return id, flows.Wrap("reserve meeting of poll "+p.ID, err)
+	return id, err == nil, flows.Wrap("reserve meeting of poll "+p.ID, err)
 }
 
 // pollIDs lists the ids of a group's polls, for removing a member.

@@ -212,7 +212,7 @@ func (e *capability) planOccurrence(ctx context.Context, j scheduler.Job) error 
 	}
 	m := Meeting{ID: occurrenceID(sr.ID, flows.DayCode(day)), Group: sr.Group, Org: sr.Org, At: at, Place: sr.Place,
 		Status: meetingPlanned, By: sr.By, Created: e.Now(), Series: sr.ID}
-	if saved, err := e.storeMeeting(ctx, m); err != nil || !saved {
+	if saved, err := e.storeMeeting(ctx, m, saveCreateOnly); err != nil || !saved {
 		return err
 	}
 	// The news waits for the morning when the rule fires in the quiet hours.

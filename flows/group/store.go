@@ -313,19 +313,34 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4])
 return 1
 `)
 
-// saveMeeting stores m and lists it in its group; storing it again rewrites
-// it, keeping the answers already given. A meeting cancelled meanwhile (a
-// colleague cancelled it while this save was being repeated after an
-// error) stays cancelled: saved is false. An occurrence of a recurring
-// meeting (m.Series set) is only ever created: one already there, moved or
-// cancelled since, is never written over (saved is false then).
-func (st groups) saveMeeting(ctx context.Context, m Meeting, now time.Time) (saved bool, err error) {
-	mode := ""
-	if m.Series != "" {
-		mode = "new"
+// How saveMeeting treats a meeting already there under the same id.
+type saveMode int
+
+const (
+	// saveRewrite rewrites it, keeping the answers already given: a step
+	// planning a meeting by hand, repeated after an error.
+	saveRewrite saveMode = iota
+	// saveCreateOnly leaves it as it is: an occurrence of a recurring
+	// meeting planned again, or a poll's meeting when its date is chosen
+	// again (a repeat, or a choose button pressed again later). A meeting
+	// moved or cancelled since keeps its time and place.
+	saveCreateOnly
+)
+
+// saveMeeting stores m and lists it in its group. With saveRewrite,
+// storing it again rewrites it, keeping the answers already given; a
+// meeting cancelled meanwhile (a colleague cancelled it while this save was
+// being repeated after an error) stays cancelled: saved is false. With
+// saveCreateOnly, one already there is never written over: saved is true
+// while it is planned and never moved (the same meeting saved again, to
+// finish), false once moved or cancelled.
+func (st groups) saveMeeting(ctx context.Context, m Meeting, now time.Time, mode saveMode) (saved bool, err error) {
+	flag := ""
+	if mode == saveCreateOnly {
+		flag = "new"
 	}
 	n, err := saveMeetingScript.Run(ctx, st.rdb, []string{st.k.meeting(m.ID), st.k.groupMeetings(m.Group)},
-		flows.KeepUntil(now, m.At.Add(meetingRetention)).Milliseconds(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(), mode,
+		flows.KeepUntil(now, m.At.Add(meetingRetention)).Milliseconds(), m.At.Unix(), m.ID, m.Created.Add(-meetingRetention).Unix(), flag,
 		"group", m.Group, "org", m.Org, "at", m.At.Unix(), "place", m.Place,
 		"status", m.Status, "by", m.By, "created", m.Created.Unix(), "series", m.Series).Int()
 	return n == 1, flows.Wrap("save meeting "+m.ID, err)

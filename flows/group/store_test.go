@@ -61,7 +61,7 @@ func groupWorld(t *testing.T) (*world, flows.Person, Group, Meeting) {
 	}
 	m := Meeting{ID: "1", Group: g.ID, Org: g.Org, At: time.Date(2026, 11, 25, 17, 0, 0, 0, w.Loc),
 		Place: "Via Roma 1", Status: meetingPlanned, By: w.Staff.ID, Created: now}
-	if _, err := st.saveMeeting(w.Ctx, m, w.Clock.Now()); err != nil {
+	if _, err := st.saveMeeting(w.Ctx, m, w.Clock.Now(), saveRewrite); err != nil {
 		t.Fatal(err)
 	}
 	return w, olena, g, m
@@ -246,7 +246,7 @@ func TestSavingAMeetingAgain(t *testing.T) {
 	if ok, err := st.answer(w.Ctx, m, w.Mother.ID, answerComing); err != nil || !ok {
 		t.Fatalf("answer: %v, %v", ok, err)
 	}
-	if saved, err := st.saveMeeting(w.Ctx, m, w.Clock.Now()); err != nil || !saved {
+	if saved, err := st.saveMeeting(w.Ctx, m, w.Clock.Now(), saveRewrite); err != nil || !saved {
 		t.Fatalf("saved again: %v, %v", saved, err)
 	}
 	got, _, _ := st.meeting(w.Ctx, m.ID)
@@ -256,7 +256,7 @@ func TestSavingAMeetingAgain(t *testing.T) {
 	if ok, err := st.cancelMeeting(w.Ctx, m); err != nil || !ok {
 		t.Fatalf("cancel: %v, %v", ok, err)
 	}
-	if saved, err := st.saveMeeting(w.Ctx, m, w.Clock.Now()); err != nil || saved {
+	if saved, err := st.saveMeeting(w.Ctx, m, w.Clock.Now(), saveRewrite); err != nil || saved {
 		t.Errorf("a cancelled meeting saved again: %v, %v", saved, err)
 	}
 	if got, _, _ := st.meeting(w.Ctx, m.ID); got.Status != meetingCancelled {
