@@ -15,16 +15,26 @@ import (
 // meeting, the staff member who planned it (or, when she has left, the
 // organisation's first) gets one message "Who came?" with a button per
 // mother; each press marks or unmarks her on that same message, edited in
-// place, and Done closes it. The same message is reached from the group's
-// page, through the month's attendance: the meetings held, and each
-// mother's count ("Fatima: 3 of 4"), month by month. The marks are kept by
-// month (attendance_store.go), for the monthly counts (month.go).
+// place, and Done closes it. Where the group offers childcare, a mother
+// marked as come has a second button, 👶, pressed when her children came
+// too: the monthly counts say what happened, not what was announced. The
+// same message is reached from the group's page, through the month's
+// attendance: the meetings held, and each mother's count ("Fatima: 3 of
+// 4"), month by month. A meeting counts as held from the question; the
+// month's summary (attendance_store.go) then keeps what the message needs,
+// so that marking goes on after the group ends (end.go holds its meetings
+// that took place at once, and asks).
 //
-//  1. group.attendance job     the message, after the meeting
+//  1. group.attendance job     the meeting held, and the question, after it
 //  2. grt:<group>[:<month>]    the group's attendance in a month (◀ ▶ other months)
 //  3. gat:<meeting>            "Who came?" for one meeting that took place
-//  4. gam:<meeting>:<user>:<1|0>   she came, or not; the message edited
-//  5. gad:<meeting>            Done: the message says how many came
+//  4. gam:<meeting>:<month>:<user>:<1|0>   she came, or not; the message edited
+//  5. gak:<meeting>:<month>:<user>:<1|0>   her children came too, or not
+//  6. gad:<meeting>:<month>    Done: the message says how many came
+//
+// Steps 3 to 6 are attendance_mark.go; 4 to 6 read only the month's summary
+// of the presser's organisation, named by the month in the button: the
+// meeting and its group may be gone.
 
 // jobAttendance asks who came, after a meeting.
 const jobAttendance = "group.attendance"
@@ -37,19 +47,18 @@ const attendanceAfter = 2 * time.Hour
 // planning the meeting again moves it, and cancelling drops it.
 func attendJobID(m Meeting) string { return "meet:" + m.ID + ":attendance" }
 
-// attendJobOwner owns the questions of a group's meetings.
-func attendJobOwner(m Meeting) string { return "attend:" + m.Group }
-
-// planAttendance schedules the question of m.
+// planAttendance schedules the question of m. The group owns it, as it
+// owns the reminders: ending the group drops it with every other job of
+// the group, and asks at once about the meetings that already took place
+// (holdStarted), so that no job outlives its group and none is lost.
 func (e *capability) planAttendance(ctx context.Context, m Meeting) error {
 	return e.Scheduler().Schedule(ctx, scheduler.Job{ID: attendJobID(m), Kind: jobAttendance,
-		Owner: attendJobOwner(m), Due: m.At.Add(attendanceAfter), Args: map[string]string{"meeting": m.ID}})
+		Owner: meetingJobOwner(m), Due: m.At.Add(attendanceAfter), Args: map[string]string{"meeting": m.ID}})
 }
 
 // 1. The question, after the meeting.
 
-// askAttendance sends the facilitator the question; its id names the job,
-// so a retry does not send it twice. The meeting counts as held from now.
+// askAttendance holds the meeting and asks who came.
 func (e *capability) askAttendance(ctx context.Context, j scheduler.Job) error {
 	st := e.groupStore()
 	m, ok, err := st.meeting(ctx, j.Args["meeting"])
@@ -60,19 +69,77 @@ func (e *capability) askAttendance(ctx context.Context, j scheduler.Job) error {
 	if err != nil || !ok {
 		return err
 	}
-	if err := st.markHeld(ctx, m, e.Now()); err != nil {
+	return e.holdMeeting(ctx, g, m)
+}
+
+// holdMeeting records m held and sends its facilitator the question; the
+// message's id names the job, so that a retry, or the group ending
+// meanwhile, does not send it twice.
+func (e *capability) holdMeeting(ctx context.Context, g Group, m Meeting) error {
+	if err := e.markHeld(ctx, g, m); err != nil {
 		return err
 	}
 	to, ok, err := e.facilitator(ctx, m)
 	if err != nil || !ok {
 		return err
 	}
-	msg, err := e.attendMessage(ctx, g, m)
+	msg, ok, err := e.attendMessage(ctx, m.Org, m.At, m.ID)
+	if err != nil || !ok {
+		return err
+	}
+	_, err = e.TellPost(ctx, to, attendJobID(m), msg)
+	return err
+}
+
+// holdStarted holds, when g ends, its meetings that took place and were
+// not held yet, or whose question is still to come, and asks about them
+// now: ending the group drops the question's job.
+func (e *capability) holdStarted(ctx context.Context, g Group) error {
+	st := e.groupStore()
+	ms, err := st.meetings(ctx, g.ID, e.Now().Add(-meetingRetention), e.Now())
 	if err != nil {
 		return err
 	}
-	_, err = e.TellPost(ctx, to, j.ID, msg)
-	return err
+	for _, m := range ms {
+		if m.Status != meetingPlanned {
+			continue
+		}
+		held, err := st.isHeld(ctx, m)
+		if err != nil {
+			return err
+		}
+		_, waiting, err := e.Scheduler().Get(ctx, attendJobID(m))
+		if err != nil {
+			return err
+		}
+		if held && !waiting {
+			continue
+		}
+		if err := e.holdMeeting(ctx, g, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// markHeld records m of g held, with g's mothers now but those being
+// erased, whose erasure may already have cleared the month.
+func (e *capability) markHeld(ctx context.Context, g Group, m Meeting) error {
+	ids, err := e.groupStore().members(ctx, g)
+	if err != nil {
+		return err
+	}
+	keep := ids[:0]
+	for _, id := range ids {
+		gone, err := e.BeingErased(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !gone {
+			keep = append(keep, id)
+		}
+	}
+	return e.groupStore().markHeld(ctx, g, m, keep, e.Now())
 }
 
 // facilitator is who planned m, while still staff of its organisation;
@@ -90,29 +157,62 @@ func (e *capability) facilitator(ctx context.Context, m Meeting) (flows.Person, 
 	return staff[0], true, nil
 }
 
-// attendMessage is "Who came?" for m, a button per mother of g marked or not.
-func (e *capability) attendMessage(ctx context.Context, g Group, m Meeting) (flows.Message, error) {
-	mothers, err := e.groupMothers(ctx, g)
+// attendMessage is "Who came?" for meeting mid held in org's month: a
+// button per mother of its group then, marked or not, and where childcare
+// was offered a 👶 beside each one marked. ok is false when no such
+// meeting was held.
+func (e *capability) attendMessage(ctx context.Context, org string, month time.Time, mid string) (flows.Message, bool, error) {
+	a, err := e.groupStore().month(ctx, org, month)
 	if err != nil {
-		return flows.Message{}, err
+		return flows.Message{}, false, err
 	}
-	a, err := e.groupStore().month(ctx, g.Org, m.At)
+	h, ok := a.held(mid)
+	if !ok {
+		return flows.Message{}, false, nil
+	}
+	mothers, err := e.People().Members(ctx, org, flows.RoleMother)
 	if err != nil {
-		return flows.Message{}, err
+		return flows.Message{}, false, err
+	}
+	mothers = slices.DeleteFunc(mothers, func(p flows.Person) bool { return !a.Members[mid][p.ID] })
+	most := flows.MaxButtons
+	if h.Childcare {
+		most /= 2
+	}
+	lines := []flows.T{{ID: "group.attend_title", Data: map[string]any{"Group": h.Name, "When": h.At}}, {ID: "group.attend_hint"}}
+	if h.Childcare {
+		lines = append(lines, flows.T{ID: "group.attend_kid_hint"})
 	}
 	var bs []flows.Button
-	for _, p := range mothers[:min(len(mothers), flows.MaxButtons)] {
-		label, to := "group.attend_absent", "1"
-		if a.Came[m.ID][p.ID] {
-			label, to = "group.attend_came", "0"
+	var rows [][]flows.Button
+	for _, p := range mothers[:min(len(mothers), most)] {
+		b := attendButton(h, p, a.Came[mid][p.ID], "group.attend_came", "group.attend_absent", verbMark)
+		if !h.Childcare {
+			bs = append(bs, b)
+			continue
 		}
-		bs = append(bs, flows.Button{Label: flows.T{ID: label, Data: map[string]any{"Name": p.Name}},
-			Data: verbMark + ":" + m.ID + ":" + id64(p.ID) + ":" + to})
+		row := []flows.Button{b}
+		if a.Came[mid][p.ID] {
+			row = append(row, attendButton(h, p, a.Kids[mid][p.ID], "group.attend_kid_came", "group.attend_kid_absent", verbMarkKid))
+		}
+		rows = append(rows, row)
 	}
-	return flows.Message{
-		Lines:   []flows.T{{ID: "group.attend_title", Data: map[string]any{"Group": g.Name, "When": m.At}}, {ID: "group.attend_hint"}},
-		Buttons: append(flows.Grid(bs, 2), []flows.Button{{Label: flows.T{ID: "group.attend_done"}, Data: verbAttendDone + ":" + m.ID}}),
-	}, nil
+	if !h.Childcare {
+		rows = flows.Grid(bs, 2)
+	}
+	done := []flows.Button{{Label: flows.T{ID: "group.attend_done"}, Data: verbAttendDone + ":" + mid + ":" + monthName(h.At)}}
+	return flows.Message{Lines: lines, Buttons: append(rows, done)}, true, nil
+}
+
+// attendButton is one of a mother's marks at h: labelled on or off, and
+// setting the other.
+func attendButton(h heldMeeting, p flows.Person, on bool, onLabel, offLabel, verb string) flows.Button {
+	label, to := offLabel, "1"
+	if on {
+		label, to = onLabel, "0"
+	}
+	return flows.Button{Label: flows.T{ID: label, Data: map[string]any{"Name": p.Name}},
+		Data: verb + ":" + h.ID + ":" + monthName(h.At) + ":" + id64(p.ID) + ":" + to}
 }
 
 // 2. A month's attendance of a group.
@@ -155,7 +255,6 @@ func (e *capability) attendMonth(s *flows.Session, g Group, month time.Time) (fl
 		return flows.Message{}, err
 	}
 	held := slices.DeleteFunc(a.Held, func(h heldMeeting) bool { return h.Group != g.ID })
-	slices.SortFunc(held, func(x, y heldMeeting) int { return x.At.Compare(y.At) })
 	lines := []flows.T{{ID: "group.attend_month_title", Data: map[string]any{"Group": g.Name, "Month": monthT(month)}}}
 	if len(held) == 0 {
 		lines = append(lines, flows.T{ID: "group.attend_month_none"})
@@ -212,87 +311,4 @@ const maxPastMeetings = 6
 func monthT(month time.Time) flows.T {
 	return flows.T{ID: "month.name", Data: map[string]any{
 		"Month": flows.T{ID: "date.month." + strconv.Itoa(int(month.Month()))}, "Year": month.Year()}}
-}
-
-// 3. to 5. One meeting's marks.
-
-// staffMeeting loads a meeting a staff member's button names, with its
-// group; ok is false unless both are of her organisation and the meeting
-// took place (planned, and its time has come).
-func (e *capability) staffMeeting(s *flows.Session, mid string) (Group, Meeting, bool, error) {
-	m, ok, err := e.groupStore().meeting(s.Ctx(), mid)
-	if err != nil || !ok || m.Org != s.Person().OrgID || m.Status != meetingPlanned || s.Now().Before(m.At) {
-		return Group{}, Meeting{}, false, err
-	}
-	g, ok, err := e.staffGroup(s, m.Group)
-	return g, m, ok, err
-}
-
-// attendMeetingButton is verbAttendMeeting + ":<meeting>": "Who came?".
-func (e *capability) attendMeetingButton(s *flows.Session, mid string) error {
-	g, m, ok, err := e.staffMeeting(s, mid)
-	if err != nil || !ok {
-		return flows.OrInvalid(s, err)
-	}
-	if err := e.groupStore().markHeld(s.Ctx(), m, s.Now()); err != nil {
-		return err
-	}
-	msg, err := e.attendMessage(s.Ctx(), g, m)
-	if err != nil {
-		return err
-	}
-	return s.Send(msg)
-}
-
-// attendMark is verbMark + ":<meeting>:<user>:<1|0>": she came, or not.
-// The button carries the mark it sets, so a press delivered twice sets it
-// twice. Her child is counted as come when she said she would bring it.
-func (e *capability) attendMark(s *flows.Session, arg string) error {
-	parts := strings.Split(arg, ":")
-	if len(parts) != 3 || (parts[2] != "1" && parts[2] != "0") {
-		return flows.OrInvalid(s, nil)
-	}
-	g, m, ok, err := e.staffMeeting(s, parts[0])
-	if err != nil || !ok {
-		return flows.OrInvalid(s, err)
-	}
-	mothers, err := e.groupMothers(s.Ctx(), g)
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(mothers, func(p flows.Person) bool { return id64(p.ID) == parts[1] })
-	if i < 0 {
-		return flows.OrInvalid(s, nil)
-	}
-	who := mothers[i].ID
-	kid := g.Childcare && m.Kids[who] == answerComing
-	if err := e.groupStore().mark(s.Ctx(), m, who, parts[2] == "1", kid, s.Now()); err != nil {
-		return err
-	}
-	e.Log().Info("attendance marked", "user_id", s.Person().ID, "meeting", m.ID, "member", who)
-	msg, err := e.attendMessage(s.Ctx(), g, m)
-	if err != nil {
-		return err
-	}
-	return s.Edit(msg)
-}
-
-// attendDone is verbAttendDone + ":<meeting>": the message says how many
-// came, and leads to the month's attendance.
-func (e *capability) attendDone(s *flows.Session, mid string) error {
-	g, m, ok, err := e.staffMeeting(s, mid)
-	if err != nil || !ok {
-		return flows.OrInvalid(s, err)
-	}
-	a, err := e.groupStore().month(s.Ctx(), g.Org, m.At)
-	if err != nil {
-		return err
-	}
-	return s.Edit(flows.Message{Lines: []flows.T{
-		{ID: "group.attend_title", Data: map[string]any{"Group": g.Name, "When": m.At}},
-		{ID: "group.attend_saved", Data: map[string]any{"Came": len(a.Came[m.ID])}},
-	}, Buttons: [][]flows.Button{
-		{{Label: flows.T{ID: "group.attendance"}, Data: verbAttendance + ":" + g.ID + ":" + monthName(m.At)}},
-		{{Label: flows.T{ID: "group.back_to", Data: map[string]any{"Name": g.Name}}, Data: verbPage + ":" + g.ID}},
-	}})
 }

@@ -3,7 +3,7 @@
 // meeting.go, cancel.go, move.go, end.go, rename.go), recurring ones too
 // (series.go, series_stop.go), or find a date with a poll (poll.go,
 // poll_answer.go, poll_close.go); they offer childcare (childcare.go) and
-// mark who came (attendance.go); mothers see and answer them (mine.go) and
+// mark who came (attendance.go, attendance_mark.go); mothers see and answer them (mine.go) and
 // get reminders the day before and two hours before (jobs.go); month.go
 // counts a month for funders. store.go, attendance_store.go, poll_store.go
 // and keys.go keep them.

@@ -3,6 +3,8 @@ package group
 import "nido/flows"
 
 // Ending a group, for staff, from the group's page. It ends with the
+// meetings that took place held in the month's attendance, their
+// facilitator asked who came if she was not yet, the
 // group's planned meetings cancelled, their reminders dropped and their
 // answer buttons taken from the mothers' messages (messages.go), the ✓ and
 // ✗ of its open polls too (saying "This poll is closed.", nothing sent
@@ -30,6 +32,12 @@ func (e *capability) groupEnd(s *flows.Session, id string) error {
 	g, ok, err := e.staffGroup(s, id)
 	if err != nil || !ok {
 		return flows.OrInvalid(s, err)
+	}
+	// Its meetings that took place still count, and can still be marked:
+	// held now, with what their "Who came?" needs, and asked about now
+	// (attendance.go), before the group and its jobs go.
+	if err := e.holdStarted(s.Ctx(), g); err != nil {
+		return err
 	}
 	st := e.groupStore()
 	meetings, err := st.planned(s.Ctx(), g.ID, s.Now())

@@ -30,7 +30,7 @@ import (
 // 12. gpn and the gp… verbs            find a date with a poll (poll.go)
 //
 // 10. grk                              childcare offered or not (childcare.go)
-// 11. grt, gat, gam, gad               attendance: who came, by month (attendance.go)
+// 11. grt, gat, gam, gak, gad          attendance: who came, by month (attendance.go)
 //
 // A mother's side is mine.go and childcare.go; the reminder jobs.go.
 func (e *capability) routes() []flows.Route {
@@ -56,6 +56,7 @@ func (e *capability) routes() []flows.Route {
 		{Verb: verbAttendance, Roles: staff, Run: e.attendMonthButton},
 		{Verb: verbAttendMeeting, Roles: staff, Run: e.attendMeetingButton},
 		{Verb: verbMark, Roles: staff, Run: e.attendMark},
+		{Verb: verbMarkKid, Roles: staff, Run: e.attendMarkKid},
 		{Verb: verbAttendDone, Roles: staff, Run: e.attendDone},
 		// meeting.go and cancel.go: planning and cancelling a meeting.
 		{Verb: verbPlan, Roles: staff, Run: e.meetStart},
@@ -113,6 +114,7 @@ const (
 	verbAttendance    = "grt" // a month's attendance of the group
 	verbAttendMeeting = "gat" // who came to one meeting
 	verbMark          = "gam" // she came, or not
+	verbMarkKid       = "gak" // her children came too, or not
 	verbAttendDone    = "gad" // the marks are done
 )
 

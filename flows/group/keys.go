@@ -52,11 +52,13 @@ func (k keys) series(id string) string { return k.prefix + ":groupseries:" + id 
 func (k keys) groupSeries(groupID string) string { return k.prefix + ":group:" + groupID + ":series" }
 
 // attendMonth is a HASH of an organisation's group attendance in one month
-// ("2026-11"): "m:<meeting>" = "<group> <unix time>" for each meeting held,
-// "c:<meeting>:<user id>" = 1 for each mother who came, "k:<meeting>:<user
-// id>" = 1 when her child came too. It outlives the meetings (kept about 13
-// months after the month) for the monthly counts; a mother's fields go when
-// she erases her data.
+// ("2026-11"): "m:<meeting>" = "<group> <unix time> <childcare 1|0> <group
+// name>" for each meeting held, "p:<meeting>:<user id>" = 1 for each mother
+// in its group then, "c:<meeting>:<user id>" = 1 for each mother who came,
+// "k:<meeting>:<user id>" = 1 when her children came too. It outlives the
+// meetings and their group (kept about 13 months after the month) for the
+// monthly counts, a mother's /mydata and marking after the group ended; a
+// mother's fields go when she erases her data.
 func (k keys) attendMonth(org, month string) string { return k.prefix + ":attend:" + org + ":" + month }
 
 // pollSeq is a STRING counter giving date poll ids; it is kept for ever.

@@ -199,14 +199,18 @@ func (e *capability) tellGroup(ctx context.Context, g Group, jobID string, build
 }
 
 // groupData is what /mydata shows of a mother's groups and her answers,
-// her child's included.
+// her children's included, and of the meetings she came to.
 func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, error) {
 	if p.Role != flows.RoleMother {
 		return nil, nil
 	}
 	gs, err := e.myGroups(ctx, p)
-	if err != nil || len(gs) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	came, err := e.attendedData(ctx, p)
+	if err != nil || len(gs) == 0 {
+		return came, err
 	}
 	lines := []flows.T{{ID: "group.mydata_title", Count: len(gs), Data: map[string]any{"Count": len(gs)}}}
 	for _, g := range gs {
@@ -233,7 +237,7 @@ func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, 
 		}
 		lines = append(lines, marks...)
 	}
-	return lines, nil
+	return append(lines, came...), nil
 }
 
 // eraseGroups takes a mother out of every group, with her answers, her
@@ -243,9 +247,6 @@ func (e *capability) groupData(ctx context.Context, p flows.Person) ([]flows.T, 
 func (e *capability) eraseGroups(ctx context.Context, p flows.Person) error {
 	gs, err := e.groupStore().ofMother(ctx, p.ID)
 	if err != nil {
-		return err
-	}
-	if err := e.groupStore().eraseAttendance(ctx, p.OrgID, p.ID, e.Now()); err != nil {
 		return err
 	}
 	// Her open polls' buttons go while the ids of her messages are there.
@@ -258,7 +259,12 @@ func (e *capability) eraseGroups(ctx context.Context, p flows.Person) error {
 			return err
 		}
 	}
+	// Out of her groups before the months' attendance is cleared, so that
+	// a meeting held meanwhile does not list her again.
 	if err := e.groupStore().eraseMother(ctx, p.ID); err != nil {
+		return err
+	}
+	if err := e.groupStore().eraseAttendance(ctx, p.OrgID, p.ID, e.Now()); err != nil {
 		return err
 	}
 	// Her marks are gone: the counts of her groups' polls drop.

@@ -133,8 +133,9 @@ func TestGroupStore(t *testing.T) {
 	}
 }
 
-// A meeting's reminders come a day and two hours before, keep their ids
-// when planned again, and go when the meeting is cancelled.
+// A meeting's reminders come a day and two hours before, and the question
+// of who came two hours after; they keep their ids when planned again, and
+// go when the meeting is cancelled.
 func TestMeetingReminderJob(t *testing.T) {
 	w, olena, _, m := groupWorld(t)
 	if err := w.c.planMeeting(w.Ctx, m); err != nil {
@@ -145,7 +146,7 @@ func TestMeetingReminderJob(t *testing.T) {
 	}
 	jobs, err := w.Sched.ListOwner(w.Ctx, meetingJobOwner(m))
 	slices.SortFunc(jobs, func(a, b scheduler.Job) int { return a.Due.Compare(b.Due) })
-	if err != nil || len(jobs) != 2 || jobs[0].ID != "meet:1:remind-24h" || jobs[1].ID != "meet:1:remind-2h" {
+	if err != nil || len(jobs) != 3 || jobs[0].ID != "meet:1:remind-24h" || jobs[1].ID != "meet:1:remind-2h" || jobs[2].ID != "meet:1:attendance" {
 		t.Fatalf("jobs %+v, err %v", jobs, err)
 	}
 	if want := m.At.AddDate(0, 0, -1); !jobs[0].Due.Equal(want) || jobs[0].Args["meeting"] != m.ID || len(jobs[0].Args) != 1 {
