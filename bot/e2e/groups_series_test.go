@@ -556,7 +556,7 @@ func TestARecurringMeetingCutShort(t *testing.T) {
 			t.Helper()
 			id := "1-" + at.Format("20060102")
 			seriesReminders(w, id, at)
-			w.wantDueFor("attend:1", "meet:"+id+":attendance", at.Add(2*time.Hour))
+			w.wantDueFor("group:1", "meet:"+id+":attendance", at.Add(2*time.Hour))
 		}
 		planned(first)
 		w.advance(rome(2026, 11, 26, 10, 0), "group:1")
@@ -609,5 +609,5 @@ func TestAMoveConfirmedOnceTheMeetingBegan(t *testing.T) {
 		t.Errorf("%d messages about a meeting moved once it began", n)
 	}
 	// Who came is asked after it, where it was.
-	w.wantDueFor("attend:1", "meet:1:attendance", wed.Add(2*time.Hour))
+	w.wantDueFor("group:1", "meet:1:attendance", wed.Add(2*time.Hour))
 }
