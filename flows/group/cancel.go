@@ -24,19 +24,7 @@ func (e *capability) meetAskCancel(s *flows.Session, arg string) error {
 		return flows.OrInvalid(s, err)
 	}
 	if mid == "" {
-		ms, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			return s.Reply(flows.T{ID: "group.meetings_none"})
-		}
-		var bs []flows.Button
-		for _, m := range ms[:min(len(ms), flows.MaxButtons)] {
-			bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.choice_when", Data: map[string]any{"When": m.At}},
-				Data: verbAskCancel + ":" + g.ID + ":" + m.ID})
-		}
-		return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_cancel"}}, Buttons: flows.Grid(bs, 1)})
+		return e.pickMeeting(s, g, verbAskCancel, "group.ask_cancel")
 	}
 	m, ok, err := e.groupStore().meeting(s.Ctx(), mid)
 	if err != nil || !ok || m.Group != g.ID {
@@ -88,4 +76,23 @@ func (e *capability) meetCancel(s *flows.Session, mid string) error {
 	}
 	return s.Edit(flows.Message{Lines: append([]flows.T{{ID: "group.cancelled"}}, meetLines(g, m, "")...),
 		Buttons: [][]flows.Button{{{Label: flows.T{ID: "group.back_to", Data: map[string]any{"Name": g.Name}}, Data: verbPage + ":" + g.ID}}}})
+}
+
+// pickMeeting asks staff which of g's next meetings to act on, one button
+// each (verb + ":<group>:<meeting>"), with question above them: to cancel
+// one here, to move one in move.go.
+func (e *capability) pickMeeting(s *flows.Session, g Group, verb, question string) error {
+	ms, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return s.Reply(flows.T{ID: "group.meetings_none"})
+	}
+	var bs []flows.Button
+	for _, m := range ms[:min(len(ms), flows.MaxButtons)] {
+		bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.choice_when", Data: map[string]any{"When": m.At}},
+			Data: verb + ":" + g.ID + ":" + m.ID})
+	}
+	return s.Send(flows.Message{Lines: []flows.T{{ID: question}}, Buttons: flows.Grid(bs, 1)})
 }

@@ -67,19 +67,7 @@ func (e *capability) moveStart(s *flows.Session, arg string) error {
 		return flows.OrInvalid(s, err)
 	}
 	if mid == "" {
-		ms, err := e.groupStore().planned(s.Ctx(), g.ID, s.Now())
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			return s.Reply(flows.T{ID: "group.meetings_none"})
-		}
-		var bs []flows.Button
-		for _, m := range ms[:min(len(ms), flows.MaxButtons)] {
-			bs = append(bs, flows.Button{Label: flows.T{ID: "appointment.choice_when", Data: map[string]any{"When": m.At}},
-				Data: verbMove + ":" + g.ID + ":" + m.ID})
-		}
-		return s.Send(flows.Message{Lines: []flows.T{{ID: "group.ask_move"}}, Buttons: flows.Grid(bs, 1)})
+		return e.pickMeeting(s, g, verbMove, "group.ask_move")
 	}
 	m, ok, err := e.groupStore().meeting(s.Ctx(), mid)
 	if err != nil || !ok || m.Group != g.ID || m.Status != meetingPlanned {
