@@ -735,3 +735,43 @@ func TestPollCountsShowTheLatestMarks(t *testing.T) {
 		t.Errorf("the counts do not show Fatima's mark %q:\n%s", want, got)
 	}
 }
+
+// /group shows each open poll again, with her marks and its buttons: the
+// message she got may be far up her chat, and a mother added after the
+// poll was sent never got one. The older message points down to the new.
+func TestPollShownAgainInHerGroups(t *testing.T) {
+	w := newWorld(t)
+	anna, fatima, _ := tuesdayGroup(w)
+	dates := pollDates(w)
+	pollMake(w, anna, "", dates...)
+	w.waitCount(fatima, pollTitle(w, fatima), 1)
+	pollMark(w, fatima, dates[0], true)
+	first := pollMessage(w, fatima)
+
+	w.say(fatima, "/group")
+	again := pollMessage(w, fatima)
+	if again.ID == first.ID {
+		t.Fatalf("/group did not show the poll again")
+	}
+	w.wantSaid([]telegramtest.Message{again}, "it", "group.poll_mark_yes", map[string]any{"When": w.cat.DateTime("it", dates[0])})
+	for _, m := range w.tg.Messages(fatima.ID) {
+		if m.ID == first.ID {
+			w.wantSaid([]telegramtest.Message{m}, "it", "group.poll_see_below", nil)
+			if len(m.Buttons) != 0 {
+				t.Errorf("the older poll message keeps its buttons: %q", m.Labels())
+			}
+		}
+	}
+	pollMark(w, fatima, dates[1], true)
+
+	// Amina joins after the poll was sent: she finds it in her groups.
+	amina := pollAddMother(w, anna, person(3003, "Amina", "it"))
+	if n := w.count(amina, pollTitle(w, amina)); n != 0 {
+		t.Fatalf("Amina was sent the poll %d times on joining", n)
+	}
+	w.say(amina, "/group")
+	w.wantSaid([]telegramtest.Message{pollMessage(w, amina)}, "it", "group.poll_mark_none", map[string]any{"When": w.cat.DateTime("it", dates[0])})
+	pollMark(w, amina, dates[0], true)
+	pollWantCounts(w, anna, dates[0], 2, 0, 1)
+	pollWantCounts(w, anna, dates[1], 1, 0, 2)
+}

@@ -13,7 +13,8 @@ import (
 // she sees the group's name, when and where it meets, and never who else is
 // in it.
 //
-//	/group or the menu's "My group"   her groups, then each next meeting with her answer and two buttons
+//	/group or the menu's "My group"   her groups, then each next meeting with her answer and two buttons,
+//	                                  and each open date poll with her marks (poll_answer.go)
 //	gm:y:<meeting>, gm:n:<meeting>    I'll come, I can't come; pressed again, the answer changes
 //
 // The same two buttons come with a new meeting and with its reminder.
@@ -40,6 +41,15 @@ func (e *capability) groupMine(s *flows.Session, _ string) error {
 		}
 		for _, m := range ms[:min(len(ms), flows.MaxCards)] {
 			if err := e.showMeeting(s, g, m); err != nil {
+				return err
+			}
+		}
+		polls, err := e.openPolls(s.Ctx(), g)
+		if err != nil {
+			return err
+		}
+		for _, p := range polls {
+			if err := e.showPoll(s, g, p); err != nil {
 				return err
 			}
 		}

@@ -287,6 +287,27 @@ func (e *capability) remindPoll(ctx context.Context, j scheduler.Job) error {
 	})
 }
 
+// showPoll sends her an open poll of her group again, with her marks and
+// its buttons, when she looks at her groups (/group): the message she got
+// may be far up her chat, and a mother added after it was sent never got
+// one. The new message becomes hers, and the one before points down to it.
+func (e *capability) showPoll(s *flows.Session, g Group, p Poll) error {
+	me := s.Person()
+	msg := memberPollMessage(g, p, p.Marks[me.ID], s.Now())
+	msg.ChatID, msg.Lang = me.ID, s.Lang()
+	id, err := e.Post(s.Ctx(), msg)
+	if err != nil {
+		return err
+	}
+	if kept, err := e.keepMemberPoll(s.Ctx(), g, p, me, id); err != nil || !kept {
+		return err
+	}
+	if old := p.Messages[me.ID]; old != id {
+		return e.editMemberPoll(s.Ctx(), me, old, pollStripped(g, p, "group.poll_see_below"))
+	}
+	return nil
+}
+
 // keepMemberPoll records msg as m's message with p's buttons. Should p have
 // ended meanwhile (kept is false), its end has edited the messages it knew
 // of, not this one: this one is edited here to say how it ended.
