@@ -13,12 +13,15 @@ import (
 )
 
 // call runs one Telegram call for chatID and maps its errors: it waits out a
-// 429 and tries again (at most maxAttempts times), and turns a refusal to
-// deliver into flows.ErrUnreachable. The library itself never retries.
+// 429 and tries again (at most maxAttempts times), tries again after a
+// transient failure (a 5xx, a timeout, a connection reset) with a short
+// backoff for transientFor, and turns a refusal to deliver into
+// flows.ErrUnreachable. The library itself never retries.
 // Paced calls wait for the send limits first and count as sent messages;
 // bulk ones wait behind the others (limits.go's lane).
 func (s *Sender) call(ctx context.Context, what string, chatID int64, pace pacing, f func(context.Context) (int, error)) (int, error) {
 	waits := pace != noPacing
+	began, backoff := time.Now(), transientFirst
 	for attempt := 1; ; attempt++ {
 		if waits {
 			if err := s.lim.wait(ctx, chatID, pace == bulk); err != nil {
@@ -58,11 +61,53 @@ func (s *Sender) call(ctx context.Context, what string, chatID int64, pace pacin
 			return 0, fmt.Errorf("%s to chat %d: %w: %w", what, chatID, flows.ErrRefused, err)
 		case errors.Is(err, errEditGone):
 			// Not Telegram's failure: the caller sends anew.
+		case transient(ctx, err):
+			s.m.sendErrors.WithLabelValues(errKindOther).Inc()
+			if time.Since(began)+backoff > transientFor {
+				break
+			}
+			// Seconds, not the minutes of the job's own retry: a reminder
+			// is late by about as long as Telegram is away. Telegram cannot
+			// be asked whether a send that timed out arrived; trying again
+			// may rarely show it twice, which is better than not at all.
+			s.log.Warn("telegram failed; trying again", "chat_id", chatID, "call", what, "after", backoff, "error", err)
+			if err := sleep(ctx, backoff); err != nil {
+				return 0, fmt.Errorf("%s to chat %d: waiting after a failure: %w", what, chatID, err)
+			}
+			backoff = min(2*backoff, transientMax)
+			continue
 		default:
 			s.m.sendErrors.WithLabelValues(errKindOther).Inc()
 		}
 		return 0, fmt.Errorf("%s to chat %d: %w", what, chatID, err)
 	}
+}
+
+// How call tries again after a transient failure: after transientFirst,
+// doubling up to transientMax, for transientFor in all; then the error goes
+// to the caller, and a job is tried again by the scheduler.
+const (
+	transientFirst = 250 * time.Millisecond
+	transientMax   = time.Second
+	transientFor   = time.Minute
+)
+
+// transient reports whether err is a failure that may pass: an answer of
+// Telegram's that is none of its refusals (a 5xx, or a body that is no
+// answer, as a proxy's 502 page), a timeout or a broken connection. A
+// cancelled ctx is the caller giving up, not a failure to try again.
+func transient(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var migrate *tg.MigrateError
+	for _, refusal := range []error{tg.ErrorForbidden, tg.ErrorBadRequest, tg.ErrorUnauthorized,
+		tg.ErrorNotFound, tg.ErrorConflict, context.Canceled} {
+		if errors.Is(err, refusal) {
+			return false
+		}
+	}
+	return !errors.As(err, &migrate)
 }
 
 // pacing is how a call waits for the send limits.

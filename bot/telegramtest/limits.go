@@ -2,6 +2,7 @@ package telegramtest
 
 import (
 	"math"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -67,6 +68,8 @@ type limiter struct {
 	injected int // calls still to answer with 429
 	retry    int // their retry_after
 	served   int // every 429 answered
+	failing  int // calls still to answer with 502
+	failed   int // every 502 answered
 }
 
 func newLimiter(l Limits) *limiter {
@@ -115,10 +118,15 @@ func (l *limiter) bucketOf(m map[int64]*bucket, chatID int64) *bucket {
 	return b
 }
 
-// takeInjected answers 429 when a test asked for it.
+// takeInjected answers 502 or 429 when a test asked for it.
 func (l *limiter) takeInjected() *apiError {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.failing > 0 {
+		l.failing--
+		l.failed++
+		return &apiError{code: http.StatusBadGateway, description: "Bad Gateway"}
+	}
 	if l.injected == 0 {
 		return nil
 	}
@@ -141,4 +149,19 @@ func (s *Server) TooManyRequests() int {
 	s.limiter.mu.Lock()
 	defer s.limiter.mu.Unlock()
 	return s.limiter.served
+}
+
+// InjectServerErrors makes the next calls that act on a chat answer 502
+// Bad Gateway, as Telegram does while it is unwell, before any injected 429.
+func (s *Server) InjectServerErrors(calls int) {
+	s.limiter.mu.Lock()
+	defer s.limiter.mu.Unlock()
+	s.limiter.failing = calls
+}
+
+// ServerErrors counts the 502 answers served.
+func (s *Server) ServerErrors() int {
+	s.limiter.mu.Lock()
+	defer s.limiter.mu.Unlock()
+	return s.limiter.failed
 }

@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"nido/bot/telegramtest"
+)
+
+// Telegram unwell: twenty calls answered 502 Bad Gateway as ten reminders
+// fall due. The sender tries again itself, within seconds, so every
+// reminder arrives once while the test's clock stands still: none waited
+// for the scheduler's own retry, which is half a minute later on that
+// clock. (The sender gives up after a minute of failures; then the job's
+// retry takes over.)
+func TestRemindersGoThroughABurstOf502(t *testing.T) {
+	w := newWorld(t) // Monday 23 November 2026, 09:00
+	anna, _ := aurora(w)
+	var mothers []telegramtest.User
+	var owners []string
+	for i := range 10 {
+		m := person(int64(3101+i), "Mamma", "it")
+		w.signUp(anna, "mother", m, "it")
+		w.sayLine(m, "/appointment 25/11/2026 09:30 Pediatra")
+		mothers, owners = append(mothers, m), append(owners, idOf(m))
+	}
+	title := w.text("it", "appointment.reminder_title", nil)
+
+	w.tg.InjectServerErrors(20)
+	// The scheduler's own loop takes the reminders as the clock reaches
+	// them; Telegram recovers once it has answered 502 twenty times, and
+	// from then on each reminder is a second or so away.
+	w.clock.Set(w.rome(2026, 11, 24, 9, 30))
+	waitFor(t, time.Minute, func() bool { return w.tg.ServerErrors() == 20 })
+	for _, m := range mothers {
+		w.waitCount(m, title, 1)
+	}
+	if n := w.tg.ServerErrors(); n != 20 {
+		t.Errorf("Telegram answered 502 %d times, want 20", n)
+	}
+	for _, m := range mothers {
+		if n := w.count(m, title); n != 1 {
+			t.Errorf("mother %d got %d reminders, want 1", m.ID, n)
+		}
+	}
+	// Each reminder's job ends done, not waiting for a retry.
+	waitFor(t, 10*time.Second, func() bool {
+		for _, o := range owners {
+			for id := range w.jobsOfOwner(o) {
+				if strings.HasSuffix(id, ":remind-24h") {
+					return false
+				}
+			}
+		}
+		return true
+	})
+}
