@@ -116,6 +116,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 		sender: &Sender{
 			api: api, rdb: cfg.Redis, k: k, r: renderer{cat: cfg.Catalog}, sg: sg,
 			lim: newLimits(cfg.SendRate, cfg.ChatRate, cfg.Redis, k, log), m: m, log: log,
+			rec: &records{rdb: cfg.Redis, k: k, log: log},
 		},
 		d:      newDispatcher(in, log, cfg.Workers, cfg.LeaseTTL, cfg.IdleWait, cfg.DrainTimeout),
 		poller: &http.Client{},

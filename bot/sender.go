@@ -38,6 +38,8 @@ type Sender struct {
 	lim *limits
 	m   *metrics
 	log *slog.Logger
+	// rec keeps the records of sent parts Redis could not take yet.
+	rec *records
 }
 
 // part is one Telegram message of a flows.Message: a piece of its text (the
@@ -222,7 +224,8 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 	if err != nil {
 		return nil, fmt.Errorf("read sent parts of job %s: %w", jobID, err)
 	}
-	done := make(map[int]int, len(raw))
+	// Parts sent while Redis was away, not written yet, count too.
+	done := s.rec.sent(jobID)
 	for k, v := range raw {
 		i, err1 := strconv.Atoi(k)
 		id, err2 := strconv.Atoi(v)
@@ -233,25 +236,11 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 	return done, nil
 }
 
-// recordPart remembers that a part of job went out to chatID, and lists
-// the record under the chat so that Forget can find it. Failing to record is
-// logged, not returned: the message did go, and the caller must not resend it.
+// recordPart remembers that a part of job went out to chatID (records.go):
+// the message did go, and no retry of the job may send it again.
 func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int) {
-	if jobID == "" {
-		return
-	}
-	key, of := s.k.sentJob(jobID), s.k.sentJobsOf(chatID)
-	// Recorded even when the caller gave up meanwhile: the message went.
-	ctx = context.WithoutCancel(ctx)
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, key, strconv.Itoa(i), messageID)
-		p.Expire(ctx, key, sentJobTTL)
-		p.SAdd(ctx, of, key)
-		p.Expire(ctx, of, sentJobTTL)
-		return nil
-	})
-	if err != nil {
-		s.log.Warn("record sent job", "job", jobID, "error", err)
+	if jobID != "" {
+		s.rec.write(ctx, chatID, jobID, i, messageID)
 	}
 }
 

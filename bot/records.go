@@ -1,0 +1,131 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// The record that a job's message went out is what keeps a retry of the job
+// from sending it again. Telegram has accepted the message by the time the
+// record is written, so a record that cannot be written (Redis away for a
+// few seconds, or failing over) is not dropped: it is kept here, consulted
+// before any send of the same job, and written by a background loop as soon
+// as Redis answers again. The job meanwhile fails on its next step and is
+// tried again; that retry finds the record, sends nothing, and finishes the
+// step. Only a crash of this process while Redis is away loses it.
+
+// recordRetry is how often kept records are tried again.
+const recordRetry = 250 * time.Millisecond
+
+// records are sent parts not yet written to Redis, by job id.
+type records struct {
+	rdb redis.UniversalClient
+	k   keys
+	log *slog.Logger
+
+	mu      sync.Mutex
+	kept    map[string]keptJob
+	writing bool
+}
+
+// keptJob is a job's sent parts awaiting their record: index → message id.
+type keptJob struct {
+	chatID int64
+	parts  map[int]int
+}
+
+// write records part i of job, sent to chatID as messageID; when Redis
+// refuses, the record is kept and written later.
+func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int) {
+	ctx = context.WithoutCancel(ctx)
+	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID})
+	if err == nil {
+		return
+	}
+	r.log.Warn("record sent job: kept until Redis answers", "job", jobID, "error", err)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.kept == nil {
+		r.kept = map[string]keptJob{}
+	}
+	j, ok := r.kept[jobID]
+	if !ok {
+		j = keptJob{chatID: chatID, parts: map[int]int{}}
+		r.kept[jobID] = j
+	}
+	j.parts[i] = messageID
+	if !r.writing {
+		r.writing = true
+		go r.flush(ctx)
+	}
+}
+
+// sent is the parts of jobID kept here, not yet in Redis.
+func (r *records) sent(jobID string) map[int]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[int]int{}
+	for i, id := range r.kept[jobID].parts {
+		out[i] = id
+	}
+	return out
+}
+
+// flush writes the kept records until none is left.
+func (r *records) flush(ctx context.Context) {
+	for {
+		time.Sleep(recordRetry)
+		r.mu.Lock()
+		todo := make(map[string]keptJob, len(r.kept))
+		for id, j := range r.kept {
+			parts := make(map[int]int, len(j.parts))
+			for i, m := range j.parts {
+				parts[i] = m
+			}
+			todo[id] = keptJob{chatID: j.chatID, parts: parts}
+		}
+		r.mu.Unlock()
+		for id, j := range todo {
+			if err := r.store(ctx, j.chatID, id, j.parts); err != nil {
+				break // Redis is still away: all wait for the next round.
+			}
+			r.mu.Lock()
+			for i := range j.parts {
+				delete(r.kept[id].parts, i)
+			}
+			if len(r.kept[id].parts) == 0 {
+				delete(r.kept, id)
+			}
+			r.mu.Unlock()
+			r.log.Info("record sent job: written", "job", id)
+		}
+		r.mu.Lock()
+		if len(r.kept) == 0 {
+			r.writing = false
+			r.mu.Unlock()
+			return
+		}
+		r.mu.Unlock()
+	}
+}
+
+// store writes parts of job in Redis, listed under the chat so that Forget
+// finds them.
+func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int) error {
+	key, of := r.k.sentJob(jobID), r.k.sentJobsOf(chatID)
+	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range parts {
+			p.HSet(ctx, key, strconv.Itoa(i), id)
+		}
+		p.Expire(ctx, key, sentJobTTL)
+		p.SAdd(ctx, of, key)
+		p.Expire(ctx, of, sentJobTTL)
+		return nil
+	})
+	return err
+}
