@@ -42,6 +42,7 @@ func (s *Scheduler) claimWith(ctx context.Context, n int, token string) ([]claim
 		return nil, fmt.Errorf("claim due jobs: %w", err)
 	}
 	if reaped, _ := res[0].(int64); reaped > 0 {
+		s.metrics.expired.Add(float64(reaped))
 		s.log.Warn("leases expired; jobs are due again", "jobs", reaped)
 	}
 	out := make([]claimed, 0, (len(res)-1)/2)

@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -158,6 +159,17 @@ func (s *Scheduler) process(ctx context.Context, h Handler, c claimed) bool {
 		s.finish(ctx, c, releaseScript, s.releaseArgs(c, j, at))
 		return false
 	}
+	if j.Attempt >= s.cfg.MaxAttempts {
+		// Only expired leases take a job here (a failed run at its last
+		// attempt is buried): its runs ended without an outcome, the
+		// process that took it killed or hung each time. Running it again
+		// might stop the next one too.
+		log.Error("job set aside: its runs ended without an outcome", "attempts", j.Attempt)
+		s.metrics.setAside.WithLabelValues(j.Kind).Inc()
+		s.metrics.failed.WithLabelValues(j.Kind).Inc()
+		s.finish(ctx, c, buryScript, s.buryArgs(c, errNoOutcome))
+		return false
+	}
 	if j.Attempt == 0 {
 		s.metrics.lateness.Observe(max(now.Sub(j.Due), 0).Seconds())
 	}
@@ -180,6 +192,9 @@ func (s *Scheduler) process(ctx context.Context, h Handler, c claimed) bool {
 	}
 	return true
 }
+
+// errNoOutcome is why a job whose leases kept expiring is dead.
+var errNoOutcome = errors.New("its runs ended without an outcome (lease expired) at every attempt")
 
 // call runs the handler with its own deadline, which is not cut short when
 // Run is stopped (in-flight jobs are drained), and turns a panic into an error.

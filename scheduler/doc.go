@@ -9,8 +9,9 @@
 //
 // A scheduled job runs at least once, at or after its due time, unless it is
 // cancelled, its Event passes first (it is then dropped as stale), or its
-// Handler fails MaxAttempts times or returns a Permanent error (it then moves
-// to the dead set, listed by Dead). Precisely:
+// runs fail or end without an outcome (its lease expired: the process died or
+// hung) MaxAttempts times in all, or its Handler returns a Permanent error
+// (it then moves to the dead set, listed by Dead). Precisely:
 //
 //   - Schedule returns nil only once Redis has stored the job; with Redis
 //     persistence on (AOF, fsync every write) it survives a crash of Redis.

@@ -97,3 +97,64 @@ func TestRedisDownThenBack(t *testing.T) {
 		t.Errorf("recovery logged %d times, want once:\n%s", n, logs)
 	}
 }
+
+// TestAJobWhoseLeaseKeepsExpiringIsSetAside takes a job and lets its lease
+// expire, as when every process that runs it is killed or hangs: each expiry
+// counts as an attempt, and after MaxAttempts the job is dead, not run again,
+// with what made it so, counted and logged. Its body survives the counting.
+func TestAJobWhoseLeaseKeepsExpiringIsSetAside(t *testing.T) {
+	e := newEnv(t, Config{MaxAttempts: 3})
+	ctx := context.Background()
+	e.schedule(t, Job{ID: "appt:1", Kind: "appointment.reminder", Owner: "m:1", Due: e.clk.Now(), Urgent: true,
+		Args: map[string]string{"appointment": "1"}})
+	for attempt := range 3 {
+		got, err := e.s.claim(ctx, 10)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("claim %d: %v %v", attempt, got, err)
+		}
+		j := got[0].job
+		if j.Attempt != attempt || !j.Urgent || j.Args["appointment"] != "1" || j.Kind != "appointment.reminder" {
+			t.Fatalf("claim %d: job %+v, want attempt %d with its body intact", attempt, j, attempt)
+		}
+		// The process holding it dies: nothing is recorded.
+		e.clk.Advance(e.s.cfg.Lease + time.Second)
+	}
+	if n := e.runDue(t); n != 0 || e.rec.total() != 0 {
+		t.Fatalf("the job ran again (%d handed over) after its leases expired at every attempt", n)
+	}
+	dead, err := e.s.Dead(ctx, 10)
+	if err != nil || len(dead) != 1 || dead[0].ID != "appt:1" || !strings.Contains(dead[0].Error, "lease expired") {
+		t.Fatalf("dead jobs %+v, %v: want appt:1 set aside for its expired leases", dead, err)
+	}
+	if n := counterValue(t, e.s.metrics.setAside.WithLabelValues("appointment.reminder")); n != 1 {
+		t.Errorf("set aside counted %v times, want 1", n)
+	}
+	if n := counterValue(t, e.s.metrics.expired); n != 3 {
+		t.Errorf("expired leases counted %v, want 3", n)
+	}
+	if !strings.Contains(e.logs.String(), "job set aside") {
+		t.Errorf("not logged:\n%s", e.logs.String())
+	}
+	if d, err := e.s.depth(ctx); err != nil || d != (queueDepth{dead: 1}) {
+		t.Errorf("queue %+v, %v: want only the dead job", d, err)
+	}
+}
+
+// TestAnExpiredLeaseOfARescheduledJobCostsNoAttempt: a job scheduled again
+// while its run hangs is a new job; the old run's expiry does not count
+// against it.
+func TestAnExpiredLeaseOfARescheduledJobCostsNoAttempt(t *testing.T) {
+	e := newEnv(t, Config{MaxAttempts: 1})
+	ctx := context.Background()
+	j := Job{ID: "appt:1", Kind: "appointment.reminder", Owner: "m:1", Due: e.clk.Now()}
+	e.schedule(t, j)
+	if got, err := e.s.claim(ctx, 10); err != nil || len(got) != 1 {
+		t.Fatalf("claim: %v %v", got, err)
+	}
+	j.Due = e.clk.Now().Add(time.Minute)
+	e.schedule(t, j)
+	e.clk.Advance(e.s.cfg.Lease + time.Second)
+	if n := e.runDue(t); n != 1 || e.rec.total() != 1 {
+		t.Fatalf("%d runs, want the rescheduled job to run once", n)
+	}
+}

@@ -18,6 +18,8 @@ type metrics struct {
 	failed      *prometheus.CounterVec
 	stale       *prometheus.CounterVec
 	deferred    *prometheus.CounterVec
+	setAside    *prometheus.CounterVec
+	expired     prometheus.Counter
 	cancelled   prometheus.Counter
 	redisErrors prometheus.Counter
 	lateness    prometheus.Histogram
@@ -37,6 +39,11 @@ func newMetrics(reg prometheus.Registerer, depth func(context.Context) (queueDep
 		failed:     counter("jobs_failed_total", "Jobs moved to the dead set after their last attempt or a permanent error."),
 		stale:      counter("jobs_stale_total", "Jobs dropped because the event they remind of had passed."),
 		deferred:   counter("jobs_deferred_total", "Jobs that came due in quiet hours and were moved to their end."),
+		setAside:   counter("jobs_set_aside_total", "Jobs moved to the dead set because their leases expired at every attempt (counted in failed too)."),
+		expired: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "nido", Subsystem: "scheduler", Name: "leases_expired_total",
+			Help: "Runs whose lease expired before an outcome was recorded; each counts as an attempt.",
+		}),
 		cancelled: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "nido", Subsystem: "scheduler", Name: "jobs_cancelled_total",
 			Help: "Jobs removed by Cancel or CancelOwner.",
@@ -56,7 +63,7 @@ func newMetrics(reg prometheus.Registerer, depth func(context.Context) (queueDep
 	}
 	for _, c := range []prometheus.Collector{
 		m.scheduled, m.dispatched, m.succeeded, m.retried, m.failed, m.stale, m.deferred,
-		m.cancelled, m.redisErrors, m.lateness, depthCollector{depth: depth},
+		m.setAside, m.expired, m.cancelled, m.redisErrors, m.lateness, depthCollector{depth: depth},
 	} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

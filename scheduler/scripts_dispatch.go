@@ -9,7 +9,8 @@ import "github.com/redis/go-redis/v9"
 // scheduled again while it runs has a positive score in its owner key when
 // its run ends: that schedule wins over the run's outcome.
 
-// claimScript puts expired leases back in the queue, then leases due jobs:
+// claimScript puts expired leases back in the queue, one more attempt
+// counted, then leases due jobs:
 // it takes the owners whose next job is earliest, in that order, and leases
 // the due jobs of each, earliest first.
 // KEYS[1] next, KEYS[2] inflight, KEYS[3] leases, KEYS[4] jobs,
@@ -22,6 +23,21 @@ import "github.com/redis/go-redis/v9"
 // A due job that is still running (it was scheduled again while in flight)
 // is not claimed: it waits until that run's lease ends.
 var claimScript = redis.NewScript(luaQueue + `
+-- bumpAttempt adds one to the attempt count in the flags, the fifth field
+-- of an encoded job ("u" for urgent, then the count; see encodeJob).
+local function bumpAttempt(body)
+  local seps, from = {}, 1
+  for i = 1, 5 do
+    local p = string.find(body, '\31', from, true)
+    if not p then break end
+    seps[i], from = p, p + 1
+  end
+  if not seps[4] then return body end
+  local first, last = seps[4] + 1, (seps[5] or (#body + 1)) - 1
+  local urgent, n = string.match(string.sub(body, first, last), '^(u?)(%d*)$')
+  if not urgent then return body end
+  return string.sub(body, 1, first - 1) .. urgent .. ((tonumber(n) or 0) + 1) .. string.sub(body, last + 1)
+end
 local out = {0}
 local replay = redis.call('LRANGE', KEYS[5], '0', '-1')
 if #replay > 0 then
@@ -50,6 +66,9 @@ for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
   if body and not waiting(score) then
+    -- A run whose lease expired counts as an attempt, so that a job that
+    -- kills or hangs every process taking it is set aside in the end.
+    redis.call('HSET', KEYS[4], id, bumpAttempt(body))
     redis.call('ZADD', okey, ARGV[1], id)
     redis.call('ZADD', KEYS[1], 'LT', ARGV[1], owner)
   end
