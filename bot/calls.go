@@ -13,7 +13,7 @@ import (
 )
 
 // call runs one Telegram call for chatID and maps its errors: it waits out a
-// 429 and tries again (at most maxAttempts times), tries again after a
+// 429 and tries again (learning from it to send slower), tries again after a
 // transient failure (a 5xx, a timeout, a connection reset) with a short
 // backoff for transientFor, and turns a refusal to deliver into
 // flows.ErrUnreachable. The library itself never retries.
@@ -39,12 +39,15 @@ func (s *Sender) call(ctx context.Context, what string, chatID int64, pace pacin
 		switch {
 		case errors.As(err, &tooMany):
 			s.m.sendErrors.WithLabelValues(errKind429).Inc()
-			if attempt >= maxAttempts {
-				return 0, fmt.Errorf("%s to chat %d: still limited after %d tries: %w", what, chatID, attempt, err)
-			}
 			wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
 			s.m.waits.Inc()
-			s.log.Warn("telegram asked to wait", "chat_id", chatID, "call", what, "retry_after", wait)
+			s.log.Warn("telegram asked to wait", "chat_id", chatID, "call", what, "retry_after", wait, "attempt", attempt)
+			if waits {
+				s.lim.tooMany(ctx, chatID, wait)
+			}
+			// However many times: a reminder due now is late, never
+			// dropped, because Telegram is busy. ctx bounds the wait (a
+			// job's run, an update's handling).
 			if err := sleep(ctx, wait); err != nil {
 				return 0, fmt.Errorf("%s to chat %d: waiting out a 429: %w", what, chatID, err)
 			}

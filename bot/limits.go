@@ -34,6 +34,12 @@ type limits struct {
 	overall  *rate.Limiter
 	chatRate rate.Limit
 	shared   *budget // nil when the overall rate is unlimited
+	// pace is the overall rate learned from Telegram's 429s; nil when
+	// the overall rate is unlimited.
+	pace *pace
+	// pausedUntil is when, in unix ns, Telegram's last 429 said sending
+	// may go on; no message waits on Redis for it.
+	pausedUntil atomic.Int64
 
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
@@ -63,7 +69,8 @@ func newLimits(sendRate, chatRate float64, rdb redis.UniversalClient, k keys, lo
 		bulk:     make(chan struct{}, bulkPlaces),
 	}
 	if limitOf(sendRate) != rate.Inf {
-		l.shared = &budget{rdb: rdb, key: k.sendBudget(), every: time.Duration(float64(time.Second) / sendRate), log: log}
+		l.shared = &budget{rdb: rdb, key: k.sendBudget(), log: log}
+		l.pace = newPace(sendRate)
 	}
 	return l
 }
@@ -95,13 +102,99 @@ func (l *limits) wait(ctx context.Context, chatID int64, bulk bool) error {
 		}
 		defer func() { <-l.bulk }()
 	}
+	if d := time.Until(time.Unix(0, l.pausedUntil.Load())); d > 0 {
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+	}
+	if l.pace == nil {
+		return l.overall.Wait(ctx)
+	}
+	perSecond := l.pace.now(time.Now())
+	if rate.Limit(perSecond) != l.overall.Limit() {
+		l.overall.SetLimit(rate.Limit(perSecond))
+	}
 	if err := l.overall.Wait(ctx); err != nil {
 		return err
 	}
 	if l.shared == nil {
 		return nil
 	}
-	return l.shared.wait(ctx)
+	return l.shared.wait(ctx, time.Duration(float64(time.Second)/perSecond))
+}
+
+// tooMany learns from a 429 Telegram answered for a message to chatID: it
+// slows this process's pace, and holds back every message of the
+// deployment (through the shared budget) for retry_after, at most
+// maxPause, since whatever comes before then would be refused as well. A
+// group's own limit (20 a minute) says nothing of the others: it only holds
+// back that message.
+func (l *limits) tooMany(ctx context.Context, chatID int64, retryAfter time.Duration) {
+	if l.pace == nil || chatID < 0 {
+		return
+	}
+	now := time.Now()
+	l.pace.slow(now)
+	pause := min(retryAfter, maxPause)
+	until := now.Add(pause).UnixNano()
+	for {
+		old := l.pausedUntil.Load()
+		if old >= until || l.pausedUntil.CompareAndSwap(old, until) {
+			break
+		}
+	}
+	if l.shared != nil {
+		l.shared.pause(ctx, pause)
+	}
+}
+
+// maxPause bounds how long a 429 holds back everyone's messages: a longer
+// retry_after is still waited out by the message that got it.
+const maxPause = 10 * time.Second
+
+// pace is the overall rate a process allows itself: NIDO_SEND_RATE until
+// Telegram answers 429, then half as much, again for each later 429 (at
+// most once a second, however many messages were refused together, and
+// never below minPace), and a tenth more for every paceRecovery without
+// one, up to NIDO_SEND_RATE again. A rate set above what Telegram grants
+// costs a few 429s, then settles just below it.
+type pace struct {
+	mu   sync.Mutex
+	top  float64 // NIDO_SEND_RATE
+	cur  float64
+	at   time.Time // the last change, from which recovery counts
+	slew time.Time // the last halving
+}
+
+const (
+	minPace      = 1.0
+	paceRecovery = 5 * time.Second
+)
+
+func newPace(perSecond float64) *pace { return &pace{top: perSecond, cur: perSecond} }
+
+// now is the rate allowed at t, recovered for the time since the last change.
+func (p *pace) now(t time.Time) float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cur < p.top {
+		if steps := int(t.Sub(p.at) / paceRecovery); steps > 0 {
+			p.cur = min(p.top, p.cur*math.Pow(1.1, float64(steps)))
+			p.at = p.at.Add(time.Duration(steps) * paceRecovery)
+		}
+	}
+	return p.cur
+}
+
+// slow halves the rate, unless it was halved less than a second before t.
+func (p *pace) slow(t time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if t.Sub(p.slew) < time.Second {
+		return
+	}
+	p.cur = max(minPace, min(p.cur, p.top)/2)
+	p.at, p.slew = t, t
 }
 
 func (l *limits) chat(chatID int64) *rate.Limiter {
@@ -138,10 +231,9 @@ func (l *limits) prune() {
 // processes' clocks do not matter. go-redis/redis_rate does the same, but
 // writes its key outside NIDO_REDIS_PREFIX.
 type budget struct {
-	rdb   redis.UniversalClient
-	key   string
-	every time.Duration
-	log   *slog.Logger
+	rdb redis.UniversalClient
+	key string
+	log *slog.Logger
 	// down is set while Redis cannot be reached, so the outage is logged once.
 	down atomic.Bool
 	// retryAt is when, in unix ns, to ask Redis again after it failed: until
@@ -171,16 +263,41 @@ redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - no
 return 0
 `)
 
-// wait blocks until the shared budget lets one message go. When Redis cannot
-// be reached the process's own pace is all there is: a message that does
-// not need Redis still goes, and a 429 from Telegram is still waited out.
-func (b *budget) wait(ctx context.Context) error {
-	every := strconv.FormatInt(max(b.every.Microseconds(), 1), 10)
+// pauseScript holds back the budget's next message until at least ARGV[1]
+// µs from now, on Redis's clock.
+// KEYS[1] budget. ARGV[1] pause µs.
+var pauseScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local resume = now + tonumber(ARGV[1])
+if tonumber(redis.call('GET', KEYS[1]) or '0') < resume then
+  redis.call('SET', KEYS[1], string.format('%.0f', resume), 'PX', math.ceil((resume - now) / 1000) + 1)
+end
+return 0
+`)
+
+// pause holds back every process's messages for d. Without Redis only this
+// process waits (limits.tooMany), which is all a 429 is then owed.
+func (b *budget) pause(ctx context.Context, d time.Duration) {
+	if time.Now().UnixNano() < b.retryAt.Load() {
+		return
+	}
+	if err := pauseScript.Run(ctx, b.rdb, []string{b.key}, strconv.FormatInt(d.Microseconds(), 10)).Err(); err != nil && ctx.Err() == nil {
+		b.log.Debug("shared send budget not paused", "error", err)
+	}
+}
+
+// wait blocks until the shared budget lets one message go, every being this
+// process's interval between messages. When Redis cannot be reached the
+// process's own pace is all there is: a message that does not need Redis
+// still goes, and a 429 from Telegram is still waited out.
+func (b *budget) wait(ctx context.Context, every time.Duration) error {
+	everyUs := strconv.FormatInt(max(every.Microseconds(), 1), 10)
 	for {
 		if time.Now().UnixNano() < b.retryAt.Load() {
 			return nil
 		}
-		us, err := budgetScript.Run(ctx, b.rdb, []string{b.key}, every).Int64()
+		us, err := budgetScript.Run(ctx, b.rdb, []string{b.key}, everyUs).Int64()
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

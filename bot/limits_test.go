@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -131,5 +132,73 @@ func TestBulkMessagesWaitBehindTheOthers(t *testing.T) {
 	wg.Wait()
 	if ahead := at - 1 - sent; ahead > 3 {
 		t.Errorf("%d copies went between the message's arrival and its turn, want at most 3: %v", ahead, order)
+	}
+}
+
+// A 429 halves the process's pace, once however many messages were refused
+// in the same second, never below one a second, and the pace comes back a
+// tenth at a time, every five seconds without a 429, up to NIDO_SEND_RATE.
+func TestPaceHalvesOnA429AndRecoversSlowly(t *testing.T) {
+	p := newPace(30)
+	t0 := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return t0.Add(d) }
+	steps := []struct {
+		slow bool
+		at   time.Duration
+		want float64
+	}{
+		{false, 0, 30},
+		{true, 0, 15},
+		{true, 500 * time.Millisecond, 15}, // refused together with the first
+		{true, time.Second, 7.5},
+		{false, 5 * time.Second, 7.5},
+		{false, 6 * time.Second, 7.5 * 1.1},
+		{false, 16 * time.Second, 7.5 * 1.1 * 1.1 * 1.1},
+		{false, 10 * time.Minute, 30},
+	}
+	for _, s := range steps {
+		if s.slow {
+			p.slow(at(s.at))
+		}
+		if got := p.now(at(s.at)); math.Abs(got-s.want) > 1e-9 {
+			t.Fatalf("at +%v (slow %v): pace %v, want %v", s.at, s.slow, got, s.want)
+		}
+	}
+	for i := range 20 {
+		p.slow(at(time.Hour + time.Duration(i)*time.Second))
+	}
+	if got := p.now(at(time.Hour + 20*time.Second)); got != minPace {
+		t.Errorf("after twenty 429s the pace is %v, want the floor %v", got, minPace)
+	}
+}
+
+// A 429 seen by one process holds back the other processes' messages too,
+// through the budget they share, for the retry_after; a group's own limit
+// holds back nobody else.
+func TestA429HoldsBackEveryProcess(t *testing.T) {
+	e := newEnv(t)
+	log := slog.New(slog.DiscardHandler)
+	one, other := newLimits(30, 1000, e.rdb, testKeys, log), newLimits(30, 1000, e.rdb, testKeys, log)
+	ctx := context.Background()
+	wait := func() time.Duration {
+		us, err := budgetScript.Run(ctx, e.rdb, []string{testKeys.sendBudget()}, "1000").Int64()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return time.Duration(us) * time.Microsecond
+	}
+	one.tooMany(ctx, -100, 3*time.Second)
+	if d := wait(); d != 0 {
+		t.Errorf("a group's 429 holds back another chat's message by %v", d)
+	}
+	one.tooMany(ctx, 42, 3*time.Second)
+	if d := wait(); d < 2*time.Second {
+		t.Errorf("after a 429 asking for 3s, another process may send in %v", d)
+	}
+	if got := other.pace.now(time.Now()); got != 30 {
+		t.Errorf("the other process's own pace is %v, want 30 until it meets a 429 itself", got)
+	}
+	if got := one.pace.now(time.Now()); got != 15 {
+		t.Errorf("the pace after a 429 is %v, want 15", got)
 	}
 }

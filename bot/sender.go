@@ -21,8 +21,6 @@ const (
 	// sentJobTTL is how long a delivered job's message ids are kept, longer
 	// than any retry of the job.
 	sentJobTTL = 7 * 24 * time.Hour
-	// maxAttempts bounds the retries after 429s of one call.
-	maxAttempts = 5
 )
 
 // Sender delivers what the flows say to Telegram: it renders, signs buttons,

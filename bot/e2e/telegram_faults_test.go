@@ -56,3 +56,39 @@ func TestRemindersGoThroughABurstOf502(t *testing.T) {
 		return true
 	})
 }
+
+// NIDO_SEND_RATE set above what Telegram grants (30 a second against 5):
+// the first 429s teach the sender to slow down, everyone holds back for
+// the retry_after, and the pace recovers only slowly, so that twenty
+// reminders due together cost a handful of 429s, not a stream, and every
+// one arrives, once. No reminder is given up because of 429s.
+func TestARateAboveTelegramsCostsAFew429s(t *testing.T) {
+	w := newWorld(t, func(o *options) { o.sendRate = 30 })
+	anna, _ := aurora(w)
+	var mothers []telegramtest.User
+	for i := range 20 {
+		m := person(int64(3201+i), "Mamma", "it")
+		w.signUp(anna, "mother", m, "it")
+		w.sayLine(m, "/appointment 25/11/2026 09:30 Pediatra")
+		mothers = append(mothers, m)
+	}
+	title := w.text("it", "appointment.reminder_title", nil)
+
+	limits := telegramtest.DefaultLimits()
+	limits.Global = telegramtest.Rate{Every: time.Second / 5, Burst: 5}
+	w.tg.SetLimits(limits)
+	w.clock.Set(w.rome(2026, 11, 24, 9, 30))
+	for _, m := range mothers {
+		w.waitCount(m, title, 1)
+	}
+	for _, m := range mothers {
+		if n := w.count(m, title); n != 1 {
+			t.Errorf("mother %d got %d reminders, want 1", m.ID, n)
+		}
+	}
+	n := w.tg.TooManyRequests()
+	t.Logf("%d answers 429 for %d reminders", n, len(mothers))
+	if n > 5 {
+		t.Errorf("Telegram answered 429 %d times for %d reminders, want a handful (at most 5)", n, len(mothers))
+	}
+}

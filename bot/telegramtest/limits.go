@@ -165,3 +165,14 @@ func (s *Server) ServerErrors() int {
 	defer s.limiter.mu.Unlock()
 	return s.limiter.failed
 }
+
+// SetLimits replaces the rate limits from now on, as when Telegram grants a
+// bot less than it asks for: a test can set a world up quickly, then limit it.
+func (s *Server) SetLimits(l Limits) {
+	s.limiter.mu.Lock()
+	defer s.limiter.mu.Unlock()
+	s.limiter.limits = l
+	s.limiter.global = bucket{}
+	clear(s.limiter.chats)
+	clear(s.limiter.groups)
+}
