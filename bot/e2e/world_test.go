@@ -80,6 +80,10 @@ type options struct {
 	// lease is the scheduler's lease; 0 for its default. A test that moves
 	// the clock by minutes while a job runs needs a longer one.
 	lease time.Duration
+	// aof makes Redis write every command to its append-only file before
+	// answering, so that a test can kill it and start it again losing
+	// nothing it acknowledged.
+	aof bool
 }
 
 // capabilities are Nido's, as main.go gives them, on rdb under prefix,
@@ -114,7 +118,7 @@ func newWorld(t *testing.T, opts ...func(*options)) *world {
 		t.Cleanup(func() { _ = rdb.Close() })
 		w.rdb, w.prefix = rdb, "{"+prefix+"}"
 	} else {
-		w.redis = redistest.Start(t)
+		w.redis = redistest.Start(t, redistest.Options{AOF: o.aof})
 		w.rdb = w.redis.Client()
 		w.hook = &flowstest.Hook{}
 		w.rdb.AddHook(w.hook)
