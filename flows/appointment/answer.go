@@ -164,6 +164,9 @@ func (e *capability) apptMoveDone(s *flows.Session, d draft) error {
 			return e.apptMoveRefused(s, d.Move, err)
 		}
 		e.Log().Info("appointment moved", "user_id", s.Person().ID, "appointment", a.ID)
+	} else if err := e.appts().relist(s.Ctx(), a, s.Now()); err != nil {
+		// Already at its new time: a repeat, which finishes the lists too.
+		return err
 	}
 	reminders, planErr := e.planAppointment(s.Ctx(), a)
 	if gone, err := e.undoIfErased(s.Ctx(), a); gone || err != nil {

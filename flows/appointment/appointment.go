@@ -223,15 +223,22 @@ func (st appointments) move(ctx context.Context, a Appointment, at, now time.Tim
 	}
 	a.At, a.Seq = at, a.Seq+1
 	a.Answer, a.Reminded, a.Told, a.Outcome = "", time.Time{}, false, ""
-	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Expire(ctx, st.k.appt(a.ID), flows.KeepUntil(now, at.Add(apptRetention)))
+	return a, true, st.relist(ctx, a, now)
+}
+
+// relist makes the lists and the expiry of a follow its time. It is the
+// second half of a move, harmless to repeat: a move that failed here is
+// finished by its repeat, which finds a already at its new time.
+func (st appointments) relist(ctx context.Context, a Appointment, now time.Time) error {
+	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Expire(ctx, st.k.appt(a.ID), flows.KeepUntil(now, a.At.Add(apptRetention)))
 		// XX: an index erased meanwhile is not brought back.
 		for _, idx := range []string{st.k.motherAppts(a.Mother), st.k.orgAppts(a.Org)} {
-			p.ZAddXX(ctx, idx, redis.Z{Score: float64(at.Unix()), Member: a.ID})
+			p.ZAddXX(ctx, idx, redis.Z{Score: float64(a.At.Unix()), Member: a.ID})
 		}
 		return nil
 	})
-	return a, true, flows.Wrap("move appointment", err)
+	return flows.Wrap("move appointment", err)
 }
 
 // ofMother lists a mother's appointments between from and to, soonest first.

@@ -143,3 +143,26 @@ func TestRepeatedMoveMovesOnce(t *testing.T) {
 		t.Errorf("the colleague was told of moves from %v, want one from %v", told, was)
 	}
 }
+
+// A move that failed after the appointment took its new time, while its
+// lists were being updated, is finished by its repeat: the mother's and the
+// organisation's lists show the new time, and its expiry follows it.
+func TestRepeatedMoveFinishesTheLists(t *testing.T) {
+	w := newApptWorld(t)
+	w.DoConfirmed(w.Mother, "/appointment 25/11/2026 09:30 Pediatra")
+	id := w.apptIDs()[0]
+	startMove(w, id)
+	w.Hook.Arm(flowstest.Command("zadd", id), fail)
+	w.Want(w.Do(w.Staff, "!apt:1000"), "common.error")
+	w.Want(w.Do(w.Staff, "!apt:1000"), "appointment.moved_staff")
+
+	at := time.Date(2026, 11, 27, 10, 0, 0, 0, w.Loc)
+	for _, idx := range []string{w.c.k.motherAppts(w.Mother.ID), w.c.k.orgAppts(w.Mother.OrgID)} {
+		if score, err := w.Redis.ZScore(w.Ctx, idx, id).Result(); err != nil || int64(score) != at.Unix() {
+			t.Errorf("%s lists it at %v (%v), want the new time %v", idx, time.Unix(int64(score), 0).In(w.Loc), err, at)
+		}
+	}
+	if ttl := w.Redis.TTL(w.Ctx, w.c.k.appt(id)).Val(); ttl < apptRetention {
+		t.Errorf("the appointment expires in %v, want at least %v after a time two days on", ttl, apptRetention)
+	}
+}
