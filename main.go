@@ -381,6 +381,11 @@ type app struct {
 func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalClient, log *slog.Logger) (*app, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	counts, err := bot.NewRedisMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	rdb.AddHook(counts)
 	cat, err := locales.New(cfg.DefaultLang)
 	if err != nil {
 		return nil, err

@@ -1188,7 +1188,7 @@ func seedEngine(t *testing.T, rdb redis.UniversalClient, tg *telegramtest.Server
 		t.Fatal(err)
 	}
 	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
-		DefaultLang: "it", Scheduler: sched}, makers...)
+		DefaultLang: "it", Scheduler: sched, Logger: slog.New(slog.DiscardHandler)}, makers...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,334 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
+
+	"nido/bot/telegramtest"
+	"nido/flows"
+	"nido/flows/appointment"
+	"nido/scheduler/clock"
+	"nido/scheduler/redistest"
+)
+
+// TestUpdateCost measures what one update costs Nido, whole: the nido
+// command on a real redis-server, the fake Telegram over HTTP, long
+// polling. Three kinds of update, n of each: a stranger's /start, a
+// mother's press of "yes" on her reminder, and a typed answer in a
+// conversation (the day of a new appointment). The floor is a bare
+// go-telegram/bot bot answering each /start with one message, measured in
+// the same run on the same fake: CPU per update of the process, updates
+// handled per second, and for Nido the Redis round trips and commands per
+// update (its client's count; and Redis's own INFO commandstats, which
+// counts the commands scripts run inside Redis too).
+//
+//	NIDO_LOAD=1 go test -run TestUpdateCost -v ./bot/e2e/
+func TestUpdateCost(t *testing.T) {
+	if os.Getenv("NIDO_LOAD") == "" {
+		t.Skip("a load test of about a minute: set NIDO_LOAD=1 to run it")
+	}
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("NIDO_LOAD_UPDATES")); err == nil && v > 0 {
+		n = v
+	}
+	echo := measureEcho(t, n)
+	nido := measureNido(t, n)
+	t.Logf("%d updates of each kind; ratios against the echo bot of this run", n)
+	t.Logf("%-10s %12s %10s %8s %10s %10s %10s", "", "CPU/update", "×floor", "upd/s", "trips", "commands", "in Redis")
+	t.Logf("%-10s %10.3fms %10s %8.0f %10s %10s %10s", "echo", ms(echo.cpu), "1.00", echo.rate, "-", "-", "-")
+	for _, c := range nido {
+		t.Logf("%-10s %10.3fms %10.2f %8.0f %10.1f %10.1f %10.1f", c.name, ms(c.cpu), float64(c.cpu)/float64(echo.cpu),
+			c.rate, c.trips, c.cmds, c.server)
+	}
+}
+
+// cost is what n updates of one kind took, per update.
+type cost struct {
+	name                string
+	cpu                 time.Duration
+	rate                float64
+	trips, cmds, server float64
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// measureEcho runs the echo bot (testdata/echobot) and sends it n /start.
+func measureEcho(t *testing.T, n int) cost {
+	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
+	bin := filepath.Join(t.TempDir(), "echobot")
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/echobot").CombinedOutput(); err != nil {
+		t.Fatalf("build the echo bot: %v\n%s", err, out)
+	}
+	cmd := startNido(t, bin, []string{"TELEGRAM_BOT_TOKEN=123:TEST", "TELEGRAM_API_URL=" + tg.URL}, nil, nil)
+	users := strangers(tg, 500_000, n)
+	// One round first, so that connections are open and code paged in.
+	tg.SendText(users[0], "/start")
+	waitFor(t, 10*time.Second, func() bool { return tg.Sent() == 1 })
+	c := measure(t, cmd.Process.Pid, n, "", nil, func() {
+		for _, u := range users {
+			tg.SendText(u, "/start")
+		}
+	}, func() bool { return tg.Sent() >= n+1 })
+	c.name = "echo"
+	return c
+}
+
+// measureNido seeds an organisation, mothers whose reminders are due and
+// mothers in the middle of a new appointment, starts nido, lets it send the
+// reminders, then measures each kind of update.
+func measureNido(t *testing.T, n int) []cost {
+	ctx := context.Background()
+	bin := buildNido(t)
+	rs := redistest.Start(t)
+	rs.SkipIfEmbedded("measures a real redis-server")
+	rdb := rs.Client()
+	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
+	loc, _ := time.LoadLocation("Europe/Rome")
+	real := time.Now().In(loc)
+	seedClock := clock.NewManual(real.Add(-10 * time.Minute))
+	engine, _ := seedEngine(t, rdb, tg, seedClock, loc, appointment.New([]time.Duration{2 * time.Hour}))
+	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := real.Add(2*time.Hour - time.Minute).Truncate(time.Minute)
+	shortcut := "/appointment " + at.Format("02/01/2006 15:04") + " Pediatra"
+	answers := []string{w0text(t, "when.yes")}
+	if flows.Holiday(at) != "" {
+		answers = append(answers, w0text(t, "appointment.warn_save"))
+	}
+	reminded, typing := strangers(tg, 600_000, n), strangers(tg, 700_000, n)
+	// Different chats in parallel, as the Telegram layer does.
+	var seeding errgroup.Group
+	seeding.SetLimit(8)
+	seed := func(u telegramtest.User, inputs ...flows.Input) {
+		seeding.Go(func() error {
+			p := flows.Person{ID: u.ID, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: u.FirstName,
+				Consent: seedClock.Now(), Joined: seedClock.Now()}
+			if err := engine.People().Save(ctx, p); err != nil {
+				return err
+			}
+			for _, in := range inputs {
+				in.ChatID, in.UserID = u.ID, u.ID
+				if err := engine.Handle(ctx, in); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for _, u := range reminded {
+		seeding.Go(func() error {
+			p := flows.Person{ID: u.ID, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: u.FirstName,
+				Consent: seedClock.Now(), Joined: seedClock.Now()}
+			if err := engine.People().Save(ctx, p); err != nil {
+				return err
+			}
+			if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut}); err != nil {
+				return err
+			}
+			for _, label := range answers {
+				data, err := lastButton(tg, u, label)
+				if err != nil {
+					return err
+				}
+				if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Callback: data}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for _, u := range typing {
+		seed(u, flows.Input{Text: "/appointment"}, flows.Input{Callback: "apk:paediatrician"})
+	}
+	if err := seeding.Wait(); err != nil {
+		t.Fatal(err)
+	}
+
+	listen := freeAddr(t)
+	metrics := "http://" + listen + "/metrics"
+	env := []string{
+		"TELEGRAM_BOT_TOKEN=123:TEST", "TELEGRAM_API_URL=" + tg.URL, "REDIS_URL=" + rs.URL(),
+		"NIDO_SEND_RATE=1000", "NIDO_QUIET_HOURS=off", "NIDO_LISTEN=" + listen, "NIDO_REMINDER_OFFSETS=2h",
+	}
+	cmd := startNido(t, bin, env, nil, nil)
+	pid := cmd.Process.Pid
+	title := w0text(t, "appointment.reminder_title")
+	waitFor(t, 3*time.Minute, func() bool {
+		for _, u := range reminded {
+			if !strings.Contains(lastText(tg, u), title) {
+				return false
+			}
+		}
+		return true
+	})
+	handled := func() float64 { return scrape(t, metrics)["nido_bot_handler_seconds_count"] }
+	// One round first, as for the echo bot.
+	warm := strangers(tg, 800_000, 1)[0]
+	tg.SendText(warm, "/start")
+	waitFor(t, 10*time.Second, func() bool { return handled() >= 1 })
+
+	kinds := []struct {
+		name string
+		send func()
+	}{
+		{"/start", func() {
+			for _, u := range strangers(tg, 900_000, n) {
+				tg.SendText(u, "/start")
+			}
+		}},
+		{"press", func() {
+			yes := w0text(t, "appointment.yes")
+			for _, u := range reminded {
+				if _, err := tg.Press(u, yes); err != nil {
+					t.Error(err)
+				}
+			}
+		}},
+		{"typed", func() {
+			day := at.AddDate(0, 0, 7).Format("02/01/2006")
+			for _, u := range typing {
+				tg.SendText(u, day)
+			}
+		}},
+	}
+	var out []cost
+	for _, k := range kinds {
+		base := handled()
+		c := measure(t, pid, n, metrics, rdb, k.send, func() bool { return handled() >= base+float64(n) })
+		c.name = k.name
+		out = append(out, c)
+	}
+	return out
+}
+
+// measure runs send, waits until done, and returns the cost per update of
+// the process pid: its CPU time, its pace, and when metrics is given its
+// Redis round trips and commands, and those rdb ran.
+func measure(t *testing.T, pid, n int, metrics string, rdb redis.UniversalClient, send func(), done func() bool) cost {
+	t.Helper()
+	var before map[string]float64
+	var stats0 float64
+	if metrics != "" {
+		before, stats0 = scrape(t, metrics), commandCalls(t, rdb)
+	}
+	cpu0 := processCPU(t, pid)
+	began := time.Now()
+	send()
+	waitFor(t, 3*time.Minute, done)
+	took := time.Since(began)
+	// What follows the last answer (acknowledging, releasing) is part of it.
+	time.Sleep(200 * time.Millisecond)
+	cpu := processCPU(t, pid) - cpu0
+	c := cost{cpu: cpu / time.Duration(n), rate: float64(n) / took.Seconds()}
+	if metrics != "" {
+		after := scrape(t, metrics)
+		per := func(name string) float64 { return (after[name] - before[name]) / float64(n) }
+		c.trips, c.cmds = per("nido_redis_round_trips_total"), per("nido_redis_commands_total")
+		c.server = (commandCalls(t, rdb) - stats0) / float64(n)
+	}
+	return c
+}
+
+// strangers are n people Telegram knows, from id first on.
+func strangers(tg *telegramtest.Server, first int64, n int) []telegramtest.User {
+	users := make([]telegramtest.User, n)
+	for i := range users {
+		users[i] = person(first+int64(i), fmt.Sprintf("P%d", i), "it")
+	}
+	tg.Meet(users...)
+	return users
+}
+
+func lastText(tg *telegramtest.Server, u telegramtest.User) string {
+	m, _ := tg.Last(u.ID)
+	return m.Plain()
+}
+
+// processCPU is the user and system CPU time process pid used so far.
+func processCPU(t *testing.T, pid int) time.Duration {
+	t.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fields after the command's name, which is in parentheses.
+	f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	// /proc counts in USER_HZ, 100 a second on Linux.
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// scrape reads the counters of a Prometheus text page.
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		if v, err := strconv.ParseFloat(value, 64); err == nil {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// commandCalls is every command Redis ran so far, scripts' included, by
+// INFO commandstats.
+func commandCalls(t *testing.T, rdb redis.UniversalClient) float64 {
+	t.Helper()
+	info, err := rdb.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	for _, line := range strings.Split(info, "\n") {
+		_, stats, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
+		if !ok {
+			continue
+		}
+		calls, _, _ := strings.Cut(stats, ",")
+		v, _ := strconv.ParseFloat(calls, 64)
+		total += v
+	}
+	return total
+}
+
+// freeAddr is a local address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
