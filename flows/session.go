@@ -43,17 +43,26 @@ type conv struct {
 
 func (e *Engine) newSession(ctx context.Context, in Input) (*Session, error) {
 	s := &Session{ctx: ctx, e: e, in: in, now: e.now()}
-	per, ok, err := e.people.Get(ctx, in.UserID)
-	if err != nil {
-		return nil, err
+	// The person and the conversation in one round trip: every update
+	// needs both.
+	var person *redis.MapStringStringCmd
+	var saved *redis.StringCmd
+	_, err := e.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+		person = p.HGetAll(ctx, e.people.k.person(in.UserID))
+		saved = p.Get(ctx, e.k.conv(in.ChatID))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("load person and conversation: %w", err)
 	}
+	per, ok := personFrom(in.UserID, person.Val())
 	s.person, s.known = per, ok
 	if ok && per.Role == RoleAdmin && !e.isAdmin(per.ID) {
 		// Removed from NIDO_ADMIN_IDS: the record stays theirs to see and
 		// erase, but it carries no rights any more.
 		s.person.Role = ""
 	}
-	raw, err := e.cfg.Redis.Get(ctx, e.k.conv(in.ChatID)).Bytes()
+	raw, err := saved.Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
 	case err != nil:
