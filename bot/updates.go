@@ -23,11 +23,21 @@ import (
 var errBadUpdate = errors.New("not a Telegram update")
 
 const (
-	// maxBackoff caps the wait after a failing getUpdates or Redis.
+	// maxBackoff caps the wait after a failing getUpdates.
 	maxBackoff = 30 * time.Second
+	// maxRedisBackoff caps the wait after a failing Redis, shorter: an
+	// outage or a failover of Redis ends within seconds, and updates should
+	// flow again as soon as it does.
+	maxRedisBackoff = 5 * time.Second
 	// pollerTTL is how long the poller lease outlives a poller that died.
 	pollerTTL = 15 * time.Second
 )
+
+// errRedis marks a failure of Redis, not of Telegram.
+type errRedis struct{ err error }
+
+func (e errRedis) Error() string { return e.err.Error() }
+func (e errRedis) Unwrap() error { return e.err }
 
 // errFatal marks a getUpdates failure that waiting will not cure.
 type errFatal struct{ err error }
@@ -112,7 +122,11 @@ func (b *Bot) pollWhileLeading(ctx context.Context) error {
 				b.log.Error("telegram refuses getUpdates; stopping", "error", fatal.err)
 				return fatal
 			}
-			backoff = max(wait, min(max(2*backoff, time.Second), maxBackoff))
+			if errors.As(err, new(errRedis)) {
+				backoff = min(max(2*backoff, 100*time.Millisecond), maxRedisBackoff)
+			} else {
+				backoff = max(wait, min(max(2*backoff, time.Second), maxBackoff))
+			}
 			b.log.Warn("receive updates", "error", err, "retry_in", backoff)
 		}
 	}
@@ -124,7 +138,7 @@ func (b *Bot) pollWhileLeading(ctx context.Context) error {
 func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 	last, err := b.in.offset(ctx)
 	if err != nil {
-		return 0, err
+		return 0, errRedis{err}
 	}
 	updates, wait, err := b.getUpdates(ctx, last)
 	if err != nil {
@@ -138,7 +152,7 @@ func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 			continue
 		}
 		if err != nil {
-			return 0, err
+			return 0, errRedis{err}
 		}
 	}
 	return 0, nil
