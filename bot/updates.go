@@ -122,15 +122,21 @@ func (b *Bot) pollWhileLeading(ctx context.Context) error {
 				b.log.Error("telegram refuses getUpdates; stopping", "error", fatal.err)
 				return fatal
 			}
-			if errors.As(err, new(errRedis)) {
-				backoff = min(max(2*backoff, 100*time.Millisecond), maxRedisBackoff)
-			} else {
-				backoff = max(wait, min(max(2*backoff, time.Second), maxBackoff))
-			}
+			backoff = nextBackoff(backoff, wait, err)
 			b.log.Warn("receive updates", "error", err, "retry_in", backoff)
 		}
 	}
 	return nil
+}
+
+// nextBackoff is the wait after a failed poll that followed a wait of prev:
+// doubling from 100 ms up to 5 s when Redis failed, from a second up to 30 s
+// (or what Telegram asked for, wait) when Telegram did.
+func nextBackoff(prev, wait time.Duration, err error) time.Duration {
+	if errors.As(err, new(errRedis)) {
+		return min(max(2*prev, 100*time.Millisecond), maxRedisBackoff)
+	}
+	return max(wait, min(max(2*prev, time.Second), maxBackoff))
 }
 
 // pollOnce asks for the updates after the stored offset and stores them in
