@@ -285,6 +285,13 @@ func hasHashTag(prefix string) bool {
 	return strings.IndexByte(prefix[open+1:], '}') > 0
 }
 
+// sentinel reports whether Redis is behind Sentinel, where a failover loses
+// what the replica had not received yet.
+func (c Config) sentinel() bool {
+	o, err := redisOptions(c.RedisURL)
+	return c.RedisURL != "" && err == nil && o.MasterName != ""
+}
+
 // redisOptions reads REDIS_URL: one server, Sentinel (master_name=...) or
 // Cluster (several addr=...), all through go-redis's UniversalClient.
 func redisOptions(raw string) (*redis.UniversalOptions, error) {
@@ -393,7 +400,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	b, err := bot.New(ctx, bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 		Prefix: cfg.Prefix, SendRate: cfg.SendRate, ChatRate: cfg.chatRate, Logger: log, Registry: reg,
-		Catalog: cat, Redis: rdb,
+		Catalog: cat, Redis: rdb, WaitReplica: cfg.sentinel(),
 	})
 	if err != nil {
 		return nil, err

@@ -63,6 +63,10 @@ type Config struct {
 	LeaseTTL time.Duration
 	// DrainTimeout is how long a shutdown waits for updates being handled: 10s when zero.
 	DrainTimeout time.Duration
+	// WaitReplica makes a stored update and the record of a sent message
+	// wait until a replica of Redis has them, so that a failover behind
+	// Sentinel loses neither (replica.go).
+	WaitReplica bool
 	// IdleWait is how often an idle process looks for chats stored by other
 	// processes: 250ms when zero.
 	IdleWait time.Duration
@@ -110,13 +114,14 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := inbox{rdb: cfg.Redis, k: k}
+	rep := &replicas{on: cfg.WaitReplica, log: log}
+	in := inbox{rdb: cfg.Redis, k: k, rep: rep}
 	b := &Bot{
 		cfg: cfg, log: log, api: api, username: me.Username, sg: sg, in: in, m: m,
 		sender: &Sender{
 			api: api, rdb: cfg.Redis, k: k, r: renderer{cat: cfg.Catalog}, sg: sg,
 			lim: newLimits(cfg.SendRate, cfg.ChatRate, cfg.Redis, k, log), m: m, log: log,
-			rec: &records{rdb: cfg.Redis, k: k, log: log},
+			rec: &records{rdb: cfg.Redis, k: k, log: log, rep: rep},
 		},
 		d:      newDispatcher(in, log, cfg.Workers, cfg.LeaseTTL, cfg.IdleWait, cfg.DrainTimeout),
 		poller: &http.Client{},

@@ -151,12 +151,15 @@ return 1`)
 type inbox struct {
 	rdb redis.UniversalClient
 	k   keys
+	// rep makes a stored update wait for a replica behind Sentinel, since
+	// Telegram forgets it next (replica.go).
+	rep *replicas
 }
 
 // store appends an update to its chat's inbox; it reports false for an
 // update id stored before.
 func (in inbox) store(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (bool, error) {
-	n, err := ingestScript.Run(ctx, in.rdb,
+	n, err := in.rep.run(ctx, in.rdb, ingestScript,
 		[]string{in.k.seen(updateID), in.k.inbox(chatID), in.k.ready(), in.k.offset()},
 		updateID, raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), offsetTTL.Milliseconds()).Int()
 	if err != nil {

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
 
@@ -27,6 +26,7 @@ type records struct {
 	rdb redis.UniversalClient
 	k   keys
 	log *slog.Logger
+	rep *replicas
 
 	mu      sync.Mutex
 	kept    map[string]keptJob
@@ -114,18 +114,25 @@ func (r *records) flush(ctx context.Context) {
 	}
 }
 
-// store writes parts of job in Redis, listed under the chat so that Forget
-// finds them.
+// recordScript writes the parts of a sent job and lists the job under its
+// chat, so that Forget finds it.
+// KEYS[1] sent job (hash), KEYS[2] sent jobs of the chat (set).
+// ARGV[1] TTL ms, then part index and message id, pair after pair.
+var recordScript = redis.NewScript(`
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1`)
+
+// store writes parts of job in Redis, and behind Sentinel waits until a
+// replica has them (replica.go).
 func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int) error {
-	key, of := r.k.sentJob(jobID), r.k.sentJobsOf(chatID)
-	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for i, id := range parts {
-			p.HSet(ctx, key, strconv.Itoa(i), id)
-		}
-		p.Expire(ctx, key, sentJobTTL)
-		p.SAdd(ctx, of, key)
-		p.Expire(ctx, of, sentJobTTL)
-		return nil
-	})
-	return err
+	args := []any{sentJobTTL.Milliseconds()}
+	for i, id := range parts {
+		args = append(args, i, id)
+	}
+	return r.rep.run(ctx, r.rdb, recordScript, []string{r.k.sentJob(jobID), r.k.sentJobsOf(chatID)}, args...).Err()
 }

@@ -30,7 +30,7 @@ func TestSentRecordsOutliveARedisOutage(t *testing.T) {
 	}
 	var records atomic.Int64
 	hook.Arm(func(args []any) bool {
-		return len(args) > 1 && fmt.Sprint(args[0]) == "hset" && strings.Contains(fmt.Sprint(args[1]), ":sent-job:") &&
+		return len(args) > 3 && strings.HasPrefix(fmt.Sprint(args[0]), "eval") && strings.Contains(fmt.Sprint(args[3]), ":sent-job:") &&
 			records.Add(1) == 5
 	}, func() error {
 		e.redis.Kill()

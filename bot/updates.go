@@ -23,11 +23,21 @@ import (
 var errBadUpdate = errors.New("not a Telegram update")
 
 const (
-	// maxBackoff caps the wait after a failing getUpdates or Redis.
+	// maxBackoff caps the wait after a failing getUpdates.
 	maxBackoff = 30 * time.Second
+	// maxRedisBackoff caps the wait after a failing Redis, shorter: an
+	// outage or a failover of Redis ends within seconds, and updates should
+	// flow again as soon as it does.
+	maxRedisBackoff = 5 * time.Second
 	// pollerTTL is how long the poller lease outlives a poller that died.
 	pollerTTL = 15 * time.Second
 )
+
+// errRedis marks a failure of Redis, not of Telegram.
+type errRedis struct{ err error }
+
+func (e errRedis) Error() string { return e.err.Error() }
+func (e errRedis) Unwrap() error { return e.err }
 
 // errFatal marks a getUpdates failure that waiting will not cure.
 type errFatal struct{ err error }
@@ -112,11 +122,21 @@ func (b *Bot) pollWhileLeading(ctx context.Context) error {
 				b.log.Error("telegram refuses getUpdates; stopping", "error", fatal.err)
 				return fatal
 			}
-			backoff = max(wait, min(max(2*backoff, time.Second), maxBackoff))
+			backoff = nextBackoff(backoff, wait, err)
 			b.log.Warn("receive updates", "error", err, "retry_in", backoff)
 		}
 	}
 	return nil
+}
+
+// nextBackoff is the wait after a failed poll that followed a wait of prev:
+// doubling from 100 ms up to 5 s when Redis failed, from a second up to 30 s
+// (or what Telegram asked for, wait) when Telegram did.
+func nextBackoff(prev, wait time.Duration, err error) time.Duration {
+	if errors.As(err, new(errRedis)) {
+		return min(max(2*prev, 100*time.Millisecond), maxRedisBackoff)
+	}
+	return max(wait, min(max(2*prev, time.Second), maxBackoff))
 }
 
 // pollOnce asks for the updates after the stored offset and stores them in
@@ -124,7 +144,7 @@ func (b *Bot) pollWhileLeading(ctx context.Context) error {
 func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 	last, err := b.in.offset(ctx)
 	if err != nil {
-		return 0, err
+		return 0, errRedis{err}
 	}
 	updates, wait, err := b.getUpdates(ctx, last)
 	if err != nil {
@@ -138,7 +158,7 @@ func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 			continue
 		}
 		if err != nil {
-			return 0, err
+			return 0, errRedis{err}
 		}
 	}
 	return 0, nil

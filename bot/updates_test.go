@@ -1,12 +1,14 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 	"github.com/prometheus/client_golang/prometheus"
@@ -205,4 +207,31 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// A failing Redis (an outage, a failover) is tried again within seconds, so
+// that updates flow soon after it is back; a failing Telegram is left longer.
+func TestPollBackoff(t *testing.T) {
+	redisDown := errRedis{errors.New("connection refused")}
+	telegramDown := errors.New("getUpdates: 502 Bad Gateway")
+	for _, tc := range []struct {
+		name       string
+		prev, wait time.Duration
+		err        error
+		want       time.Duration
+	}{
+		{"redis, first", 0, 0, redisDown, 100 * time.Millisecond},
+		{"redis, doubling", 800 * time.Millisecond, 0, redisDown, 1600 * time.Millisecond},
+		{"redis, at most 5 s", 4 * time.Second, 0, redisDown, 5 * time.Second},
+		{"redis, after long Telegram waits", 30 * time.Second, 0, redisDown, 5 * time.Second},
+		{"telegram, first", 0, 0, telegramDown, time.Second},
+		{"telegram, at most 30 s", 20 * time.Second, 0, telegramDown, 30 * time.Second},
+		{"telegram, retry_after", time.Second, 45 * time.Second, telegramDown, 45 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := nextBackoff(tc.prev, tc.wait, tc.err); got != tc.want {
+				t.Errorf("nextBackoff(%s, %s, %v) = %s, want %s", tc.prev, tc.wait, tc.err, got, tc.want)
+			}
+		})
+	}
 }

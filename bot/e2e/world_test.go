@@ -28,6 +28,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
+	"golang.org/x/sync/errgroup"
 
 	"nido/bot"
 	"nido/bot/telegramtest"
@@ -1193,4 +1194,76 @@ func seedEngine(t *testing.T, rdb redis.UniversalClient, tg *telegramtest.Server
 		t.Fatal(err)
 	}
 	return engine, cat
+}
+
+// dueReminders seeds, as the mothers would have ten minutes ago, one
+// organisation and n mothers (ids from 100,000), each with an appointment
+// typed in her chat whose 2-hour reminder is due now: the nido process
+// started next, with NIDO_REMINDER_OFFSETS=2h, sends them.
+func dueReminders(t *testing.T, rdb redis.UniversalClient, tg *telegramtest.Server, n int) []telegramtest.User {
+	t.Helper()
+	loc, _ := time.LoadLocation("Europe/Rome")
+	ctx := context.Background()
+	real := time.Now().In(loc)
+	seedClock := clock.NewManual(real.Add(-10 * time.Minute))
+	engine, _ := seedEngine(t, rdb, tg, seedClock, loc, appointment.New([]time.Duration{2 * time.Hour}))
+	org, err := engine.People().CreateOrg(ctx, "Casa Aurora", seedClock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := real.Add(2*time.Hour - time.Minute).Truncate(time.Minute)
+	shortcut := "/appointment " + at.Format("02/01/2006 15:04") + " Pediatra"
+	// Her answers after the line: Yes when Nido reads its day back, and
+	// "save anyway" when that day is a holiday.
+	answers := []string{w0text(t, "when.yes")}
+	if flows.Holiday(at) != "" {
+		answers = append(answers, w0text(t, "appointment.warn_save"))
+	}
+	users := make([]telegramtest.User, n)
+	for i := range users {
+		users[i] = person(int64(100_000+i), fmt.Sprintf("M%d", i), "it")
+	}
+	tg.Meet(users...)
+	// Different chats are answered in parallel, as the Telegram layer does.
+	var seeding errgroup.Group
+	seeding.SetLimit(8)
+	for _, u := range users {
+		seeding.Go(func() error {
+			p := flows.Person{ID: u.ID, Role: flows.RoleMother, OrgID: org.ID, Lang: "it", Name: u.FirstName,
+				Consent: seedClock.Now(), Joined: seedClock.Now()}
+			if err := engine.People().Save(ctx, p); err != nil {
+				return err
+			}
+			if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Text: shortcut}); err != nil {
+				return err
+			}
+			for _, label := range answers {
+				data, err := lastButton(tg, u, label)
+				if err != nil {
+					return err
+				}
+				if err := engine.Handle(ctx, flows.Input{ChatID: u.ID, UserID: u.ID, Callback: data}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := seeding.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	return users
+}
+
+// countIn is how many messages to each of users contain substr, by chat.
+func countIn(tg *telegramtest.Server, users []telegramtest.User, substr string) map[int64]int {
+	out := make(map[int64]int, len(users))
+	for _, u := range users {
+		for _, m := range tg.Messages(u.ID) {
+			if strings.Contains(m.Plain(), substr) {
+				out[u.ID]++
+			}
+		}
+	}
+	return out
 }

@@ -38,8 +38,11 @@ type Server struct {
 	t    testing.TB
 	opts Options
 	dir  string
-	cmd  *exec.Cmd
-	mini *miniredis.Miniredis
+	// sentinelConf is the configuration file of a sentinel; empty for a
+	// data node.
+	sentinelConf string
+	cmd          *exec.Cmd
+	mini         *miniredis.Miniredis
 }
 
 // Start gives the test its own Redis and stops it when the test ends.
@@ -133,6 +136,11 @@ func (s *Server) start() {
 		args = append(args, "--appendonly", "no")
 	}
 	args = append(args, s.opts.args...)
+	if s.sentinelConf != "" {
+		// Sentinel mode of the redis-server binary, which Debian's
+		// redis-server package ships without its redis-sentinel link.
+		args = []string{s.sentinelConf, "--sentinel", "--logfile", filepath.Join(s.dir, "redis.log")}
+	}
 	cmd := exec.Command("redis-server", args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)

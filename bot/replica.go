@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Behind Sentinel a failover promotes a replica, and replication is
+// asynchronous: what the master took in its last moment, before the replica
+// had it, is gone. Most of Nido's writes can go back in time that way
+// without harm: the job or the update they were part of runs again, as
+// after a crash. Two cannot, because something outside Redis follows them:
+// a stored update, after which Telegram is told to forget it, and the record
+// of a sent message, after which the message's job may be acknowledged. With
+// Config.WaitReplica these two wait (WAIT, on the connection that wrote
+// them) until a replica has them too; a master that dies first fails the
+// write, which is then done again on the new master. Nothing else waits.
+
+const (
+	// replicaWait is the longest a write waits for a replica.
+	replicaWait = time.Second
+	// replicaPause is how long writes stop waiting after a replica did not
+	// answer within replicaWait: after a failover the new master has no
+	// replica until the old one comes back, and Nido does not stop for it.
+	replicaPause = 10 * time.Second
+)
+
+// replicas makes the writes above wait for a replica; the zero value, or a
+// nil one, never waits.
+type replicas struct {
+	on  bool
+	log *slog.Logger
+
+	mu      sync.Mutex
+	paused  time.Time // when writes stopped waiting; zero while they wait
+	missing bool      // a replica is known to be missing (logged once)
+}
+
+// run runs script on rdb and, when writes wait, WAITs for one replica in
+// the same pipeline, so on the same connection, which is what WAIT measures.
+// An error of either fails the write.
+func (r *replicas) run(ctx context.Context, rdb redis.UniversalClient, script *redis.Script, keys []string, args ...any) *redis.Cmd {
+	if !r.waiting() {
+		return script.Run(ctx, rdb, keys, args...)
+	}
+	var res, acked *redis.Cmd
+	_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		res = script.Eval(ctx, p, keys, args...)
+		acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
+		return nil
+	})
+	if err != nil {
+		failed := redis.NewCmd(ctx)
+		failed.SetErr(fmt.Errorf("write and wait for a replica: %w", err))
+		return failed
+	}
+	n, _ := acked.Int64()
+	r.answered(n > 0)
+	return res
+}
+
+// waiting reports whether writes wait for a replica now.
+func (r *replicas) waiting() bool {
+	if r == nil || !r.on {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.paused.IsZero() || time.Since(r.paused) > replicaPause
+}
+
+// answered records whether a replica took a write within replicaWait.
+func (r *replicas) answered(ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case ok && r.missing:
+		r.paused, r.missing = time.Time{}, false
+		r.log.Info("a replica takes Nido's writes again")
+	case ok:
+		r.paused = time.Time{}
+	case !r.missing:
+		r.missing = true
+		r.log.Warn("no replica took a write within a second: writes go on without waiting, and may be lost in a failover",
+			"retry_every", replicaPause.String())
+		fallthrough
+	default:
+		r.paused = time.Now()
+	}
+}
