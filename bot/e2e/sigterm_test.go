@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"nido/flows"
+)
+
+// A process told to stop (SIGTERM, as in a rolling restart) while Telegram
+// hangs on its sends: it holds a chat (her /start) and a job (her reminder)
+// and cannot finish either. It must still exit within 10 s with code 0,
+// giving both back, so that the next process handles them at once rather
+// than when their leases (30 s for a chat, a minute for a job) run out;
+// and each of them reaches her once.
+func TestSigtermGivesBackWhatItHolds(t *testing.T) {
+	p := newProcesses(t)
+	ctx := context.Background()
+	mum := person(4001, "Amina", "it")
+	p.tg.Meet(mum)
+	// Her appointment, typed ten minutes ago: its two-hour reminder is due now.
+	seedAt := p.seed.Now()
+	p.seed.Set(seedAt.Add(-9 * time.Minute))
+	if err := p.engine.People().Save(ctx, flows.Person{ID: mum.ID, Role: flows.RoleMother, OrgID: p.org.ID, Lang: "it",
+		Name: mum.FirstName, Consent: p.seed.Now(), Joined: p.seed.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().In(p.loc).Add(2*time.Hour - time.Minute).Truncate(time.Minute)
+	answers := []string{w0text(t, "when.yes")}
+	if flows.Holiday(at) != "" {
+		answers = append(answers, w0text(t, "appointment.warn_save"))
+	}
+	if err := p.engine.Handle(ctx, flows.Input{ChatID: mum.ID, UserID: mum.ID,
+		Text: "/appointment " + at.Format("02/01/2006 15:04") + " Pediatra"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, label := range answers {
+		data, err := lastButton(p.tg, mum, label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.engine.Handle(ctx, flows.Input{ChatID: mum.ID, UserID: mum.ID, Callback: data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seeded := len(p.tg.Messages(mum.ID))
+
+	hang := newHangingTelegram(t, p.tg.URL, "sendMessage")
+	env := append(p.env(), "TELEGRAM_API_URL="+hang.URL, "NIDO_REMINDER_OFFSETS=2h")
+	first := startNido(t, p.bin, env, nil, nil)
+	p.tg.SendText(mum, "/start")
+	// Her reminder and the answer to her /start both wait on Telegram.
+	waitFor(t, 30*time.Second, func() bool { return hang.held() >= 2 })
+
+	code, took := stop(t, first)
+	t.Logf("stopped in %s", took.Round(time.Millisecond))
+	if code != 0 || took > 10*time.Second {
+		t.Fatalf("SIGTERM: exit code %d after %s, want 0 within 10s", code, took.Round(time.Millisecond))
+	}
+
+	// Telegram is back; the next process finds her chat and her reminder
+	// free, long before their leases would have ended.
+	hang.release()
+	second := startNido(t, p.bin, env, nil, nil)
+	reminder, welcome := w0text(t, "appointment.reminder_title"), w0text(t, "signup.welcome_back")
+	has := func(substr string) int {
+		n := 0
+		for _, m := range p.tg.Messages(mum.ID)[seeded:] {
+			if strings.Contains(m.Plain(), substr) {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, 20*time.Second, func() bool { return has(reminder) > 0 && has(welcome) > 0 })
+	if code, _ := stop(t, second); code != 0 {
+		t.Errorf("second process: exit code %d, want 0", code)
+	}
+	if r, w := has(reminder), has(welcome); r != 1 || w != 1 {
+		t.Errorf("%d reminders and %d welcomes, want one of each", r, w)
+		for _, m := range p.tg.Messages(mum.ID) {
+			t.Logf("%d %q", m.ID, m.Plain())
+		}
+	}
+}
+
+// stop sends SIGTERM to cmd and returns its exit code and how long it took to exit.
+func stop(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		took := time.Since(start)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), took
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, took
+	case <-time.After(90 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		return -1, time.Since(start)
+	}
+}
+
+// hangingTelegram stands before the fake Telegram and, until release, holds
+// every call of the named methods without answering, as a Telegram that
+// stopped responding does; other calls pass.
+type hangingTelegram struct {
+	URL     string
+	methods []string
+	mu      sync.Mutex
+	holding int
+	free    chan struct{}
+	once    sync.Once
+}
+
+func newHangingTelegram(t *testing.T, target string, methods ...string) *hangingTelegram {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hangingTelegram{methods: methods, free: make(chan struct{})}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // the calls it drops, cancelled by nido
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.hangs(r.URL.Path) {
+			// Read first: only then does the server notice a caller that
+			// gave up (r's context ends), and the call is never passed on.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h.mu.Lock()
+			h.holding++
+			h.mu.Unlock()
+			select {
+			case <-h.free:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { h.release(); srv.Close() })
+	h.URL = srv.URL
+	return h
+}
+
+func (h *hangingTelegram) hangs(path string) bool {
+	select {
+	case <-h.free:
+		return false
+	default:
+	}
+	for _, m := range h.methods {
+		if strings.HasSuffix(strings.ToLower(path), "/"+strings.ToLower(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// held is how many calls have been held so far.
+func (h *hangingTelegram) held() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.holding
+}
+
+// release lets the held calls and every later one through.
+func (h *hangingTelegram) release() { h.once.Do(func() { close(h.free) }) }
