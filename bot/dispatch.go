@@ -197,13 +197,17 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 		if raw == nil {
 			break
 		}
+		hctx := work
+		if tries > 1 {
+			hctx = handledAgain(work) // what it sent before is not sent again (replies.go)
+		}
 		if tries > maxTries {
 			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", tries-1)
 			if d.abandon != nil {
-				d.abandon(work, chatID, raw)
+				d.abandon(hctx, chatID, raw)
 			}
 		} else {
-			d.handle(work, chatID, raw)
+			d.handle(hctx, chatID, raw)
 		}
 		if work.Err() != nil {
 			// Cut short at the drain deadline: the update stays at the head

@@ -33,17 +33,19 @@ type records struct {
 	writing bool
 }
 
-// keptJob is a job's sent parts awaiting their record: index → message id.
+// keptJob is a job's sent parts awaiting their record: index → message id,
+// and how long the record is kept.
 type keptJob struct {
 	chatID int64
 	parts  map[int]int
+	ttl    time.Duration
 }
 
-// write records part i of job, sent to chatID as messageID; when Redis
-// refuses, the record is kept and written later.
-func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int) {
+// write records part i of job, sent to chatID as messageID, for ttl; when
+// Redis refuses, the record is kept and written later.
+func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int, ttl time.Duration) {
 	ctx = context.WithoutCancel(ctx)
-	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID})
+	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID}, ttl)
 	if err == nil {
 		return
 	}
@@ -55,7 +57,7 @@ func (r *records) write(ctx context.Context, chatID int64, jobID string, i, mess
 	}
 	j, ok := r.kept[jobID]
 	if !ok {
-		j = keptJob{chatID: chatID, parts: map[int]int{}}
+		j = keptJob{chatID: chatID, parts: map[int]int{}, ttl: ttl}
 		r.kept[jobID] = j
 	}
 	j.parts[i] = messageID
@@ -87,11 +89,11 @@ func (r *records) flush(ctx context.Context) {
 			for i, m := range j.parts {
 				parts[i] = m
 			}
-			todo[id] = keptJob{chatID: j.chatID, parts: parts}
+			todo[id] = keptJob{chatID: j.chatID, parts: parts, ttl: j.ttl}
 		}
 		r.mu.Unlock()
 		for id, j := range todo {
-			if err := r.store(ctx, j.chatID, id, j.parts); err != nil {
+			if err := r.store(ctx, j.chatID, id, j.parts, j.ttl); err != nil {
 				break // Redis is still away: all wait for the next round.
 			}
 			r.mu.Lock()
@@ -114,15 +116,15 @@ func (r *records) flush(ctx context.Context) {
 	}
 }
 
-// store writes parts of job in Redis, listed under the chat so that Forget
-// finds them.
-func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int) error {
+// store writes parts of job in Redis for ttl, listed under the chat so that
+// Forget finds them.
+func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int, ttl time.Duration) error {
 	key, of := r.k.sentJob(jobID), r.k.sentJobsOf(chatID)
 	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range parts {
 			p.HSet(ctx, key, strconv.Itoa(i), id)
 		}
-		p.Expire(ctx, key, sentJobTTL)
+		p.Expire(ctx, key, ttl)
 		p.SAdd(ctx, of, key)
 		p.Expire(ctx, of, sentJobTTL)
 		return nil

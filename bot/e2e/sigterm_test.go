@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"nido/bot/telegramtest"
 	"nido/flows"
 )
 
@@ -58,7 +59,8 @@ func TestSigtermGivesBackWhatItHolds(t *testing.T) {
 	}
 	seeded := len(p.tg.Messages(mum.ID))
 
-	hang := newHangingTelegram(t, p.tg.URL, "sendMessage")
+	hang := newHangingTelegram(t, p.tg.URL)
+	hang.hang("sendMessage")
 	env := append(p.env(), "TELEGRAM_API_URL="+hang.URL, "NIDO_REMINDER_OFFSETS=2h")
 	first := startNido(t, p.bin, env, nil, nil)
 	p.tg.SendText(mum, "/start")
@@ -97,6 +99,72 @@ func TestSigtermGivesBackWhatItHolds(t *testing.T) {
 	}
 }
 
+// A reply Telegram accepted is not sent again when its update is handled
+// again. Her Yes to the read-back of her appointment is answered with two
+// messages, the confirmation and the calendar file; Telegram takes the
+// first and hangs on the second, and the process is stopped: the update is
+// given back unfinished, and the next process handles it from the start.
+// She gets the confirmation once, then the file.
+func TestUpdateHandledAgainSendsNoReplyTwice(t *testing.T) {
+	p := newProcesses(t)
+	ctx := context.Background()
+	mum := person(4002, "Sara", "it")
+	p.tg.Meet(mum)
+	if err := p.engine.People().Save(ctx, flows.Person{ID: mum.ID, Role: flows.RoleMother, OrgID: p.org.ID, Lang: "it",
+		Name: mum.FirstName, Consent: p.seed.Now(), Joined: p.seed.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	hang := newHangingTelegram(t, p.tg.URL)
+	env := append(p.env(), "TELEGRAM_API_URL="+hang.URL)
+	first := startNido(t, p.bin, env, nil, nil)
+	at := time.Now().In(p.loc).Add(50 * time.Hour).Truncate(time.Minute)
+	p.tg.SendText(mum, "/appointment "+at.Format("02/01/2006 15:04")+" Pediatra")
+	yes := w0text(t, "when.yes")
+	waitFor(t, 20*time.Second, func() bool { _, err := lastButton(p.tg, mum, yes); return err == nil })
+	if flows.Holiday(at) != "" {
+		if _, err := p.tg.Press(mum, yes); err != nil {
+			t.Fatal(err)
+		}
+		yes = w0text(t, "appointment.warn_save")
+		waitFor(t, 20*time.Second, func() bool { _, err := lastButton(p.tg, mum, yes); return err == nil })
+	}
+	saved := w0text(t, "appointment.created")
+	count := func(cond func(telegramtest.Message) bool) int {
+		n := 0
+		for _, m := range p.tg.Messages(mum.ID) {
+			if cond(m) {
+				n++
+			}
+		}
+		return n
+	}
+	confirmations := func() int {
+		return count(func(m telegramtest.Message) bool { return strings.Contains(m.Plain(), saved) })
+	}
+	files := func() int { return count(func(m telegramtest.Message) bool { return m.Document != nil }) }
+
+	hang.hang("sendDocument")
+	if _, err := p.tg.Press(mum, yes); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, func() bool { return hang.held() >= 1 })
+	if n := confirmations(); n != 1 {
+		t.Fatalf("%d confirmations before the stop, want 1", n)
+	}
+	if code, took := stop(t, first); code != 0 || took > 10*time.Second {
+		t.Fatalf("SIGTERM: exit code %d after %s, want 0 within 10s", code, took.Round(time.Millisecond))
+	}
+	hang.release()
+	second := startNido(t, p.bin, env, nil, nil)
+	waitFor(t, 20*time.Second, func() bool { return files() > 0 })
+	if code, _ := stop(t, second); code != 0 {
+		t.Errorf("second process: exit code %d, want 0", code)
+	}
+	if c, f := confirmations(), files(); c != 1 || f != 1 {
+		t.Errorf("%d confirmations and %d calendar files, want one of each", c, f)
+	}
+}
+
 // stop sends SIGTERM to cmd and returns its exit code and how long it took to exit.
 func stop(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
 	t.Helper()
@@ -124,25 +192,25 @@ func stop(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
 	}
 }
 
-// hangingTelegram stands before the fake Telegram and, until release, holds
-// every call of the named methods without answering, as a Telegram that
-// stopped responding does; other calls pass.
+// hangingTelegram stands before the fake Telegram and, from hang until
+// release, holds every call of the named methods without answering, as a
+// Telegram that stopped responding does; other calls pass.
 type hangingTelegram struct {
 	URL     string
-	methods []string
 	mu      sync.Mutex
+	methods []string
 	holding int
 	free    chan struct{}
 	once    sync.Once
 }
 
-func newHangingTelegram(t *testing.T, target string, methods ...string) *hangingTelegram {
+func newHangingTelegram(t *testing.T, target string) *hangingTelegram {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &hangingTelegram{methods: methods, free: make(chan struct{})}
+	h := &hangingTelegram{free: make(chan struct{})}
 	proxy := httputil.NewSingleHostReverseProxy(u)
 	proxy.ErrorLog = log.New(io.Discard, "", 0) // the calls it drops, cancelled by nido
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -170,12 +238,21 @@ func newHangingTelegram(t *testing.T, target string, methods ...string) *hanging
 	return h
 }
 
+// hang starts holding the calls of methods.
+func (h *hangingTelegram) hang(methods ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.methods = methods
+}
+
 func (h *hangingTelegram) hangs(path string) bool {
 	select {
 	case <-h.free:
 		return false
 	default:
 	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	for _, m := range h.methods {
 		if strings.HasSuffix(strings.ToLower(path), "/"+strings.ToLower(m)) {
 			return true
