@@ -148,7 +148,7 @@ type front struct {
 
 func newFront(t testing.TB, ports []int) *front {
 	t.Helper()
-	rr := &roundRobin{transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	rr := &roundRobin{transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	for _, p := range ports {
 		rr.backends = append(rr.backends, "127.0.0.1:"+strconv.Itoa(p))
 	}
