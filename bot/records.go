@@ -34,18 +34,33 @@ type records struct {
 }
 
 // keptJob is a job's sent parts awaiting their record: index → message id,
-// and how long the record is kept.
+// and the kind of record.
 type keptJob struct {
 	chatID int64
 	parts  map[int]int
-	ttl    time.Duration
+	kind   recordKind
 }
 
-// write records part i of job, sent to chatID as messageID, for ttl; when
-// Redis refuses, the record is kept and written later.
-func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int, ttl time.Duration) {
+// recordKind is how long a record is kept and whether it is listed under
+// its chat, for erasure to find.
+type recordKind struct {
+	ttl    time.Duration
+	listed bool
+}
+
+var (
+	// jobRecord is a job's: its id may name the person, so it is listed.
+	jobRecord = recordKind{ttl: sentJobTTL, listed: true}
+	// replyRecord is a reply's (replies.go): named by an update id, it
+	// names no one, and goes when its update can no longer be handled again.
+	replyRecord = recordKind{ttl: replyRecordTTL}
+)
+
+// write records part i of job, sent to chatID as messageID; when Redis
+// refuses, the record is kept and written later.
+func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int, kind recordKind) {
 	ctx = context.WithoutCancel(ctx)
-	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID}, ttl)
+	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID}, kind)
 	if err == nil {
 		return
 	}
@@ -57,7 +72,7 @@ func (r *records) write(ctx context.Context, chatID int64, jobID string, i, mess
 	}
 	j, ok := r.kept[jobID]
 	if !ok {
-		j = keptJob{chatID: chatID, parts: map[int]int{}, ttl: ttl}
+		j = keptJob{chatID: chatID, parts: map[int]int{}, kind: kind}
 		r.kept[jobID] = j
 	}
 	j.parts[i] = messageID
@@ -89,11 +104,11 @@ func (r *records) flush(ctx context.Context) {
 			for i, m := range j.parts {
 				parts[i] = m
 			}
-			todo[id] = keptJob{chatID: j.chatID, parts: parts, ttl: j.ttl}
+			todo[id] = keptJob{chatID: j.chatID, parts: parts, kind: j.kind}
 		}
 		r.mu.Unlock()
 		for id, j := range todo {
-			if err := r.store(ctx, j.chatID, id, j.parts, j.ttl); err != nil {
+			if err := r.store(ctx, j.chatID, id, j.parts, j.kind); err != nil {
 				break // Redis is still away: all wait for the next round.
 			}
 			r.mu.Lock()
@@ -116,17 +131,19 @@ func (r *records) flush(ctx context.Context) {
 	}
 }
 
-// store writes parts of job in Redis for ttl, listed under the chat so that
-// Forget finds them.
-func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int, ttl time.Duration) error {
+// store writes parts of job in Redis, listed under the chat when kind says
+// so, so that Forget finds them.
+func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int, kind recordKind) error {
 	key, of := r.k.sentJob(jobID), r.k.sentJobsOf(chatID)
 	_, err := r.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range parts {
 			p.HSet(ctx, key, strconv.Itoa(i), id)
 		}
-		p.Expire(ctx, key, ttl)
-		p.SAdd(ctx, of, key)
-		p.Expire(ctx, of, sentJobTTL)
+		p.Expire(ctx, key, kind.ttl)
+		if kind.listed {
+			p.SAdd(ctx, of, key)
+			p.Expire(ctx, of, sentJobTTL)
+		}
 		return nil
 	})
 	return err

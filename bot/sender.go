@@ -71,11 +71,11 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("render message for chat %d: %w", m.ChatID, err)
 	}
-	record, lookUp, ttl := m.JobID, m.JobID != "", sentJobTTL
+	record, lookUp, kind := m.JobID, m.JobID != "", jobRecord
 	if record == "" {
 		// A reply: recorded too, in case its update is handled again (replies.go).
 		record, lookUp = nextReply(ctx)
-		ttl = replyRecordTTL
+		kind = replyRecord
 	}
 	var done map[int]int
 	if lookUp {
@@ -100,7 +100,7 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 		if ids[i], err = s.deliver(ctx, m.ChatID, edit, p, pace); err != nil {
 			return 0, err
 		}
-		s.recordPart(ctx, m.ChatID, record, i, ids[i], ttl)
+		s.recordPart(ctx, m.ChatID, record, i, ids[i], kind)
 	}
 	return ids[main], nil
 }
@@ -245,12 +245,12 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 	return done, nil
 }
 
-// recordPart remembers for ttl that a part of job (or of a reply) went out
-// to chatID (records.go): the message did go, and no retry of the job may
-// send it again.
-func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int, ttl time.Duration) {
+// recordPart remembers that a part of job (or of a reply) went out to
+// chatID (records.go): the message did go, and no retry of the job may send
+// it again.
+func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int, kind recordKind) {
 	if jobID != "" {
-		s.rec.write(ctx, chatID, jobID, i, messageID, ttl)
+		s.rec.write(ctx, chatID, jobID, i, messageID, kind)
 	}
 }
 
