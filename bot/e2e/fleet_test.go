@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
+	"net/url"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -19,6 +21,9 @@ import (
 
 	"nido/bot/telegramtest"
 )
+
+// The helpers of the tests that run the nido command itself, several at a
+// time, stopped and killed.
 
 // fleet is several nido processes in webhook mode behind a round-robin
 // front, as in production behind a load balancer: Telegram posts every
@@ -83,33 +88,13 @@ func (f *fleet) startAll() {
 }
 
 // term stops process i with SIGTERM and returns its exit code and how long
-// it took to exit; -1 when it was still running after a minute (then killed).
+// it took to exit.
 func (f *fleet) term(i int) (int, time.Duration) {
 	f.t.Helper()
 	f.mu.Lock()
 	cmd := f.cmds[i]
 	f.mu.Unlock()
-	start := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		f.t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode(), time.Since(start)
-		}
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		return 0, time.Since(start)
-	case <-time.After(time.Minute):
-		_ = cmd.Process.Kill()
-		<-done
-		return -1, time.Since(start)
-	}
+	return stop(f.t, cmd)
 }
 
 // kill ends process i with SIGKILL, as a crash or the OOM killer would.
@@ -200,6 +185,113 @@ func (rr *roundRobin) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	return nil, last
 }
+
+// stop sends SIGTERM to cmd and returns its exit code and how long it took
+// to exit; -1 when it was still running after a minute (then killed).
+func stop(t testing.TB, cmd *exec.Cmd) (int, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		took := time.Since(start)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), took
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, took
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		<-done
+		return -1, time.Since(start)
+	}
+}
+
+// hangingTelegram stands before the fake Telegram and, from hang until
+// release, holds every call of the named methods without answering, as a
+// Telegram that stopped responding does; other calls pass.
+type hangingTelegram struct {
+	URL     string
+	mu      sync.Mutex
+	methods []string
+	holding int
+	free    chan struct{}
+	once    sync.Once
+}
+
+func newHangingTelegram(t testing.TB, target string) *hangingTelegram {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hangingTelegram{free: make(chan struct{})}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // the calls it drops, cancelled by nido
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.hangs(r.URL.Path) {
+			// Read first: only then does the server notice a caller that
+			// gave up (r's context ends), and the call is never passed on.
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			h.mu.Lock()
+			h.holding++
+			h.mu.Unlock()
+			select {
+			case <-h.free:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { h.release(); srv.Close() })
+	h.URL = srv.URL
+	return h
+}
+
+// hang starts holding the calls of methods.
+func (h *hangingTelegram) hang(methods ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.methods = methods
+}
+
+func (h *hangingTelegram) hangs(path string) bool {
+	select {
+	case <-h.free:
+		return false
+	default:
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, m := range h.methods {
+		if strings.HasSuffix(strings.ToLower(path), "/"+strings.ToLower(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// held is how many calls have been held so far.
+func (h *hangingTelegram) held() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.holding
+}
+
+// release lets the held calls and every later one through.
+func (h *hangingTelegram) release() { h.once.Do(func() { close(h.free) }) }
 
 // freePort is a TCP port nothing listens on now.
 func freePort(t testing.TB) int {

@@ -1,19 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
-	"log"
-	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
-	"os/exec"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -164,109 +153,3 @@ func TestUpdateHandledAgainSendsNoReplyTwice(t *testing.T) {
 		t.Errorf("%d confirmations and %d calendar files, want one of each", c, f)
 	}
 }
-
-// stop sends SIGTERM to cmd and returns its exit code and how long it took to exit.
-func stop(t *testing.T, cmd *exec.Cmd) (int, time.Duration) {
-	t.Helper()
-	start := time.Now()
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		took := time.Since(start)
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode(), took
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0, took
-	case <-time.After(90 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		return -1, time.Since(start)
-	}
-}
-
-// hangingTelegram stands before the fake Telegram and, from hang until
-// release, holds every call of the named methods without answering, as a
-// Telegram that stopped responding does; other calls pass.
-type hangingTelegram struct {
-	URL     string
-	mu      sync.Mutex
-	methods []string
-	holding int
-	free    chan struct{}
-	once    sync.Once
-}
-
-func newHangingTelegram(t *testing.T, target string) *hangingTelegram {
-	t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &hangingTelegram{free: make(chan struct{})}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	proxy.ErrorLog = log.New(io.Discard, "", 0) // the calls it drops, cancelled by nido
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.hangs(r.URL.Path) {
-			// Read first: only then does the server notice a caller that
-			// gave up (r's context ends), and the call is never passed on.
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				return
-			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			h.mu.Lock()
-			h.holding++
-			h.mu.Unlock()
-			select {
-			case <-h.free:
-			case <-r.Context().Done():
-				return
-			}
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() { h.release(); srv.Close() })
-	h.URL = srv.URL
-	return h
-}
-
-// hang starts holding the calls of methods.
-func (h *hangingTelegram) hang(methods ...string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.methods = methods
-}
-
-func (h *hangingTelegram) hangs(path string) bool {
-	select {
-	case <-h.free:
-		return false
-	default:
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for _, m := range h.methods {
-		if strings.HasSuffix(strings.ToLower(path), "/"+strings.ToLower(m)) {
-			return true
-		}
-	}
-	return false
-}
-
-// held is how many calls have been held so far.
-func (h *hangingTelegram) held() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.holding
-}
-
-// release lets the held calls and every later one through.
-func (h *hangingTelegram) release() { h.once.Do(func() { close(h.free) }) }
