@@ -153,3 +153,66 @@ func TestUpdateHandledAgainSendsNoReplyTwice(t *testing.T) {
 		t.Errorf("%d confirmations and %d calendar files, want one of each", c, f)
 	}
 }
+
+// A mother whose joining is cut short by a stop, after she was saved and
+// thanked but before her social worker was told and her menu shown, is
+// not left half-way: the next process finishes her welcome. She is thanked
+// once and gets her menu; her social worker hears once that she joined.
+func TestJoiningCutShortIsFinished(t *testing.T) {
+	p := newProcesses(t)
+	ctx := context.Background()
+	anna, mum := person(2001, "Anna", "it"), person(4003, "Sara", "it")
+	p.tg.Meet(anna)
+	if err := p.engine.People().Save(ctx, flows.Person{ID: anna.ID, Role: flows.RoleStaff, OrgID: p.org.ID, Lang: "it",
+		Name: anna.FirstName, Consent: p.seed.Now(), Joined: p.seed.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.engine.Handle(ctx, flows.Input{ChatID: anna.ID, UserID: anna.ID, Text: "/invite mother Sara"}); err != nil {
+		t.Fatal(err)
+	}
+	code := codeIn(t, p.tg.Messages(anna.ID))
+	hang := newHangingTelegram(t, p.tg.URL)
+	env := append(p.env(), "TELEGRAM_API_URL="+hang.URL)
+	first := startNido(t, p.bin, env, nil, nil)
+	p.tg.SendText(mum, "/start "+code)
+	waitFor(t, 20*time.Second, func() bool { _, err := lastButton(p.tg, mum, "Italiano"); return err == nil })
+	if _, err := p.tg.Press(mum, "Italiano"); err != nil {
+		t.Fatal(err)
+	}
+	accept := w0text(t, "signup.accept")
+	waitFor(t, 20*time.Second, func() bool { _, err := lastButton(p.tg, mum, accept); return err == nil })
+
+	// Telegram takes her thank-you (an edit) and hangs on the next message.
+	hang.hang("sendMessage")
+	if _, err := p.tg.Press(mum, accept); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, func() bool { return hang.held() >= 1 })
+	if code, took := stop(t, first); code != 0 || took > 10*time.Second {
+		t.Fatalf("SIGTERM: exit code %d after %s, want 0 within 10s", code, took.Round(time.Millisecond))
+	}
+	hang.release()
+	second := startNido(t, p.bin, env, nil, nil)
+	count := func(chat int64, id string) int {
+		n := 0
+		for _, m := range p.tg.Messages(chat) {
+			if strings.Contains(m.Plain(), w0text(t, id)) {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor(t, 20*time.Second, func() bool { return count(mum.ID, "signup.welcome_mother") > 0 })
+	if code, _ := stop(t, second); code != 0 {
+		t.Errorf("second process: exit code %d, want 0", code)
+	}
+	told := 0
+	for _, m := range p.tg.Messages(anna.ID) {
+		if strings.Contains(m.Plain(), "Sara") && strings.Contains(m.Plain(), w0text(t, "role.mother")) && !strings.Contains(m.Plain(), "start=") {
+			told++
+		}
+	}
+	if thanked, menus := count(mum.ID, "signup.accepted"), count(mum.ID, "signup.welcome_mother"); thanked != 1 || menus != 1 || told != 1 {
+		t.Errorf("thanked %d times, %d menus, her social worker told %d times; want once each", thanked, menus, told)
+	}
+}
