@@ -320,17 +320,24 @@ func clusterURL(addrs []string) string {
 
 // chatNudges wakes whoever waits on a chat when the bot sends or edits
 // there, so that hundreds of people can wait on their chats without polling.
+// It also keeps each message as it was first sent, before any edit.
 type chatNudges struct {
 	mu    sync.Mutex
 	chats map[int64]chan struct{}
+	sent  map[[2]int64]telegramtest.Message
 }
 
 func watchChats(t testing.TB, tg *telegramtest.Server) *chatNudges {
-	n := &chatNudges{chats: map[int64]chan struct{}{}}
+	n := &chatNudges{chats: map[int64]chan struct{}{}, sent: map[[2]int64]telegramtest.Message{}}
 	events, stop := tg.Subscribe()
 	t.Cleanup(stop)
 	go func() {
 		for e := range events {
+			if e.Kind == telegramtest.EventSent {
+				n.mu.Lock()
+				n.sent[[2]int64{e.ChatID, int64(e.Message.ID)}] = e.Message
+				n.mu.Unlock()
+			}
 			if e.Kind == telegramtest.EventSent || e.Kind == telegramtest.EventEdited {
 				select {
 				case n.of(e.ChatID) <- struct{}{}:
@@ -340,6 +347,14 @@ func watchChats(t testing.TB, tg *telegramtest.Server) *chatNudges {
 		}
 	}()
 	return n
+}
+
+// original is message id of chatID as it was sent, before any edit.
+func (n *chatNudges) original(chatID int64, id int) (telegramtest.Message, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	m, ok := n.sent[[2]int64{chatID, int64(id)}]
+	return m, ok
 }
 
 // of is the channel nudged when the bot writes in chatID.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,7 +35,12 @@ import (
 // her appointment's confirmation promised, once each; and each social worker
 // hears once of each mother she invited joining. The chat a killed process
 // held waits for its lease to end (30 s) and is then handled by another
-// process, from the update it had not finished.
+// process, from the update it had not finished, without sending again what
+// Telegram had accepted of it. The one repeat README allows is let pass: a
+// message Telegram accepted in the instant before the kill, which the
+// killed process had no time to record as sent; its first copy must have
+// come within 2 s before the kill, and there can be no more of them than
+// updates and jobs one process holds (16).
 func TestThreeProcessesUnderTraffic(t *testing.T) {
 	const mothers, staffCount = 200, 20
 	bin := buildNido(t)
@@ -91,7 +97,7 @@ func TestThreeProcessesUnderTraffic(t *testing.T) {
 		c.mothers = append(c.mothers, m)
 	}
 	for _, s := range c.staff {
-		c.invites += len(tg.Messages(s.ID))
+		c.invites = append(c.invites, len(tg.Messages(s.ID)))
 	}
 
 	fl.env = []string{
@@ -127,6 +133,9 @@ func TestThreeProcessesUnderTraffic(t *testing.T) {
 	fl.start(0)
 	joined(2 * mothers / 3)
 	fl.kill(1)
+	c.mu.Lock()
+	c.killedAt = time.Now()
+	c.mu.Unlock()
 	t.Logf("process 1 killed after %d mothers joined", c.joined.Load())
 	fl.start(1)
 
@@ -146,12 +155,14 @@ type crowd struct {
 	at      time.Time
 	staff   []telegramtest.User
 	mothers []*mother
-	// invites is how many messages the staff had before anyone joined.
-	invites int
+	// invites is how many messages each social worker had before anyone joined.
+	invites []int
 	joined  atomic.Int64
 	mu      sync.Mutex
 	// reminders counts the reminders promised, over every mother.
 	reminders int
+	// killedAt is when the killed process was dead; zero before.
+	killedAt time.Time
 }
 
 // mother is one simulated mother: her invite code, who invited her, and
@@ -161,6 +172,10 @@ type mother struct {
 	code  string
 	staff int
 	want  []marker
+	// pressed is the label she pressed last; pressedAgain is set once she
+	// pressed it again on the newest copy of its question (see expect).
+	pressed      string
+	pressedAgain bool
 }
 
 // marker is what one message of the bot must show: a text it contains or
@@ -197,7 +212,7 @@ func (c *crowd) live(m *mother) error {
 func (c *crowd) signUp(m *mother) error {
 	lang := m.u.LanguageCode
 	native, _ := locales.Find(lang)
-	c.tg.SendText(m.u, "/start "+m.code)
+	c.say(m, "/start "+m.code)
 	if err := c.expect(m, marker{button: native.Native}); err != nil {
 		return err
 	}
@@ -219,7 +234,7 @@ func (c *crowd) signUp(m *mother) error {
 // many reminders her confirmation promises: exactly those must come.
 func (c *crowd) book(m *mother) (int, error) {
 	lang := m.u.LanguageCode
-	c.tg.SendText(m.u, "/appointment "+c.at.Format("02/01/2006 15:04")+" Pediatra")
+	c.say(m, "/appointment "+c.at.Format("02/01/2006 15:04")+" Pediatra")
 	if err := c.expect(m, marker{text: c.piece(lang, "when.check", "When"), button: c.label(lang, "when.yes")}); err != nil {
 		return 0, err
 	}
@@ -237,7 +252,12 @@ func (c *crowd) book(m *mother) (int, error) {
 	if err := c.expect(m, marker{text: c.text(lang, "appointment.created", nil)}, marker{document: true}); err != nil {
 		return 0, err
 	}
-	saved := c.tg.Messages(m.u.ID)[len(m.want)-2]
+	var saved telegramtest.Message
+	for _, msg := range c.tg.Messages(m.u.ID) {
+		if c.shows(m, msg, "appointment.created") {
+			saved = msg
+		}
+	}
 	return strings.Count(telegramtest.Visible(saved.Plain()), telegramtest.Visible(c.piece(lang, "appointment.reminder_at", "When"))), nil
 }
 
@@ -270,8 +290,15 @@ func (c *crowd) piece(lang, id, field string) string {
 	return longest
 }
 
+// say is m writing text.
+func (c *crowd) say(m *mother, text string) {
+	m.pressed = ""
+	c.tg.SendText(m.u, text)
+}
+
 // press is m pressing the button labelled label on the latest message that has it.
 func (c *crowd) press(m *mother, label string) error {
+	m.pressed, m.pressedAgain = label, false
 	_, err := c.tg.Press(m.u, label)
 	return err
 }
@@ -286,25 +313,107 @@ func (c *crowd) expectEdit(m *mother, next ...marker) error {
 // her chat reads so.
 func (c *crowd) expect(m *mother, next ...marker) error {
 	m.want = append(m.want, next...)
-	if c.nudges.wait(m.u.ID, waitLimit, func() bool { return c.reads(m) == nil }) {
-		return nil
+	read := func() error { _, err := c.reads(m, false); return err }
+	for {
+		stale := func() bool { return m.pressed != "" && !m.pressedAgain && c.staleAfterRepeat(m) }
+		if !c.nudges.wait(m.u.ID, waitLimit, func() bool { return read() == nil || stale() }) || read() == nil {
+			break
+		}
+		// A question was asked again after the kill, and she had pressed
+		// the first copy's button, which no longer works: she presses the
+		// newest, as a person would.
+		m.pressedAgain = true
+		if _, err := c.tg.Press(m.u, m.pressed); err != nil {
+			return err
+		}
 	}
-	return fmt.Errorf("%s: %w", m.u.FirstName, c.reads(m))
+	if err := read(); err != nil {
+		return fmt.Errorf("%s: %w", m.u.FirstName, err)
+	}
+	return nil
 }
 
 // reads says how m's chat differs from what it should read so far; more
-// messages than expected are left to check.
-func (c *crowd) reads(m *mother) error {
-	bot := c.tg.Messages(m.u.ID)
-	if len(bot) < len(m.want) {
-		return fmt.Errorf("%d messages, want %d; chat:%s", len(bot), len(m.want), c.transcript(m))
-	}
-	for i, w := range m.want {
-		if !w.shownBy(bot[i]) {
-			return fmt.Errorf("message %d does not show %+v; chat:%s", i+1, w, c.transcript(m))
+// messages than expected are left to check unless whole. It counts the
+// messages it let pass as repeats of one on its way at the kill.
+func (c *crowd) reads(m *mother, whole bool) (repeats int, err error) {
+	msgs := c.tg.Messages(m.u.ID)
+	next, repeated := 0, false
+	for i := range msgs {
+		switch {
+		case c.repeatAtKill(msgs, i):
+			repeats++
+			repeated = true
+		case repeated && c.shows(m, msgs[i], "common.button_invalid"):
+			// What the first copy's button says once the second is out.
+			repeats++
+		case next < len(m.want) && m.want[next].shownBy(msgs[i]):
+			next++
+		case next < len(m.want):
+			return repeats, fmt.Errorf("message %d does not show %+v; chat:%s", i+1, m.want[next], c.transcript(m))
+		case whole:
+			return repeats, fmt.Errorf("message %d is one too many; chat:%s", i+1, c.transcript(m))
 		}
 	}
-	return nil
+	if next < len(m.want) {
+		return repeats, fmt.Errorf("%d messages, want %d; chat:%s", next, len(m.want), c.transcript(m))
+	}
+	return repeats, nil
+}
+
+// staleAfterRepeat reports whether m's chat holds a repeat of a message on
+// its way at the kill and ends with Nido saying that a button no longer works.
+func (c *crowd) staleAfterRepeat(m *mother) bool {
+	msgs := c.tg.Messages(m.u.ID)
+	if len(msgs) == 0 || !c.shows(m, msgs[len(msgs)-1], "common.button_invalid") {
+		return false
+	}
+	for i := range msgs {
+		if c.repeatAtKill(msgs, i) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *crowd) shows(m *mother, msg telegramtest.Message, id string) bool {
+	return strings.Contains(telegramtest.Visible(msg.Plain()), telegramtest.Visible(c.text(m.u.LanguageCode, id, nil)))
+}
+
+// onItsWay is how long before a kill Telegram may have accepted a message
+// that the killed process had not yet recorded as sent: milliseconds in
+// truth, a little more on a busy machine running the race detector.
+const onItsWay = 2 * time.Second
+
+// repeatAtKill reports whether msgs[i] repeats an earlier message that
+// Telegram accepted just before the kill: the update or job that sent it
+// had not finished, so another process did it again, and the Telegram
+// layer could not know that this message had gone out (README, "Updates
+// in" and "Reminders out"). Only such a message may show twice.
+func (c *crowd) repeatAtKill(msgs []telegramtest.Message, i int) bool {
+	c.mu.Lock()
+	killed := c.killedAt
+	c.mu.Unlock()
+	if killed.IsZero() {
+		return false
+	}
+	// Both as they were sent, before any edit.
+	asSent := func(m telegramtest.Message) telegramtest.Message {
+		if sent, ok := c.nudges.original(m.ChatID, m.ID); ok {
+			return sent
+		}
+		return m
+	}
+	this := asSent(msgs[i])
+	for _, earlier := range msgs[:i] {
+		earlier = asSent(earlier)
+		if earlier.Plain() == this.Plain() && slices.Equal(earlier.Labels(), this.Labels()) &&
+			(earlier.Document == nil) == (this.Document == nil) &&
+			!earlier.Date.After(killed) && earlier.Date.After(killed.Add(-onItsWay)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (w marker) shownBy(m telegramtest.Message) bool {
@@ -327,50 +436,72 @@ func (w marker) shownBy(m telegramtest.Message) bool {
 
 func (c *crowd) transcript(m *mother) string {
 	var b strings.Builder
+	c.mu.Lock()
+	killed := c.killedAt
+	c.mu.Unlock()
 	for _, msg := range c.tg.Messages(m.u.ID) {
 		fmt.Fprintf(&b, "\n  [%d] %q %q", msg.ID, msg.Plain(), msg.Labels())
+		if !killed.IsZero() {
+			fmt.Fprintf(&b, " (%s after the kill)", msg.Date.Sub(killed).Round(time.Millisecond))
+		}
 	}
 	return b.String()
 }
 
 // check runs once every process has stopped, so that nothing more can
 // arrive: each mother's chat reads as it should, with nothing more, and
-// each social worker heard once of each mother she invited joining.
+// each social worker heard once of each mother she invited joining. Only a
+// message on its way at the kill may show twice, at most one for each chat
+// or job the killed process was handling.
 func (c *crowd) check() {
+	repeats := 0
 	for _, m := range c.mothers {
-		if err := c.reads(m); err != nil {
+		n, err := c.reads(m, true)
+		if err != nil {
 			c.t.Errorf("%s: %v", m.u.FirstName, err)
-		} else if n := len(c.tg.Messages(m.u.ID)); n != len(m.want) {
-			c.t.Errorf("%s: %d messages, want %d; chat:%s", m.u.FirstName, n, len(m.want), c.transcript(m))
 		}
+		repeats += n
 	}
-	joined := 0
-	for _, m := range c.mothers {
-		s := c.staff[m.staff]
-		notice := c.text("it", "invite.joined", map[string]any{"Name": m.u.FirstName, "Role": c.text("it", "role.mother", nil)})
-		n := 0
-		for _, msg := range c.tg.Messages(s.ID) {
-			if strings.Contains(msg.Plain(), notice) {
-				n++
+	for i, s := range c.staff {
+		msgs := c.tg.Messages(s.ID)
+		notices := map[string]int{}
+		for j, msg := range msgs {
+			if c.repeatAtKill(msgs, j) {
+				repeats++
+				continue
 			}
+			notices[msg.Plain()]++
 		}
-		if n != 1 {
-			c.t.Errorf("%s heard %d times that %s joined, want once", s.FirstName, n, m.u.FirstName)
+		for _, m := range c.mothers {
+			if m.staff != i {
+				continue
+			}
+			notice := c.text("it", "invite.joined", map[string]any{"Name": m.u.FirstName, "Role": c.text("it", "role.mother", nil)})
+			if n := notices[notice]; n != 1 {
+				c.t.Errorf("%s heard %d times that %s joined, want once", s.FirstName, n, m.u.FirstName)
+			}
+			delete(notices, notice)
 		}
-		joined += n
+		invites := 0
+		for _, n := range notices {
+			invites += n
+		}
+		if invites != c.invites[i] {
+			c.t.Errorf("%s got %d messages besides who joined, want her %d invites", s.FirstName, invites, c.invites[i])
+		}
 	}
-	staffMessages := 0
-	for _, s := range c.staff {
-		staffMessages += len(c.tg.Messages(s.ID))
-	}
-	if extra := staffMessages - c.invites - joined; extra != 0 {
-		c.t.Errorf("the social workers got %d messages besides their invites and who joined, want none", extra)
+	c.t.Logf("%d mothers, %d reminders, %d messages repeated at the kill", len(c.mothers), c.reminders, repeats)
+	if repeats > killedWorkers {
+		c.t.Errorf("%d messages repeated at the kill, more than the %d updates and jobs the killed process could hold", repeats, killedWorkers)
 	}
 	if c.reminders == 0 {
 		c.t.Error("no reminder was promised: every appointment was booked after its reminders' time, and the test proves less")
 	}
-	c.t.Logf("%d mothers, %d reminders", len(c.mothers), c.reminders)
 }
+
+// killedWorkers is how many updates and jobs a process handles at once:
+// eight chats and eight jobs, by default.
+const killedWorkers = 16
 
 func (c *crowd) text(lang, id string, data map[string]any) string {
 	s, err := c.cat.Text(lang, id, data, nil)
