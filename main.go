@@ -374,6 +374,12 @@ func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
 	l.log.DebugContext(ctx, "redis client", "detail", fmt.Sprintf(format, v...))
 }
 
+// drainTimeout is how long a stopping Nido lets the updates and jobs in hand
+// finish before it cancels them and gives them back to the other processes:
+// the rest of the 10 s that `docker stop` waits before SIGKILL is for giving
+// back the leases and closing.
+const drainTimeout = 7 * time.Second
+
 // app is Nido wired: the Telegram layer, the flows and the scheduler.
 type app struct {
 	bot    *bot.Bot
@@ -400,14 +406,14 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	b, err := bot.New(ctx, bot.Config{
 		Token: cfg.Token, APIURL: cfg.APIURL, WebhookURL: cfg.WebhookURL, WebhookSecret: cfg.WebhookSecret,
 		Prefix: cfg.Prefix, SendRate: cfg.SendRate, ChatRate: cfg.chatRate, Logger: log, Registry: reg,
-		Catalog: cat, Redis: rdb, WaitReplica: cfg.sentinel(),
+		Catalog: cat, Redis: rdb, WaitReplica: cfg.sentinel(), DrainTimeout: drainTimeout,
 	})
 	if err != nil {
 		return nil, err
 	}
 	sched, err := scheduler.New(rdb, scheduler.Config{
 		Prefix: cfg.Prefix, Location: cfg.Location, QuietHours: cfg.QuietHours.String(),
-		Clock: clk, Logger: log, Registerer: reg,
+		Clock: clk, Logger: log, Registerer: reg, DrainTimeout: drainTimeout,
 	})
 	if err != nil {
 		return nil, err
@@ -471,11 +477,19 @@ func runBot(ctx context.Context, getenv func(string) string) error {
 		return configError{"NIDO_LISTEN", fmt.Sprintf("an address Nido can listen on (%v)", err)}
 	}
 	go func() { _ = srv.Serve(ln) }()
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		<-ctx.Done()
+		// Stopping takes no new webhook updates: a load balancer sends them
+		// to another process, and Telegram tries again.
+		shutdown, cancel := context.WithTimeout(context.Background(), drainTimeout)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
 	log.Info("nido started", "listen", cfg.Listen, "webhook", cfg.WebhookURL != "", "bot", a.bot.Username())
 	err = a.run(ctx)
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(shutdown)
+	<-closed
 	log.Info("nido stopped")
 	return err
 }

@@ -182,7 +182,9 @@ func (b *Bot) Sender() *Sender { return b.sender }
 
 // Run receives updates (webhook or long polling, as configured) and hands
 // them to f until ctx ends; then it stops taking chats, lets the updates in
-// hand finish within DrainTimeout, and returns. It returns an error only when
+// hand finish within DrainTimeout (one still running then is cancelled and
+// left at the head of its chat's inbox), gives every chat back at once for
+// another process to take, and returns. It returns an error only when
 // Telegram refuses the bot (wrong token) or the webhook cannot be set.
 func (b *Bot) Run(ctx context.Context, f Flows) error {
 	b.d.handle = func(ctx context.Context, chatID int64, raw []byte) { b.handle(ctx, f, chatID, raw) }

@@ -36,6 +36,9 @@ import (
 // Chats are claimed from the ready set, scored by when they may be claimed,
 // so that a busy chat is not looked at again until its lease would end.
 
+// releaseTimeout bounds giving a chat back, which a shutdown waits for.
+const releaseTimeout = 2 * time.Second
+
 // dispatcher runs a bounded pool of workers over the chats in the inbox.
 type dispatcher struct {
 	in     inbox
@@ -194,13 +197,23 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 		if raw == nil {
 			break
 		}
+		hctx := work
+		if tries > 1 {
+			hctx = handledAgain(work) // what it sent before is not sent again (replies.go)
+		}
 		if tries > maxTries {
 			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", tries-1)
 			if d.abandon != nil {
-				d.abandon(work, chatID, raw)
+				d.abandon(hctx, chatID, raw)
 			}
 		} else {
-			d.handle(work, chatID, raw)
+			d.handle(hctx, chatID, raw)
+		}
+		if work.Err() != nil {
+			// Cut short at the drain deadline: the update stays at the head
+			// of the inbox for the next holder of the chat.
+			d.log.Info("update interrupted by shutdown; given back", "chat_id", chatID)
+			break
 		}
 		ok, err := d.in.ack(work, chatID, token, raw)
 		if err != nil {
@@ -213,7 +226,11 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 		}
 	}
 	cancelKeep()
-	if err := d.in.release(work, chatID, token, time.Now()); err != nil {
+	// Given back even when work was cancelled at the drain deadline, so that
+	// another process takes the chat at once instead of when the lease ends.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(work), releaseTimeout)
+	defer cancel()
+	if err := d.in.release(rctx, chatID, token, time.Now()); err != nil {
 		d.log.Warn("release chat", "chat_id", chatID, "error", err)
 	}
 }

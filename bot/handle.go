@@ -34,7 +34,7 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 		b.log.Info("update not for the flows, dropped", "update_id", u.ID, "kind", kindOf(&u))
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, handleTimeout)
+	ctx, cancel := context.WithTimeout(withReplies(ctx, u.ID), handleTimeout)
 	defer cancel()
 	if u.CallbackQuery != nil {
 		// Answered with what the flows say first (press.go); when they say

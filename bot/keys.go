@@ -45,7 +45,9 @@ func (k keys) poller() string { return k.prefix + ":bot:poller" }
 func (k keys) callbackKey() string { return k.prefix + ":bot:callback-key" }
 
 // sentJob is a HASH of message part index to Telegram message id for one
-// scheduled job's message; it expires after sentJobTTL.
+// scheduled job's message, or for one reply ("update:<update id>:<n>",
+// replies.go); it expires after sentJobTTL, a reply's after replyRecordTTL.
+// A reply's is not listed in sentJobsOf: its name and values name no one.
 func (k keys) sentJob(jobID string) string { return k.prefix + ":bot:sent-job:" + jobID }
 
 // sentJobsOf is a SET of the sentJob keys recorded for messages to one chat,

@@ -33,17 +33,34 @@ type records struct {
 	writing bool
 }
 
-// keptJob is a job's sent parts awaiting their record: index → message id.
+// keptJob is a job's sent parts awaiting their record: index → message id,
+// and the kind of record.
 type keptJob struct {
 	chatID int64
 	parts  map[int]int
+	kind   recordKind
 }
+
+// recordKind is how long a record is kept and whether it is listed under
+// its chat, for erasure to find.
+type recordKind struct {
+	ttl    time.Duration
+	listed bool
+}
+
+var (
+	// jobRecord is a job's: its id may name the person, so it is listed.
+	jobRecord = recordKind{ttl: sentJobTTL, listed: true}
+	// replyRecord is a reply's (replies.go): named by an update id, it
+	// names no one, and goes when its update can no longer be handled again.
+	replyRecord = recordKind{ttl: replyRecordTTL}
+)
 
 // write records part i of job, sent to chatID as messageID; when Redis
 // refuses, the record is kept and written later.
-func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int) {
+func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int, kind recordKind) {
 	ctx = context.WithoutCancel(ctx)
-	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID})
+	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID}, kind)
 	if err == nil {
 		return
 	}
@@ -55,7 +72,7 @@ func (r *records) write(ctx context.Context, chatID int64, jobID string, i, mess
 	}
 	j, ok := r.kept[jobID]
 	if !ok {
-		j = keptJob{chatID: chatID, parts: map[int]int{}}
+		j = keptJob{chatID: chatID, parts: map[int]int{}, kind: kind}
 		r.kept[jobID] = j
 	}
 	j.parts[i] = messageID
@@ -87,11 +104,11 @@ func (r *records) flush(ctx context.Context) {
 			for i, m := range j.parts {
 				parts[i] = m
 			}
-			todo[id] = keptJob{chatID: j.chatID, parts: parts}
+			todo[id] = keptJob{chatID: j.chatID, parts: parts, kind: j.kind}
 		}
 		r.mu.Unlock()
 		for id, j := range todo {
-			if err := r.store(ctx, j.chatID, id, j.parts); err != nil {
+			if err := r.store(ctx, j.chatID, id, j.parts, j.kind); err != nil {
 				break // Redis is still away: all wait for the next round.
 			}
 			r.mu.Lock()
@@ -114,23 +131,30 @@ func (r *records) flush(ctx context.Context) {
 	}
 }
 
-// recordScript writes the parts of a sent job and lists the job under its
-// chat, so that Forget finds it.
+// recordScript writes the parts of a sent job or reply and, when ARGV[2] is
+// '1', lists it under its chat, so that Forget finds it.
 // KEYS[1] sent job (hash), KEYS[2] sent jobs of the chat (set).
-// ARGV[1] TTL ms, then part index and message id, pair after pair.
+// ARGV[1] TTL ms, ARGV[2] '1' to list it, then part index and message id,
+// pair after pair.
 var recordScript = redis.NewScript(`
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], KEYS[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
+if ARGV[2] == '1' then
+  redis.call('SADD', KEYS[2], KEYS[1])
+  redis.call('PEXPIRE', KEYS[2], ARGV[1])
+end
 return 1`)
 
-// store writes parts of job in Redis, and behind Sentinel waits until a
-// replica has them (replica.go).
-func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int) error {
-	args := []any{sentJobTTL.Milliseconds()}
+// store writes parts of job in Redis, listed under the chat when kind says
+// so, and behind Sentinel waits until a replica has them (replica.go).
+func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int, kind recordKind) error {
+	listed := "0"
+	if kind.listed {
+		listed = "1"
+	}
+	args := []any{kind.ttl.Milliseconds(), listed}
 	for i, id := range parts {
 		args = append(args, i, id)
 	}

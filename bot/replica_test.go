@@ -21,11 +21,11 @@ func TestRecordWaitsForTheReplica(t *testing.T) {
 	rec := &records{rdb: rdb, k: testKeys, log: log, rep: &replicas{on: true, log: log}}
 	ctx := context.Background()
 
-	rec.write(ctx, 1, "before", 0, 10)
+	rec.write(ctx, 1, "before", 0, 10, jobRecord)
 	s.CutReplica(800 * time.Millisecond)
 	written := make(chan struct{})
 	go func() {
-		rec.write(ctx, 1, "cut", 0, 11)
+		rec.write(ctx, 1, "cut", 0, 11, jobRecord)
 		close(written)
 	}()
 	select {
@@ -66,7 +66,7 @@ func BenchmarkRecordBehindSentinel(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			rec := &records{rdb: rdb, k: testKeys, log: log, rep: &replicas{on: wait, log: log}}
 			for i := 0; b.Loop(); i++ {
-				if err := rec.store(ctx, 1, "job", map[int]int{0: i}); err != nil {
+				if err := rec.store(ctx, 1, "job", map[int]int{0: i}, jobRecord); err != nil {
 					b.Fatal(err)
 				}
 			}

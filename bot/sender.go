@@ -54,7 +54,8 @@ type part struct {
 
 // Send delivers m and returns the id of the message carrying its buttons (or
 // of the document when there is no text); a Toast alone sends nothing and
-// returns 0. With m.JobID, parts that Redis records as sent are not sent again.
+// returns 0. With m.JobID, parts that Redis records as sent are not sent
+// again; so are the parts of a reply, when its update is handled again.
 func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 	// The press being answered learns its answer now, before any message
 	// comes: its spinner stops as the answer arrives.
@@ -68,9 +69,17 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("render message for chat %d: %w", m.ChatID, err)
 	}
-	done, err := s.sentParts(ctx, m.JobID)
-	if err != nil {
-		return 0, err
+	record, lookUp, kind := m.JobID, m.JobID != "", jobRecord
+	if record == "" {
+		// A reply: recorded too, in case its update is handled again (replies.go).
+		record, lookUp = nextReply(ctx)
+		kind = replyRecord
+	}
+	var done map[int]int
+	if lookUp {
+		if done, err = s.sentParts(ctx, record); err != nil {
+			return 0, err
+		}
 	}
 	pace := paced
 	if m.Bulk {
@@ -89,7 +98,7 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 		if ids[i], err = s.deliver(ctx, m.ChatID, edit, p, pace); err != nil {
 			return 0, err
 		}
-		s.recordPart(ctx, m.ChatID, m.JobID, i, ids[i])
+		s.recordPart(ctx, m.ChatID, record, i, ids[i], kind)
 	}
 	return ids[main], nil
 }
@@ -234,11 +243,12 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 	return done, nil
 }
 
-// recordPart remembers that a part of job went out to chatID (records.go):
-// the message did go, and no retry of the job may send it again.
-func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int) {
+// recordPart remembers that a part of job (or of a reply) went out to
+// chatID (records.go): the message did go, and no retry of the job may send
+// it again.
+func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int, kind recordKind) {
 	if jobID != "" {
-		s.rec.write(ctx, chatID, jobID, i, messageID)
+		s.rec.write(ctx, chatID, jobID, i, messageID, kind)
 	}
 }
 

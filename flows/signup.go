@@ -137,6 +137,11 @@ func chooseLang(s *Session, code string) error {
 func consent(s *Session, answer string) error {
 	code := s.conv.Data["code"]
 	switch {
+	case s.known && s.conv.Step == "signup" && code != "" && s.person.Invite == code:
+		// Her joining was cut short after she was saved (the process
+		// stopped): this press is handled again, and finishes her welcome.
+		// The Telegram layer does not send again what went out before.
+		return welcome(s, s.person)
 	case s.known:
 		// A second tap on "I agree": she joined with the first.
 		return s.toast(T{ID: "signup.already_joined"})
@@ -176,10 +181,15 @@ func consent(s *Session, answer string) error {
 		return err
 	}
 	s.person, s.known = per, true
-	if err := e.spendInvite(s.ctx, code); err != nil {
-		return err
-	}
-	if err := s.endConv(); err != nil {
+	return welcome(s, per)
+}
+
+// welcome ends the sign-up of per, saved: her invite is spent, she is
+// thanked, her inviter told and her menu shown. The conversation ends last,
+// so that a welcome cut short is finished when her press is handled again.
+func welcome(s *Session, per Person) error {
+	e := s.e
+	if err := e.spendInvite(s.ctx, per.Invite); err != nil {
 		return err
 	}
 	e.log.Info("person joined", "user_id", per.ID, "role", per.Role, "org", per.OrgID)
@@ -191,14 +201,17 @@ func consent(s *Session, answer string) error {
 	if err := e.setCommands(s.ctx, per); err != nil {
 		e.log.Warn("set commands after joining", "user_id", per.ID, "error", err)
 	}
-	if inviter, ok, err := e.people.Get(s.ctx, inv.By); err == nil && ok {
+	if inviter, ok, err := e.people.Get(s.ctx, per.InvitedBy); err == nil && ok {
 		if err := e.tell(s.ctx, inviter, T{ID: "invite.joined", Data: map[string]any{
 			"Name": per.Name, "Role": T{ID: "role." + per.Role},
 		}}); err != nil {
 			e.log.Warn("tell inviter", "user_id", inviter.ID, "error", err)
 		}
 	}
-	return showMenu(s, "signup.welcome_"+per.Role)
+	if err := showMenu(s, "signup.welcome_"+per.Role); err != nil {
+		return err
+	}
+	return s.endConv()
 }
 
 // signupText answers what a person types while signing up: the buttons are the way.

@@ -42,6 +42,10 @@ type Config struct {
 	PlanAhead time.Duration
 	// PlanInterval is how often Run plans rules (1 minute by default).
 	PlanInterval time.Duration
+	// DrainTimeout is how long a stopped Run waits for the jobs it is
+	// running (10 seconds by default); then their handlers are cancelled and
+	// the jobs given back, due at once, for another process to run.
+	DrainTimeout time.Duration
 	// Clock tells the time (the system clock by default).
 	Clock clock.Clock
 	// Logger receives ids only, never message text (slog.Default() by default).
@@ -119,6 +123,7 @@ func (c *Config) fill() error {
 	setDefault(&c.PollInterval, time.Second)
 	setDefault(&c.PlanAhead, 48*time.Hour)
 	setDefault(&c.PlanInterval, time.Minute)
+	setDefault(&c.DrainTimeout, 10*time.Second)
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}

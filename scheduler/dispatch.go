@@ -9,12 +9,18 @@ import (
 )
 
 // Run hands due jobs to h and plans recurring rules until ctx is done, then
-// waits for the handlers still running and returns nil. It keeps going
-// through Redis outages. With a manual clock it wakes as soon as the clock
-// moves.
+// waits for the handlers still running, at most Config.DrainTimeout, and
+// returns nil. A handler still running then is cancelled and its job given
+// back, due at once, so that another process runs it without waiting for
+// the lease to end. It keeps going through Redis outages. With a manual
+// clock it wakes as soon as the clock moves.
 func (s *Scheduler) Run(ctx context.Context, h Handler) error {
+	// Handlers get a context that outlives ctx, so a shutdown lets them
+	// finish; it is cancelled only when the drain deadline passes.
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	defer s.drain(&wg, stopWork)
 	slots := make(chan struct{}, s.cfg.Workers)
 	poll := time.NewTicker(s.cfg.PollInterval)
 	defer poll.Stop()
@@ -23,7 +29,7 @@ func (s *Scheduler) Run(ctx context.Context, h Handler) error {
 	needPlan, failures := true, 0
 	for ctx.Err() == nil {
 		moved := s.clockMoved()
-		more, err := s.step(ctx, h, &wg, slots, &needPlan)
+		more, err := s.step(ctx, work, h, &wg, slots, &needPlan)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -54,10 +60,26 @@ func (s *Scheduler) Run(ctx context.Context, h Handler) error {
 	return nil
 }
 
+// drain waits for the running handlers, cancelling them at the drain deadline.
+func (s *Scheduler) drain(wg *sync.WaitGroup, stopWork context.CancelFunc) {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(s.cfg.DrainTimeout):
+		s.log.Warn("drain deadline passed, cancelling running jobs", "drain", s.cfg.DrainTimeout)
+		stopWork()
+		<-done
+	}
+}
+
 // step plans if needed, then claims as many jobs as there are free workers
-// and starts them. It reports whether it filled every free worker, in which
-// case more jobs may be due.
-func (s *Scheduler) step(ctx context.Context, h Handler, wg *sync.WaitGroup, slots chan struct{}, needPlan *bool) (bool, error) {
+// and starts them on work, the handlers' context. It reports whether it
+// filled every free worker, in which case more jobs may be due.
+func (s *Scheduler) step(ctx, work context.Context, h Handler, wg *sync.WaitGroup, slots chan struct{}, needPlan *bool) (bool, error) {
 	if *needPlan {
 		if err := s.plan(ctx); err != nil {
 			return false, err
@@ -77,7 +99,7 @@ func (s *Scheduler) step(ctx context.Context, h Handler, wg *sync.WaitGroup, slo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.process(ctx, h, c)
+			s.process(work, h, c)
 			<-slots
 			s.signal()
 		}()
@@ -108,7 +130,7 @@ func (s *Scheduler) RunDue(ctx context.Context, h Handler) (int, error) {
 			return n, err
 		}
 		for _, c := range jobs {
-			if s.process(ctx, h, c) {
+			if s.process(context.WithoutCancel(ctx), h, c) {
 				n++
 			}
 		}
@@ -137,8 +159,9 @@ func (s *Scheduler) decide(j Job, now time.Time) (verdict, time.Time) {
 	return runJob, time.Time{}
 }
 
-// process runs one claimed job and records the outcome. It reports whether
-// the job was handed to the handler.
+// process runs one claimed job and records the outcome. ctx is the
+// handlers' context, cancelled only when a shutdown's drain deadline passes.
+// It reports whether the job was handed to the handler.
 func (s *Scheduler) process(ctx context.Context, h Handler, c claimed) bool {
 	j, log := c.job, s.log.With("job", c.job.ID, "kind", c.job.Kind)
 	if c.err != nil {
@@ -176,6 +199,11 @@ func (s *Scheduler) process(ctx context.Context, h Handler, c claimed) bool {
 	s.metrics.dispatched.WithLabelValues(j.Kind).Inc()
 	err := s.call(ctx, h, j)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// Cut short by a shutdown: not the job's fault, so no attempt is
+		// counted, and it is due again at once for another process.
+		log.Info("job interrupted by shutdown; given back", "error", err)
+		s.finish(ctx, c, releaseScript, s.releaseArgs(c, j, now))
 	case err == nil:
 		s.metrics.succeeded.WithLabelValues(j.Kind).Inc()
 		s.finish(ctx, c, ackScript, s.ackArgs(c))
@@ -196,15 +224,14 @@ func (s *Scheduler) process(ctx context.Context, h Handler, c claimed) bool {
 // errNoOutcome is why a job whose leases kept expiring is dead.
 var errNoOutcome = errors.New("its runs ended without an outcome (lease expired) at every attempt")
 
-// call runs the handler with its own deadline, which is not cut short when
-// Run is stopped (in-flight jobs are drained), and turns a panic into an error.
+// call runs the handler with its own deadline and turns a panic into an error.
 func (s *Scheduler) call(ctx context.Context, h Handler, j Job) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("handler panicked: %v", r)
 		}
 	}()
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.handlerTimeout)
+	hctx, cancel := context.WithTimeout(ctx, s.handlerTimeout)
 	defer cancel()
 	return h.Handle(hctx, j)
 }

@@ -751,7 +751,7 @@ var nidoBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-func buildNido(t *testing.T) string {
+func buildNido(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the nido command")
@@ -817,7 +817,7 @@ func lastButton(tg *telegramtest.Server, u telegramtest.User, label string) (str
 
 // startNido starts the command with only env as its environment, and stops
 // it when the test ends; prepare may connect its output first.
-func startNido(t *testing.T, bin string, env []string, args []string, prepare func(*exec.Cmd)) *exec.Cmd {
+func startNido(t testing.TB, bin string, env []string, args []string, prepare func(*exec.Cmd)) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}, env...)
@@ -840,7 +840,7 @@ func startNido(t *testing.T, bin string, env []string, args []string, prepare fu
 }
 
 // waitFor waits for cond, checking it every few milliseconds, up to limit.
-func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+func waitFor(t testing.TB, limit time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	tick := time.NewTicker(20 * time.Millisecond)
@@ -1175,7 +1175,14 @@ func (p *processes) env() []string {
 func seedEngine(t *testing.T, rdb redis.UniversalClient, tg *telegramtest.Server, seedClock *clock.Manual,
 	loc *time.Location, makers ...flows.Maker) (*flows.Engine, *locales.Catalog) {
 	t.Helper()
-	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: prefix, Location: loc, QuietHours: "off", Clock: seedClock})
+	return seedEngineUnder(t, prefix, rdb, tg, seedClock, loc, makers...)
+}
+
+// seedEngineUnder is seedEngine with keys under pfx, such as "{nido}" on a Cluster.
+func seedEngineUnder(t testing.TB, pfx string, rdb redis.UniversalClient, tg *telegramtest.Server, seedClock *clock.Manual,
+	loc *time.Location, makers ...flows.Maker) (*flows.Engine, *locales.Catalog) {
+	t.Helper()
+	sched, err := scheduler.New(rdb, scheduler.Config{Prefix: pfx, Location: loc, QuietHours: "off", Clock: seedClock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1183,12 +1190,12 @@ func seedEngine(t *testing.T, rdb redis.UniversalClient, tg *telegramtest.Server
 	if err != nil {
 		t.Fatal(err)
 	}
-	seedBot, err := bot.New(context.Background(), bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: prefix, Redis: rdb,
+	seedBot, err := bot.New(context.Background(), bot.Config{Token: "123:TEST", APIURL: tg.URL, Prefix: pfx, Redis: rdb,
 		SendRate: math.Inf(1), ChatRate: 1000, Catalog: cat, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: prefix, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
+	engine, err := flows.New(flows.Config{Redis: rdb, Prefix: pfx, Sender: seedBot.Sender(), Clock: seedClock, Location: loc,
 		DefaultLang: "it", Scheduler: sched, Logger: slog.New(slog.DiscardHandler)}, makers...)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,9 @@
 package telegramtest
 
-import "time"
+import (
+	"net/http"
+	"time"
+)
 
 // Option configures a Server.
 type Option func(*config)
@@ -11,6 +14,7 @@ type config struct {
 	now             func() time.Time
 	limits          Limits
 	callbackTimeout time.Duration
+	webhookClient   *http.Client
 }
 
 func defaultConfig() config {
@@ -52,4 +56,12 @@ func Unlimited() Option {
 // test for a reason the test is not about.
 func WithCallbackTimeout(d time.Duration) Option {
 	return func(c *config) { c.callbackTimeout = d }
+}
+
+// WithWebhookClient sets the client that POSTs updates to a webhook, such as
+// an httptest TLS server's Client(), so that the webhook can be an https URL
+// with a test certificate, as Nido requires. By default a plain client with
+// a 10-second timeout is used.
+func WithWebhookClient(c *http.Client) Option {
+	return func(cfg *config) { cfg.webhookClient = c }
 }

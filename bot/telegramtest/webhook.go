@@ -137,7 +137,10 @@ func (s *Server) deliver(h webhook) {
 		}
 		cancel()
 	}()
-	client := &http.Client{Timeout: 10 * time.Second}
+	client := s.cfg.webhookClient
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
 	var pause time.Duration
 	for {
 		it, found, wake, ok := s.updates.next(h)
