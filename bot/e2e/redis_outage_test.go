@@ -34,7 +34,7 @@ func TestRemindersOutliveARedisOutageOnce(t *testing.T) {
 	var records atomic.Int64
 	killed := make(chan struct{})
 	w.hook.Arm(func(args []any) bool {
-		return len(args) > 1 && fmt.Sprint(args[0]) == "hset" && strings.Contains(fmt.Sprint(args[1]), ":sent-job:") &&
+		return len(args) > 3 && strings.HasPrefix(fmt.Sprint(args[0]), "eval") && strings.Contains(fmt.Sprint(args[3]), ":sent-job:") &&
 			records.Add(1) == 5
 	}, func() error {
 		w.redis.Kill()
