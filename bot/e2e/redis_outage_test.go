@@ -21,14 +21,7 @@ import (
 func TestRemindersOutliveARedisOutageOnce(t *testing.T) {
 	w := newWorld(t, func(o *options) { o.aof = true })
 	w.redis.SkipIfEmbedded("the test kills and restarts redis-server")
-	anna, _ := aurora(w)
-	var mothers []telegramtest.User
-	for i := range 20 {
-		m := person(int64(3301+i), "Mamma", "it")
-		w.signUp(anna, "mother", m, "it")
-		w.sayLine(m, "/appointment 25/11/2026 09:30 Pediatra")
-		mothers = append(mothers, m)
-	}
+	mothers := withPaediatrician(w, 3301, 20)
 	title := w.text("it", "appointment.reminder_title", nil)
 
 	var records atomic.Int64

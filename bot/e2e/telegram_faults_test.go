@@ -16,14 +16,10 @@ import (
 // retry takes over.)
 func TestRemindersGoThroughABurstOf502(t *testing.T) {
 	w := newWorld(t) // Monday 23 November 2026, 09:00
-	anna, _ := aurora(w)
-	var mothers []telegramtest.User
+	mothers := withPaediatrician(w, 3101, 10)
 	var owners []string
-	for i := range 10 {
-		m := person(int64(3101+i), "Mamma", "it")
-		w.signUp(anna, "mother", m, "it")
-		w.sayLine(m, "/appointment 25/11/2026 09:30 Pediatra")
-		mothers, owners = append(mothers, m), append(owners, idOf(m))
+	for _, m := range mothers {
+		owners = append(owners, idOf(m))
 	}
 	title := w.text("it", "appointment.reminder_title", nil)
 
@@ -64,14 +60,7 @@ func TestRemindersGoThroughABurstOf502(t *testing.T) {
 // one arrives, once. No reminder is given up because of 429s.
 func TestARateAboveTelegramsCostsAFew429s(t *testing.T) {
 	w := newWorld(t, func(o *options) { o.sendRate = 30 })
-	anna, _ := aurora(w)
-	var mothers []telegramtest.User
-	for i := range 20 {
-		m := person(int64(3201+i), "Mamma", "it")
-		w.signUp(anna, "mother", m, "it")
-		w.sayLine(m, "/appointment 25/11/2026 09:30 Pediatra")
-		mothers = append(mothers, m)
-	}
+	mothers := withPaediatrician(w, 3201, 20)
 	title := w.text("it", "appointment.reminder_title", nil)
 
 	limits := telegramtest.DefaultLimits()
@@ -91,4 +80,19 @@ func TestARateAboveTelegramsCostsAFew429s(t *testing.T) {
 	if n > 5 {
 		t.Errorf("Telegram answered 429 %d times for %d reminders, want a handful (at most 5)", n, len(mothers))
 	}
+}
+
+// withPaediatrician signs up n mothers with Anna of Casa Aurora, ids from
+// first on, each with an appointment at the paediatrician on Wednesday 25
+// November 2026 at 9:30, whose day-before reminder comes on Tuesday at 9:30.
+func withPaediatrician(w *world, first int64, n int) []telegramtest.User {
+	w.t.Helper()
+	anna, _ := aurora(w)
+	mothers := make([]telegramtest.User, n)
+	for i := range mothers {
+		mothers[i] = person(first+int64(i), "Mamma", "it")
+		w.signUp(anna, "mother", mothers[i], "it")
+		w.sayLine(mothers[i], "/appointment 25/11/2026 09:30 Pediatra")
+	}
+	return mothers
 }
