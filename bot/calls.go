@@ -142,6 +142,9 @@ func (s *Sender) Delete(ctx context.Context, chatID int64, messageID int) error 
 
 // sleep waits d unless ctx ends first.
 func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -35,6 +35,13 @@ import (
 //
 // Chats are claimed from the ready set, scored by when they may be claimed,
 // so that a busy chat is not looked at again until its lease would end.
+//
+// Each step costs one round trip to Redis, shared where it can be: a process
+// with a free worker stores an update and claims its chat in the same
+// script (1 and 2), and hands the head to the worker at once; the ack of one
+// update reads the next (3), or releases the chat and claims the chat due
+// first for the same worker (5 and 2). Under load, an update costs a worker
+// two round trips of its own: storing and claiming, acking and moving on.
 
 // releaseTimeout bounds giving a chat back, which a shutdown waits for.
 const releaseTimeout = 2 * time.Second
@@ -58,6 +65,18 @@ type dispatcher struct {
 
 	process string
 	claims  atomic.Int64
+
+	// slots holds one place per worker at work; freed is signalled when one
+	// ends; wg counts the workers, and reservations of a place.
+	slots chan struct{}
+	freed chan struct{}
+	wg    sync.WaitGroup
+	// mu guards stop and work, the contexts of a run: stop ends taking new
+	// chats, work is the handlers'. Both are nil outside run, when no chat
+	// may be taken.
+	mu   sync.Mutex
+	stop context.Context
+	work context.Context
 }
 
 func newDispatcher(in inbox, log *slog.Logger, workers int, leaseTTL, idle, drain time.Duration) *dispatcher {
@@ -66,7 +85,64 @@ func newDispatcher(in inbox, log *slog.Logger, workers int, leaseTTL, idle, drai
 	return &dispatcher{
 		in: in, log: log, workers: workers, leaseTTL: leaseTTL, idle: idle, drain: drain,
 		batch: 10, wake: make(chan struct{}, 1), process: hex.EncodeToString(b),
+		slots: make(chan struct{}, workers), freed: make(chan struct{}, workers),
 	}
+}
+
+// token names one claim of a chat by this process.
+func (d *dispatcher) token() string {
+	return d.process + ":" + strconv.FormatInt(d.claims.Add(1), 10)
+}
+
+// reserve takes a worker's place for a chat this process is about to
+// claim as it stores an update (ingest), so that the update is handled
+// here without another round trip to Redis. It fails when every worker is
+// busy or the dispatcher is not running; the chat then waits in the ready
+// set as usual. A reservation ends with start or unreserve.
+func (d *dispatcher) reserve() (token string, ok bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stop == nil || d.stop.Err() != nil {
+		return "", false
+	}
+	select {
+	case d.slots <- struct{}{}:
+	default:
+		return "", false
+	}
+	d.wg.Add(1)
+	return d.token(), true
+}
+
+// unreserve gives back a place reserve took for a chat that was not claimed.
+func (d *dispatcher) unreserve() { d.done() }
+
+// done frees a worker's place.
+func (d *dispatcher) done() {
+	<-d.slots
+	d.wg.Done()
+	select {
+	case d.freed <- struct{}{}:
+	default:
+	}
+}
+
+// start serves a chat claimed with token, from head, in the place reserved
+// for it.
+func (d *dispatcher) start(chatID int64, token string, head *heldUpdate) {
+	d.mu.Lock()
+	stop, work := d.stop, d.work
+	d.mu.Unlock()
+	if stop == nil {
+		// The run ended between reserve and start: its drain already
+		// waited for this place, so give the chat back for the next.
+		stop, work = context.Background(), context.Background()
+		head = nil
+	}
+	go func() {
+		defer d.done()
+		d.serve(stop, work, chatID, token, head)
+	}()
 }
 
 // notify wakes an idle dispatcher without blocking.
@@ -84,14 +160,14 @@ func (d *dispatcher) run(ctx context.Context) {
 	// it is cancelled only when the drain deadline passes.
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
-	slots := make(chan struct{}, d.workers)
-	freed := make(chan struct{}, d.workers)
-	var wg sync.WaitGroup
+	d.mu.Lock()
+	d.stop, d.work = ctx, work
+	d.mu.Unlock()
 	tick := time.NewTicker(d.idle)
 	defer tick.Stop()
 	wait := d.idle
 	for ctx.Err() == nil {
-		claimed, err := d.fill(ctx, work, slots, freed, &wg)
+		claimed, err := d.fill(ctx, work)
 		if err != nil && ctx.Err() != nil {
 			break // shutting down, not a Redis failure
 		}
@@ -106,22 +182,25 @@ func (d *dispatcher) run(ctx context.Context) {
 			continue
 		}
 		wait = d.idle
-		if claimed > 0 && len(slots) < cap(slots) {
+		if claimed > 0 && len(d.slots) < cap(d.slots) {
 			continue
 		}
 		select {
 		case <-ctx.Done():
 		case <-d.wake:
-		case <-freed:
+		case <-d.freed:
 		case <-tick.C:
 		}
 	}
-	d.finish(&wg, stopWork)
+	d.mu.Lock()
+	d.stop, d.work = nil, nil
+	d.mu.Unlock()
+	d.finish(stopWork)
 }
 
-// fill claims due chats for the free slots and starts a worker for each.
-func (d *dispatcher) fill(ctx, work context.Context, slots, freed chan struct{}, wg *sync.WaitGroup) (int, error) {
-	free := cap(slots) - len(slots)
+// fill claims due chats for the free places and starts a worker for each.
+func (d *dispatcher) fill(ctx, work context.Context) (int, error) {
+	free := cap(d.slots) - len(d.slots)
 	if free == 0 {
 		return 0, nil
 	}
@@ -131,37 +210,30 @@ func (d *dispatcher) fill(ctx, work context.Context, slots, freed chan struct{},
 	}
 	claimed := 0
 	for _, chat := range chats {
-		token := d.process + ":" + strconv.FormatInt(d.claims.Add(1), 10)
-		ok, err := d.in.claim(ctx, chat, token, d.leaseTTL, time.Now())
-		if err != nil {
-			return claimed, err
-		}
+		token, ok := d.reserve()
 		if !ok {
+			// Taken meanwhile by updates this process stored.
+			return claimed, nil
+		}
+		held, head, err := d.in.claimHead(ctx, chat, token, d.leaseTTL, time.Now())
+		if err != nil || !held || head == nil {
+			d.unreserve()
+			if err != nil {
+				return claimed, err
+			}
 			continue
 		}
 		claimed++
-		slots <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() {
-				<-slots
-				wg.Done()
-				select {
-				case freed <- struct{}{}:
-				default:
-				}
-			}()
-			d.serve(ctx, work, chat, token)
-		}()
+		d.start(chat, token, head)
 	}
 	return claimed, nil
 }
 
 // finish waits for the workers, cancelling their handlers at the drain deadline.
-func (d *dispatcher) finish(wg *sync.WaitGroup, stopWork context.CancelFunc) {
+func (d *dispatcher) finish(stopWork context.CancelFunc) {
 	done := make(chan struct{})
 	go func() {
-		wg.Wait()
+		d.wg.Wait()
 		close(done)
 	}()
 	select {
@@ -173,41 +245,44 @@ func (d *dispatcher) finish(wg *sync.WaitGroup, stopWork context.CancelFunc) {
 	}
 }
 
-// serve handles up to d.batch updates of one claimed chat, then releases it.
-// stop ends the loop between updates; work is the handlers' context.
-func (d *dispatcher) serve(stop, work context.Context, chatID int64, token string) {
+// serve handles up to d.batch updates of one claimed chat, starting with
+// head, then releases it and goes on with the chat due first, if any, which
+// the release claimed in the same step, until none is due or stop ends.
+// work is the handlers' context. A nil head gives the chat back at once.
+func (d *dispatcher) serve(stop, work context.Context, chatID int64, token string, head *heldUpdate) {
+	for {
+		next, nextToken := d.serveChat(stop, work, chatID, token, head)
+		if next == nil {
+			return
+		}
+		chatID, token, head = next.chat, nextToken, next
+	}
+}
+
+// serveChat is serve for one chat. It returns the head of the next chat
+// claimed as this one was released, and the token it was claimed with.
+func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token string, head *heldUpdate) (*heldUpdate, string) {
 	keep, cancelKeep := context.WithCancel(work)
 	lost := make(chan struct{})
 	go d.keepLease(keep, chatID, token, lost)
 	defer cancelKeep()
-	for range d.batch {
-		if stop.Err() != nil {
-			break
-		}
+	for n := 1; head != nil; n++ {
 		select {
 		case <-lost:
-			return
+			return nil, ""
 		default:
 		}
-		raw, tries, err := d.in.head(work, chatID)
-		if err != nil {
-			d.log.Warn("read inbox", "chat_id", chatID, "error", err)
-			break
-		}
-		if raw == nil {
-			break
-		}
 		hctx := work
-		if tries > 1 {
+		if head.tries > 1 {
 			hctx = handledAgain(work) // what it sent before is not sent again (replies.go)
 		}
-		if tries > maxTries {
-			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", tries-1)
+		if head.tries > maxTries {
+			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", head.tries-1)
 			if d.abandon != nil {
-				d.abandon(hctx, chatID, raw)
+				d.abandon(hctx, chatID, head.raw)
 			}
 		} else {
-			d.handle(hctx, chatID, raw)
+			d.handle(hctx, chatID, head.raw)
 		}
 		if work.Err() != nil {
 			// Cut short at the drain deadline: the update stays at the head
@@ -215,15 +290,24 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 			d.log.Info("update interrupted by shutdown; given back", "chat_id", chatID)
 			break
 		}
-		ok, err := d.in.ack(work, chatID, token, raw)
+		going := stop.Err() == nil
+		nextToken := ""
+		if going {
+			nextToken = d.token()
+		}
+		held, next, err := d.in.ackNext(work, chatID, token, head.raw, going && n < d.batch, time.Now(), nextToken, d.leaseTTL)
 		if err != nil {
 			d.log.Warn("ack update", "chat_id", chatID, "error", err)
 			break
 		}
-		if !ok {
+		if !held {
 			d.log.Warn("chat lease lost while handling", "chat_id", chatID)
-			return
+			return nil, ""
 		}
+		if next == nil || next.claimed {
+			return next, nextToken // released, and maybe a chat claimed anew
+		}
+		head = next
 	}
 	cancelKeep()
 	// Given back even when work was cancelled at the drain deadline, so that
@@ -233,6 +317,7 @@ func (d *dispatcher) serve(stop, work context.Context, chatID int64, token strin
 	if err := d.in.release(rctx, chatID, token, time.Now()); err != nil {
 		d.log.Warn("release chat", "chat_id", chatID, "error", err)
 	}
+	return nil, ""
 }
 
 // keepLease renews the chat's lease until ctx ends; it closes lost when

@@ -12,7 +12,7 @@ type keys struct{ prefix string }
 
 // inbox is a LIST of one chat's pending updates as raw JSON, oldest first.
 // Redis deletes it when the last update is handled.
-func (k keys) inbox(chatID int64) string { return k.prefix + ":bot:inbox:" + id64(chatID) }
+func (k keys) inbox(chatID int64) string { return k.chatBase() + "inbox:" + id64(chatID) }
 
 // ready is a ZSET of chat ids with pending updates, scored by the unix ms at
 // which the chat may be claimed: now when new, the lease's end while held.
@@ -20,12 +20,17 @@ func (k keys) ready() string { return k.prefix + ":bot:ready" }
 
 // lease is a STRING naming the worker that handles a chat's inbox; it expires
 // after the lease TTL unless that worker renews it.
-func (k keys) lease(chatID int64) string { return k.prefix + ":bot:lease:" + id64(chatID) }
+func (k keys) lease(chatID int64) string { return k.chatBase() + "lease:" + id64(chatID) }
 
 // tries is a HASH counting the reads of the update at the head of one
 // chat's inbox (id: its SHA-1, n: reads); the ack deletes it, and it
 // expires after triesTTL.
-func (k keys) tries(chatID int64) string { return k.prefix + ":bot:tries:" + id64(chatID) }
+func (k keys) tries(chatID int64) string { return k.chatBase() + "tries:" + id64(chatID) }
+
+// chatBase is what a chat's inbox, lease and tries keys start with: a
+// script that claims a chat it found in the ready set builds them from it
+// as "<base>inbox:<chat id>" and so on.
+func (k keys) chatBase() string { return k.prefix + ":bot:" }
 
 // seen is a STRING marking an update id already stored; it expires after
 // seenTTL, longer than Telegram keeps an undelivered update.

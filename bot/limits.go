@@ -111,16 +111,18 @@ func (l *limits) wait(ctx context.Context, chatID int64, bulk bool) error {
 		return l.overall.Wait(ctx)
 	}
 	perSecond := l.pace.now(time.Now())
+	if l.shared != nil {
+		// The shared budget paces this process too, at its own pace: the
+		// process's limiter is for when Redis cannot be reached.
+		paced, err := l.shared.wait(ctx, time.Duration(float64(time.Second)/perSecond))
+		if paced || err != nil {
+			return err
+		}
+	}
 	if rate.Limit(perSecond) != l.overall.Limit() {
 		l.overall.SetLimit(rate.Limit(perSecond))
 	}
-	if err := l.overall.Wait(ctx); err != nil {
-		return err
-	}
-	if l.shared == nil {
-		return nil
-	}
-	return l.shared.wait(ctx, time.Duration(float64(time.Second)/perSecond))
+	return l.overall.Wait(ctx)
 }
 
 // tooMany learns from a 429 Telegram answered for a message to chatID: it
@@ -226,10 +228,14 @@ func (l *limits) prune() {
 	}
 }
 
-// budget is the overall send rate shared by every process on one Redis: a
-// generic cell rate algorithm kept in one key, on Redis's clock so that the
-// processes' clocks do not matter. go-redis/redis_rate does the same, but
-// writes its key outside NIDO_REDIS_PREFIX.
+// budget is the overall send rate shared by every process on one Redis:
+// one key holding the time of the next free slot, on Redis's clock so that
+// the processes' clocks do not matter. A process reserves slots, as many
+// at once as it has messages waiting (up to maxReserve), and gives them out
+// in order: a busy process asks Redis once for several messages, and no
+// message asks twice. go-redis/redis_rate keeps a cell rate in one call
+// too, but it can neither reserve slots ahead nor hold everyone back after
+// a 429 (pause), and writes its key outside NIDO_REDIS_PREFIX.
 type budget struct {
 	rdb redis.UniversalClient
 	key string
@@ -240,30 +246,38 @@ type budget struct {
 	// then messages go at the process's own pace without waiting on a
 	// Redis that may take its whole timeout to fail each time.
 	retryAt atomic.Int64
+
+	mu sync.Mutex
+	// slots are the times reserved and not given out yet, in order.
+	slots []time.Time
+	// asking is closed when the reservation under way ends; nil when none is.
+	asking chan struct{}
+	// waiting is how many messages wait for a slot.
+	waiting int
 }
 
 // budgetRetry is how long the shared budget is left alone after Redis failed.
 const budgetRetry = 5 * time.Second
 
-// budgetScript takes one message from the budget, or says how long to wait.
-// The key holds the theoretical arrival time of the next message in µs on
-// Redis's clock; a message may go while that time is less than one interval
-// ahead of now. That allows a burst of two after a pause, which Telegram
-// tolerates, and keeps the pace exact when a sender wakes a little late.
-// KEYS[1] budget. ARGV[1] interval µs.
-// Returns 0 when the message may go, else the µs to wait.
+// maxReserve bounds the slots one process reserves at once: at 30 a second
+// a third of a second, which another process waits behind at most.
+const maxReserve = 8
+
+// budgetScript reserves the next ARGV[2] slots (one if absent), ARGV[1]
+// µs apart, and says how long until the first. The key holds the time of
+// the next free slot in µs on Redis's clock.
+// KEYS[1] budget. ARGV[1] interval µs, ARGV[2] slots.
+// Returns the µs from now to the first slot reserved, 0 for now.
 var budgetScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local every = tonumber(ARGV[1])
-local tat = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
-if tat - now >= every then return tat - now - every + 1 end
-tat = tat + every
-redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1)
-return 0
+local first = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), now)
+local free = first + tonumber(ARGV[1]) * tonumber(ARGV[2] or '1')
+redis.call('SET', KEYS[1], string.format('%.0f', free), 'PX', math.ceil((free - now) / 1000) + 1)
+return first - now
 `)
 
-// pauseScript holds back the budget's next message until at least ARGV[1]
+// pauseScript holds back the budget's next free slot until at least ARGV[1]
 // µs from now, on Redis's clock.
 // KEYS[1] budget. ARGV[1] pause µs.
 var pauseScript = redis.NewScript(`
@@ -279,6 +293,9 @@ return 0
 // pause holds back every process's messages for d. Without Redis only this
 // process waits (limits.tooMany), which is all a 429 is then owed.
 func (b *budget) pause(ctx context.Context, d time.Duration) {
+	b.mu.Lock()
+	b.slots = nil // reserved before the pause: too early now
+	b.mu.Unlock()
 	if time.Now().UnixNano() < b.retryAt.Load() {
 		return
 	}
@@ -287,40 +304,72 @@ func (b *budget) pause(ctx context.Context, d time.Duration) {
 	}
 }
 
-// wait blocks until the shared budget lets one message go, every being this
-// process's interval between messages. When Redis cannot be reached the
-// process's own pace is all there is: a message that does not need Redis
-// still goes, and a 429 from Telegram is still waited out.
-func (b *budget) wait(ctx context.Context, every time.Duration) error {
-	everyUs := strconv.FormatInt(max(every.Microseconds(), 1), 10)
+// wait blocks until a slot of the shared budget, every being this
+// process's interval between messages. paced is false when Redis cannot
+// be reached: then the process's own pace is all there is, and a 429 from
+// Telegram is still waited out.
+func (b *budget) wait(ctx context.Context, every time.Duration) (paced bool, err error) {
+	b.mu.Lock()
+	b.waiting++
 	for {
-		if time.Now().UnixNano() < b.retryAt.Load() {
-			return nil
+		now := time.Now()
+		// A slot whose message gave up waiting is dropped once it is a
+		// whole interval old: a burst of the messages that came after it
+		// would be one Telegram did not allow for.
+		for len(b.slots) > 0 && b.slots[0].Before(now.Add(-every)) {
+			b.slots = b.slots[1:]
 		}
-		us, err := budgetScript.Run(ctx, b.rdb, []string{b.key}, everyUs).Int64()
+		if len(b.slots) > 0 {
+			at := b.slots[0]
+			b.slots = b.slots[1:]
+			b.waiting--
+			b.mu.Unlock()
+			return true, sleep(ctx, time.Until(at))
+		}
+		if now.UnixNano() < b.retryAt.Load() {
+			b.waiting--
+			b.mu.Unlock()
+			return false, nil
+		}
+		if asking := b.asking; asking != nil {
+			b.mu.Unlock()
+			select {
+			case <-asking:
+			case <-ctx.Done():
+				b.mu.Lock()
+				b.waiting--
+				b.mu.Unlock()
+				return true, ctx.Err()
+			}
+			b.mu.Lock()
+			continue
+		}
+		n := min(b.waiting, maxReserve)
+		asking := make(chan struct{})
+		b.asking = asking
+		b.mu.Unlock()
+		us, err := budgetScript.Run(ctx, b.rdb, []string{b.key}, max(every.Microseconds(), 1), n).Int64()
+		b.mu.Lock()
+		b.asking = nil
+		close(asking)
 		if err != nil {
+			b.waiting--
+			b.mu.Unlock()
 			if ctx.Err() != nil {
-				return ctx.Err()
+				return true, ctx.Err()
 			}
 			b.retryAt.Store(time.Now().Add(budgetRetry).UnixNano())
 			if !b.down.Swap(true) {
 				b.log.Warn("shared send budget unreachable; pacing this process alone", "error", err)
 			}
-			return nil
+			return false, nil
 		}
 		if b.down.Swap(false) {
 			b.log.Info("shared send budget reachable again")
 		}
-		if us == 0 {
-			return nil
-		}
-		d := time.Duration(min(us, math.MaxInt64/1000)) * time.Microsecond
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		first := now.Add(time.Duration(min(us, math.MaxInt64/1000)) * time.Microsecond)
+		for i := range n {
+			b.slots = append(b.slots, first.Add(time.Duration(i)*every))
 		}
 	}
 }

@@ -242,7 +242,18 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) error {
 		b.log.Info("update ignored", "update_id", u.ID, "kind", kindOf(&u))
 		return b.in.skip(ctx, u.ID)
 	}
-	stored, err := b.in.store(ctx, u.ID, chat, raw, time.Now())
+	// With a worker free here, the update is stored and its chat claimed
+	// in one step, and handled here at once: no other round trip to find
+	// it in the ready set and claim it.
+	token, reserved := b.d.reserve()
+	stored, head, err := b.in.storeClaim(ctx, u.ID, chat, raw, time.Now(), token, b.d.leaseTTL)
+	if reserved {
+		if head != nil {
+			b.d.start(chat, token, head)
+		} else {
+			b.d.unreserve()
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -251,7 +262,9 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) error {
 		b.log.Debug("duplicate update dropped", "update_id", u.ID, "chat_id", chat)
 		return nil
 	}
-	b.d.notify()
+	if head == nil {
+		b.d.notify()
+	}
 	return nil
 }
 
