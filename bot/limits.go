@@ -40,6 +40,9 @@ type limits struct {
 	// pausedUntil is when, in unix ns, Telegram's last 429 said sending
 	// may go on; no message waits on Redis for it.
 	pausedUntil atomic.Int64
+	// pauses counts the 429s that paused sending, so that a message whose
+	// slot came before one waits again.
+	pauses atomic.Int64
 
 	mu    sync.Mutex
 	chats map[int64]*rate.Limiter
@@ -102,27 +105,38 @@ func (l *limits) wait(ctx context.Context, chatID int64, bulk bool) error {
 		}
 		defer func() { <-l.bulk }()
 	}
-	if d := time.Until(time.Unix(0, l.pausedUntil.Load())); d > 0 {
-		if err := sleep(ctx, d); err != nil {
-			return err
+	for {
+		if d := time.Until(time.Unix(0, l.pausedUntil.Load())); d > 0 {
+			if err := sleep(ctx, d); err != nil {
+				return err
+			}
 		}
-	}
-	if l.pace == nil {
+		if l.pace == nil {
+			return l.overall.Wait(ctx)
+		}
+		perSecond := l.pace.now(time.Now())
+		if l.shared != nil {
+			// The shared budget paces this process too, at its own pace: the
+			// process's limiter is for when Redis cannot be reached.
+			pauses := l.pauses.Load()
+			paced, err := l.shared.wait(ctx, time.Duration(float64(time.Second)/perSecond))
+			if err != nil {
+				return err
+			}
+			if paced && l.pauses.Load() != pauses {
+				// A 429 came while this message waited for its slot, which
+				// was reserved before the pause and at the old pace.
+				continue
+			}
+			if paced {
+				return nil
+			}
+		}
+		if rate.Limit(perSecond) != l.overall.Limit() {
+			l.overall.SetLimit(rate.Limit(perSecond))
+		}
 		return l.overall.Wait(ctx)
 	}
-	perSecond := l.pace.now(time.Now())
-	if l.shared != nil {
-		// The shared budget paces this process too, at its own pace: the
-		// process's limiter is for when Redis cannot be reached.
-		paced, err := l.shared.wait(ctx, time.Duration(float64(time.Second)/perSecond))
-		if paced || err != nil {
-			return err
-		}
-	}
-	if rate.Limit(perSecond) != l.overall.Limit() {
-		l.overall.SetLimit(rate.Limit(perSecond))
-	}
-	return l.overall.Wait(ctx)
 }
 
 // tooMany learns from a 429 Telegram answered for a message to chatID: it
@@ -145,6 +159,7 @@ func (l *limits) tooMany(ctx context.Context, chatID int64, retryAfter time.Dura
 			break
 		}
 	}
+	l.pauses.Add(1)
 	if l.shared != nil {
 		l.shared.pause(ctx, pause)
 	}
