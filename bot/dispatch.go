@@ -295,7 +295,7 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		if going {
 			nextToken = d.token()
 		}
-		held, next, err := d.in.ackNext(work, chatID, token, head.raw, going && n < d.batch, time.Now(), nextToken, d.leaseTTL)
+		held, next, err := d.in.ackNext(work, chatID, token, head.elem, going && n < d.batch, time.Now(), nextToken, d.leaseTTL)
 		if err != nil {
 			d.log.Warn("ack update", "chat_id", chatID, "error", err)
 			break

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -19,7 +20,8 @@ const (
 	seenTTL = 48 * time.Hour
 	// offsetTTL is shorter than the week after which Telegram numbers updates afresh.
 	offsetTTL = 6 * 24 * time.Hour
-	// triesTTL is how long the count of reads of a chat's head is kept.
+	// triesTTL is how long an update may be handled again after its first
+	// reading: what its handling sent is remembered that long (replies.go).
 	triesTTL = 24 * time.Hour
 )
 
@@ -30,61 +32,86 @@ const (
 // in turn, for good.
 const maxTries = 3
 
-// luaHead reads the head of a chat's inbox and counts the times that update
-// was read. The count goes with the ack, so it grows only when handling
-// never ended (see maxTries). It returns nil for an empty inbox, else
-// {raw update, reads so far}.
-const luaHead = `local function readHead(inbox, tries, ttl)
-  local raw = redis.call('LINDEX', inbox, 0)
-  if not raw then
-    redis.call('DEL', tries)
-    return nil
+// An update waits in its chat's inbox as "<reads>|<raw update>": how many
+// times it was read goes with it, so that reading the head and counting the
+// read is one write to the same key, and acking it leaves no count behind.
+// The count grows only when handling never ended (see maxTries). An element
+// without the prefix (stored by an older version) counts as never read.
+
+// luaHead reads and counts the head of a chat's inbox. It returns nil for
+// an empty inbox, else {element as now stored, reads so far}.
+const luaHead = `local function reads(elem)
+  local p = string.find(elem, '|', 1, true)
+  if p and p > 1 and p <= 8 and string.match(string.sub(elem, 1, p - 1), '^%d+$') then
+    return tonumber(string.sub(elem, 1, p - 1)), string.sub(elem, p + 1)
   end
-  local id = redis.sha1hex(raw)
-  local n = 1
-  if redis.call('HGET', tries, 'id') == id then
-    n = redis.call('HINCRBY', tries, 'n', 1)
-  else
-    redis.call('HSET', tries, 'id', id, 'n', 1)
+  return 0, elem
+end
+local function countRead(inbox, elem)
+  local n, raw = reads(elem)
+  local read = (n + 1) .. '|' .. raw
+  redis.call('LSET', inbox, 0, read)
+  return {read, n + 1}
+end
+local function readHead(inbox)
+  local elem = redis.call('LINDEX', inbox, 0)
+  if not elem then return nil end
+  return countRead(inbox, elem)
+end
+-- claimChat takes a chat's lease and reads its head; a chat found empty
+-- leaves the ready set, a busy one is put back to when its lease ends.
+local function claimChat(base, ready, chat, token, ttl, now)
+  local lease, inbox = base .. 'lease:' .. chat, base .. 'inbox:' .. chat
+  if not redis.call('SET', lease, token, 'NX', 'PX', ttl) then
+    local left = redis.call('PTTL', lease)
+    if left < 0 then left = 0 end
+    redis.call('ZADD', ready, 'XX', now + left, chat)
+    return -1
   end
-  redis.call('PEXPIRE', tries, ttl)
-  return {raw, n}
+  local head = readHead(inbox)
+  if not head then
+    redis.call('DEL', lease)
+    redis.call('ZREM', ready, chat)
+    return 0
+  end
+  redis.call('ZADD', ready, 'XX', now + ttl, chat)
+  return head
 end
 `
 
-// ingestScript stores one update unless its id was stored before, and raises
-// the persisted offset, in one step so that a crash cannot split them. With
-// a worker token it also takes the chat's lease when it is free and returns
+// ingestScript stores one update unless its id was stored before. With a
+// worker token it also takes the chat's lease when it is free and returns
 // the head of the inbox (the oldest update, which may be an earlier one),
 // so that the process that stored an update can handle it without asking
-// Redis again.
-// KEYS[1] seen marker, KEYS[2] chat inbox, KEYS[3] ready set, KEYS[4] offset,
-// KEYS[5] chat lease, KEYS[6] tries.
-// ARGV[1] update id, ARGV[2] raw update JSON, ARGV[3] chat id, ARGV[4] now unix ms,
-// ARGV[5] seen TTL ms, ARGV[6] offset TTL ms, ARGV[7] worker token (empty for none),
-// ARGV[8] lease TTL ms, ARGV[9] tries TTL ms.
-// Returns {0} for a duplicate, {1} when stored, {1, raw, reads} when stored
-// and claimed.
+// Redis again. The offset of polling is raised by the poller once a batch
+// is stored (raiseScript): an update stored and asked for again is dropped
+// here by its seen marker.
+// KEYS[1] seen marker, KEYS[2] chat inbox, KEYS[3] ready set, KEYS[4] chat lease.
+// ARGV[1] raw update JSON, ARGV[2] chat id, ARGV[3] now unix ms, ARGV[4]
+// seen TTL ms, ARGV[5] worker token (empty for none), ARGV[6] lease TTL ms.
+// Returns {0} for a duplicate, {1} when stored, {1, element, reads} when
+// stored and claimed.
 var ingestScript = redis.NewScript(luaHead + `
-local cur = tonumber(redis.call('GET', KEYS[4]) or '0')
-if tonumber(ARGV[1]) >= cur then
-  redis.call('SET', KEYS[4], ARGV[1], 'PX', ARGV[6])
-end
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[5]) then
+if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[4]) then
   return {0}
 end
-redis.call('RPUSH', KEYS[2], ARGV[2])
-if ARGV[7] ~= '' and redis.call('SET', KEYS[5], ARGV[7], 'NX', 'PX', ARGV[8]) then
-  redis.call('ZADD', KEYS[3], tonumber(ARGV[4]) + tonumber(ARGV[8]), ARGV[3])
-  local head = readHead(KEYS[2], KEYS[6], ARGV[9])
+if ARGV[5] ~= '' and redis.call('SET', KEYS[4], ARGV[5], 'NX', 'PX', ARGV[6]) then
+  -- Stored as read once: it is read now, unless an earlier update waits.
+  local read = '1|' .. ARGV[1]
+  local n = redis.call('RPUSH', KEYS[2], read)
+  redis.call('ZADD', KEYS[3], tonumber(ARGV[3]) + tonumber(ARGV[6]), ARGV[2])
+  if n == 1 then return {1, read, 1} end
+  redis.call('LSET', KEYS[2], -1, '0|' .. ARGV[1])
+  local head = readHead(KEYS[2])
   return {1, head[1], head[2]}
 end
-redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[3])
+redis.call('RPUSH', KEYS[2], '0|' .. ARGV[1])
+redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[2])
 return {1}`)
 
-// skipScript raises the offset past an update Nido does not handle.
+// raiseScript raises the offset of polling to an update id, never lowers it.
 // KEYS[1] offset. ARGV[1] update id, ARGV[2] offset TTL ms.
-var skipScript = redis.NewScript(`
+var raiseScript = redis.NewScript(`
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tonumber(ARGV[1]) >= cur then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -92,26 +119,16 @@ end
 return 1`)
 
 // claimHeadScript takes a chat's lease and returns the head of its inbox,
-// counting the read. A busy chat is pushed back to when its lease ends, so
-// that idle workers do not spin on it; an empty one leaves the set.
-// KEYS[1] lease, KEYS[2] inbox, KEYS[3] ready set, KEYS[4] tries.
-// ARGV[1] worker token, ARGV[2] lease TTL ms, ARGV[3] chat id, ARGV[4] now
-// unix ms, ARGV[5] tries TTL ms.
+// counting the read (claimChat). A busy chat is pushed back to when its
+// lease ends, so that idle workers do not spin on it; an empty one leaves
+// the set.
+// KEYS[1] ready set. ARGV[1] worker token, ARGV[2] lease TTL ms, ARGV[3]
+// chat id, ARGV[4] now unix ms, ARGV[5] chatBase.
 // Returns {0} when the inbox is empty, {-1} when another worker holds the
-// chat, else {1, raw, reads}.
+// chat, else {1, element, reads}.
 var claimHeadScript = redis.NewScript(luaHead + `
-if redis.call('LLEN', KEYS[2]) == 0 then
-  redis.call('ZREM', KEYS[3], ARGV[3])
-  return {0}
-end
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  local left = redis.call('PTTL', KEYS[1])
-  if left < 0 then left = 0 end
-  redis.call('ZADD', KEYS[3], 'XX', tonumber(ARGV[4]) + left, ARGV[3])
-  return {-1}
-end
-redis.call('ZADD', KEYS[3], 'XX', tonumber(ARGV[4]) + tonumber(ARGV[2]), ARGV[3])
-local head = readHead(KEYS[2], KEYS[4], ARGV[5])
+local head = claimChat(ARGV[5], KEYS[1], ARGV[3], ARGV[1], ARGV[2], tonumber(ARGV[4]))
+if type(head) == 'number' then return {head} end
 return {1, head[1], head[2]}`)
 
 // renewScript extends a lease its holder still has.
@@ -124,57 +141,58 @@ redis.call('ZADD', KEYS[2], 'XX', tonumber(ARGV[4]) + tonumber(ARGV[2]), ARGV[3]
 return 1`)
 
 // headScript reads the head of a chat's inbox, counting the read (luaHead).
-// KEYS[1] inbox, KEYS[2] tries. ARGV[1] tries TTL ms.
-// Returns {} for an empty inbox, else {raw update, reads so far}.
+// KEYS[1] inbox. Returns {} for an empty inbox, else {element, reads so far}.
 var headScript = redis.NewScript(luaHead + `
-return readHead(KEYS[1], KEYS[2], ARGV[1]) or {}`)
+return readHead(KEYS[1]) or {}`)
 
 // ackNextScript removes the handled update from the head of the inbox, only
-// for the lease holder and only if it is still the head (the client may
-// retry), and forgets how often it was read; then, in the same step, it
-// reads the next update when the holder goes on with the chat, or gives
-// the chat back as releaseScript does and, with a new token, claims the
-// chat due first in the ready set, as claimHeadScript does: the end of one
+// for the lease holder and only if it is still the head as it was read (the
+// client may retry, and a later reader counts a new read); then, in the
+// same step, it reads the next update when the holder goes on with the
+// chat, or gives the chat back as releaseScript does and, with a new token,
+// claims the chat due first in the ready set (claimChat): the end of one
 // update and the start of the next, in the same chat or another, cost one
 // round trip.
-// KEYS[1] lease, KEYS[2] inbox, KEYS[3] tries, KEYS[4] ready set.
-// ARGV[1] worker token, ARGV[2] raw update, ARGV[3] '1' to go on, ARGV[4]
-// chat id, ARGV[5] now unix ms, ARGV[6] tries TTL ms, ARGV[7] a token to
-// claim another chat with (empty for none), ARGV[8] lease TTL ms, ARGV[9] chatBase.
+// KEYS[1] lease, KEYS[2] inbox, KEYS[3] counts of reads kept by older
+// versions, KEYS[4] ready set.
+// ARGV[1] worker token, ARGV[2] element as read, ARGV[3] '1' to go on,
+// ARGV[4] chat id, ARGV[5] now unix ms, ARGV[6] a token to claim another
+// chat with (empty for none), ARGV[7] lease TTL ms, ARGV[8] chatBase.
 // Returns {0} when the lease was lost, {1} when the chat was released,
-// {1, raw, reads} for the next update the holder goes on with, and
-// {1, raw, reads, chat id} for the head of another chat now claimed.
+// {1, element, reads} for the next update the holder goes on with, and
+// {1, element, reads, chat id} for the head of another chat now claimed.
 var ackNextScript = redis.NewScript(luaHead + `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end
-if redis.call('LINDEX', KEYS[2], 0) == ARGV[2] then
-  redis.call('LPOP', KEYS[2])
-  redis.call('DEL', KEYS[3])
+local h = redis.call('LRANGE', KEYS[2], 0, 1)
+local left = #h
+local next = h[1]
+if h[1] == ARGV[2] then
+  if #h == 1 then
+    redis.call('DEL', KEYS[2], KEYS[1], KEYS[3])
+    left = -1
+  else
+    redis.call('LPOP', KEYS[2])
+    next = h[2]
+    left = 1
+  end
 end
-if ARGV[3] == '1' then
-  local head = readHead(KEYS[2], KEYS[3], ARGV[6])
-  if head then return {1, head[1], head[2]} end
+if left > 0 and ARGV[3] == '1' then
+  local head = countRead(KEYS[2], next)
+  return {1, head[1], head[2]}
 end
-redis.call('DEL', KEYS[1])
-if redis.call('LLEN', KEYS[2]) == 0 then
+if left ~= -1 then
+  redis.call('DEL', KEYS[1], KEYS[3])
+end
+if left <= 0 then
   redis.call('ZREM', KEYS[4], ARGV[4])
 else
   redis.call('ZADD', KEYS[4], ARGV[5], ARGV[4])
 end
-if ARGV[7] == '' then return {1} end
-local now, ttl = tonumber(ARGV[5]), tonumber(ARGV[8])
+if ARGV[6] == '' then return {1} end
+local now = tonumber(ARGV[5])
 for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[5], 'LIMIT', '0', '8')) do
-  local lease, inbox, tries = ARGV[9] .. 'lease:' .. chat, ARGV[9] .. 'inbox:' .. chat, ARGV[9] .. 'tries:' .. chat
-  if redis.call('LLEN', inbox) == 0 then
-    redis.call('ZREM', KEYS[4], chat)
-  elseif redis.call('SET', lease, ARGV[7], 'NX', 'PX', ARGV[8]) then
-    redis.call('ZADD', KEYS[4], 'XX', now + ttl, chat)
-    local head = readHead(inbox, tries, ARGV[6])
-    return {1, head[1], head[2], chat}
-  else
-    local left = redis.call('PTTL', lease)
-    if left < 0 then left = 0 end
-    redis.call('ZADD', KEYS[4], 'XX', now + left, chat)
-  end
+  local head = claimChat(ARGV[8], KEYS[4], chat, ARGV[6], ARGV[7], now)
+  if type(head) ~= 'number' then return {1, head[1], head[2], chat} end
 end
 return {1}`)
 
@@ -228,9 +246,8 @@ func (in inbox) store(ctx context.Context, updateID, chatID int64, raw []byte, n
 func (in inbox) storeClaim(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time,
 	token string, ttl time.Duration) (stored bool, head *heldUpdate, err error) {
 	res, err := in.rep.run(ctx, in.rdb, ingestScript,
-		[]string{in.k.seen(updateID), in.k.inbox(chatID), in.k.ready(), in.k.offset(), in.k.lease(chatID), in.k.tries(chatID)},
-		updateID, raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), offsetTTL.Milliseconds(),
-		token, ttl.Milliseconds(), triesTTL.Milliseconds()).Slice()
+		[]string{in.k.seen(updateID), in.k.inbox(chatID), in.k.ready(), in.k.lease(chatID)},
+		raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), token, ttl.Milliseconds()).Slice()
 	if err != nil {
 		return false, nil, fmt.Errorf("store update %d: %w", updateID, err)
 	}
@@ -240,7 +257,10 @@ func (in inbox) storeClaim(ctx context.Context, updateID, chatID int64, raw []by
 
 // heldUpdate is the head of a chat's inbox, read by the lease holder.
 type heldUpdate struct {
-	raw   []byte
+	raw []byte
+	// elem is the update as the inbox holds it now, with its count of
+	// reads: what the ack compares the head with.
+	elem  string
 	tries int
 	// chat and claimed are set by ackNext: the chat the update is from,
 	// and whether that chat was claimed anew (with the next token) rather
@@ -249,21 +269,32 @@ type heldUpdate struct {
 	claimed bool
 }
 
-// heldFrom reads {status, raw, reads} from a script; nil without a head.
+// heldFrom reads {status, element, reads} from a script; nil without a head.
 func heldFrom(res []any) *heldUpdate {
 	if len(res) != 3 {
 		return nil
 	}
-	raw, _ := res[1].(string)
+	elem, _ := res[1].(string)
 	n, _ := res[2].(int64)
-	return &heldUpdate{raw: []byte(raw), tries: int(n)}
+	return &heldUpdate{raw: []byte(updateOf(elem)), elem: elem, tries: int(n)}
 }
 
-// skip moves the offset past an update that no flow handles.
-func (in inbox) skip(ctx context.Context, updateID int64) error {
-	err := skipScript.Run(ctx, in.rdb, []string{in.k.offset()}, updateID, offsetTTL.Milliseconds()).Err()
+// updateOf is the raw update of an inbox element, without its count of
+// reads (luaHead).
+func updateOf(elem string) string {
+	count, raw, ok := strings.Cut(elem, "|")
+	if !ok || count == "" || len(count) > 7 || strings.Trim(count, "0123456789") != "" {
+		return elem
+	}
+	return raw
+}
+
+// raise moves the offset of polling up to updateID: every update up to it
+// is stored, or needs no storing.
+func (in inbox) raise(ctx context.Context, updateID int64) error {
+	err := raiseScript.Run(ctx, in.rdb, []string{in.k.offset()}, updateID, offsetTTL.Milliseconds()).Err()
 	if err != nil {
-		return fmt.Errorf("skip update %d: %w", updateID, err)
+		return fmt.Errorf("raise offset to update %d: %w", updateID, err)
 	}
 	return nil
 }
@@ -309,8 +340,8 @@ func (in inbox) claim(ctx context.Context, chatID int64, token string, ttl time.
 // inbox: held is false when another worker has the chat, head nil when
 // the inbox is empty.
 func (in inbox) claimHead(ctx context.Context, chatID int64, token string, ttl time.Duration, now time.Time) (held bool, head *heldUpdate, err error) {
-	res, err := claimHeadScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.ready(), in.k.tries(chatID)},
-		token, ttl.Milliseconds(), chatID, now.UnixMilli(), triesTTL.Milliseconds()).Slice()
+	res, err := claimHeadScript.Run(ctx, in.rdb, []string{in.k.ready(), in.k.lease(chatID), in.k.inbox(chatID)},
+		token, ttl.Milliseconds(), chatID, now.UnixMilli(), in.k.chatBase()).Slice()
 	if err != nil {
 		return false, nil, fmt.Errorf("claim chat %d: %w", chatID, err)
 	}
@@ -323,14 +354,14 @@ func (in inbox) claimHead(ctx context.Context, chatID int64, token string, ttl t
 // token, claims the chat due first: held is false when the lease was lost
 // meanwhile; next is nil when nothing more is held, and next.chat is the
 // chat next is from.
-func (in inbox) ackNext(ctx context.Context, chatID int64, token string, raw []byte, more bool, now time.Time,
+func (in inbox) ackNext(ctx context.Context, chatID int64, token string, elem string, more bool, now time.Time,
 	nextToken string, ttl time.Duration) (held bool, next *heldUpdate, err error) {
 	goOn := "0"
 	if more {
 		goOn = "1"
 	}
 	res, err := ackNextScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.tries(chatID), in.k.ready()},
-		token, raw, goOn, chatID, now.UnixMilli(), triesTTL.Milliseconds(), nextToken, ttl.Milliseconds(), in.k.chatBase()).Slice()
+		token, elem, goOn, chatID, now.UnixMilli(), nextToken, ttl.Milliseconds(), in.k.chatBase()).Slice()
 	if err != nil {
 		return false, nil, fmt.Errorf("ack update of chat %d: %w", chatID, err)
 	}
@@ -359,10 +390,10 @@ func (in inbox) renew(ctx context.Context, chatID int64, token string, ttl time.
 	return n == 1, nil
 }
 
-// head returns the oldest pending update of the chat, nil when none.
+// head returns the oldest pending update of the chat, counting the read;
+// nil when none.
 func (in inbox) head(ctx context.Context, chatID int64) (raw []byte, tries int, err error) {
-	res, err := headScript.Run(ctx, in.rdb, []string{in.k.inbox(chatID), in.k.tries(chatID)},
-		triesTTL.Milliseconds()).Slice()
+	res, err := headScript.Run(ctx, in.rdb, []string{in.k.inbox(chatID)}).Slice()
 	if err != nil {
 		return nil, 0, fmt.Errorf("read inbox of chat %d: %w", chatID, err)
 	}
@@ -371,7 +402,7 @@ func (in inbox) head(ctx context.Context, chatID int64) (raw []byte, tries int, 
 	}
 	s, _ := res[0].(string)
 	n, _ := res[1].(int64)
-	return []byte(s), int(n), nil
+	return []byte(updateOf(s)), int(n), nil
 }
 
 // release gives the chat back to every worker.

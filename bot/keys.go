@@ -10,8 +10,8 @@ import "strconv"
 // them all in one slot.
 type keys struct{ prefix string }
 
-// inbox is a LIST of one chat's pending updates as raw JSON, oldest first.
-// Redis deletes it when the last update is handled.
+// inbox is a LIST of one chat's pending updates, oldest first, each as
+// "<reads>|<raw JSON>". Redis deletes it when the last update is handled.
 func (k keys) inbox(chatID int64) string { return k.chatBase() + "inbox:" + id64(chatID) }
 
 // ready is a ZSET of chat ids with pending updates, scored by the unix ms at
@@ -22,9 +22,9 @@ func (k keys) ready() string { return k.prefix + ":bot:ready" }
 // after the lease TTL unless that worker renews it.
 func (k keys) lease(chatID int64) string { return k.chatBase() + "lease:" + id64(chatID) }
 
-// tries is a HASH counting the reads of the update at the head of one
-// chat's inbox (id: its SHA-1, n: reads); the ack deletes it, and it
-// expires after triesTTL.
+// tries is a HASH in which older versions counted the reads of the update
+// at the head of one chat's inbox; the count now goes with the update in the
+// inbox (inbox.go), and an ack deletes a count left over.
 func (k keys) tries(chatID int64) string { return k.chatBase() + "tries:" + id64(chatID) }
 
 // chatBase is what a chat's inbox, lease and tries keys start with: a

@@ -246,8 +246,8 @@ func (l *limits) prune() {
 // budget is the overall send rate shared by every process on one Redis:
 // one key holding the time of the next free slot, on Redis's clock so that
 // the processes' clocks do not matter. A process reserves slots, as many
-// at once as it has messages waiting (up to maxReserve), and gives them out
-// in order: a busy process asks Redis once for several messages, and no
+// at once as it has messages waiting, or as fit in reserveAhead at a fast
+// pace (up to maxReserve), and gives them out in order: a busy process asks Redis once for several messages, and no
 // message asks twice. go-redis/redis_rate keeps a cell rate in one call
 // too, but it can neither reserve slots ahead nor hold everyone back after
 // a 429 (pause), and writes its key outside NIDO_REDIS_PREFIX.
@@ -277,6 +277,11 @@ const budgetRetry = 5 * time.Second
 // maxReserve bounds the slots one process reserves at once: at 30 a second
 // a third of a second, which another process waits behind at most.
 const maxReserve = 8
+
+// reserveAhead is how much of the budget's time a process reserves for
+// messages not yet waiting, when its pace is fast enough that more come
+// within it (above 100 a second).
+const reserveAhead = 10 * time.Millisecond
 
 // budgetScript reserves the next ARGV[2] slots (one if absent), ARGV[1]
 // µs apart, and says how long until the first. The key holds the time of
@@ -359,7 +364,10 @@ func (b *budget) wait(ctx context.Context, every time.Duration) (paced bool, err
 			b.mu.Lock()
 			continue
 		}
-		n := min(b.waiting, maxReserve)
+		// At a fast pace, the slots of the next moments are reserved too:
+		// messages follow each other closely then, and a slot nobody takes
+		// costs the others at most reserveAhead of the budget.
+		n := min(max(b.waiting, int(reserveAhead/every)), maxReserve)
 		asking := make(chan struct{})
 		b.asking = asking
 		b.mu.Unlock()

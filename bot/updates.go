@@ -140,7 +140,9 @@ func nextBackoff(prev, wait time.Duration, err error) time.Duration {
 }
 
 // pollOnce asks for the updates after the stored offset and stores them in
-// order. It returns how long Telegram asked to wait, if it did.
+// order, then raises the offset past them: one write for the batch, since
+// an update stored and asked for again is dropped by its seen marker. It
+// returns how long Telegram asked to wait, if it did.
 func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 	last, err := b.in.offset(ctx)
 	if err != nil {
@@ -150,14 +152,21 @@ func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return wait, err
 	}
+	top := int64(0)
 	for _, raw := range updates {
-		err := b.ingest(ctx, raw)
+		id, err := b.ingest(ctx, raw)
 		if errors.Is(err, errBadUpdate) {
 			// Without an id it cannot even be skipped; the next one moves the offset past it.
 			b.log.Warn("update without an id", "error", err)
 			continue
 		}
 		if err != nil {
+			return 0, errRedis{err}
+		}
+		top = max(top, id)
+	}
+	if top > 0 {
+		if err := b.in.raise(ctx, top); err != nil {
 			return 0, errRedis{err}
 		}
 	}
@@ -221,10 +230,11 @@ func (b *Bot) getUpdates(ctx context.Context, last int64) ([]json.RawMessage, ti
 	return reply.Result, 0, nil
 }
 
-// ingest stores one update from Telegram, by polling or webhook. Updates the
-// flows do not handle (groups, other kinds) only move the offset; an update
-// that cannot be read is skipped, since Telegram would send it the same way again.
-func (b *Bot) ingest(ctx context.Context, raw []byte) error {
+// ingest stores one update from Telegram, by polling or webhook, and
+// returns its id. Updates the flows do not handle (groups, other kinds)
+// are not stored; neither is an update that cannot be read, since Telegram
+// would send it the same way again.
+func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
 	b.m.received.Inc()
 	var u models.Update
 	if err := json.Unmarshal(raw, &u); err != nil {
@@ -232,15 +242,15 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) error {
 			UpdateID int64 `json:"update_id"`
 		}
 		if json.Unmarshal(raw, &id) != nil || id.UpdateID == 0 {
-			return fmt.Errorf("%w: %v", errBadUpdate, err)
+			return 0, fmt.Errorf("%w: %v", errBadUpdate, err)
 		}
 		b.log.Warn("unreadable update skipped", "update_id", id.UpdateID, "error", err)
-		return b.in.skip(ctx, id.UpdateID)
+		return id.UpdateID, nil
 	}
 	chat, ok := chatOf(&u)
 	if !ok {
 		b.log.Info("update ignored", "update_id", u.ID, "kind", kindOf(&u))
-		return b.in.skip(ctx, u.ID)
+		return u.ID, nil
 	}
 	// With a worker free here, the update is stored and its chat claimed
 	// in one step, and handled here at once: no other round trip to find
@@ -255,17 +265,17 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) error {
 		}
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !stored {
 		b.m.duplicates.Inc()
 		b.log.Debug("duplicate update dropped", "update_id", u.ID, "chat_id", chat)
-		return nil
+		return u.ID, nil
 	}
 	if head == nil {
 		b.d.notify()
 	}
-	return nil
+	return u.ID, nil
 }
 
 // unwrapURL drops the request URL, which carries the bot token, from an error.

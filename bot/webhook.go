@@ -60,7 +60,7 @@ func (b *Bot) webhook(w http.ResponseWriter, r *http.Request) {
 	// Telegram waits for the answer; a Redis that does not answer soon is down.
 	ctx, cancel := context.WithTimeout(r.Context(), webhookTimeout)
 	defer cancel()
-	err = b.ingest(ctx, body)
+	_, err = b.ingest(ctx, body)
 	switch {
 	case errors.Is(err, errBadUpdate):
 		http.Error(w, "not an update", http.StatusBadRequest)
