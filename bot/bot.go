@@ -188,6 +188,9 @@ func (b *Bot) Sender() *Sender { return b.sender }
 // Telegram refuses the bot (wrong token) or the webhook cannot be set.
 func (b *Bot) Run(ctx context.Context, f Flows) error {
 	b.d.handle = func(ctx context.Context, chatID int64, raw []byte) { b.handle(ctx, f, chatID, raw) }
+	if p, ok := f.(preloader); ok {
+		b.d.preload = p.Preload
+	}
 	b.d.abandon = b.abandon
 	if b.cfg.WebhookURL != "" {
 		if err := b.setWebhook(ctx); err != nil {

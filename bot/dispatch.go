@@ -9,6 +9,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"nido/flows"
 )
 
 // How updates of one chat stay in order, once, across processes:
@@ -51,7 +55,11 @@ type dispatcher struct {
 	in     inbox
 	handle func(ctx context.Context, chatID int64, raw []byte)
 	// abandon, when set, is told of an update given up after maxTries.
-	abandon  func(ctx context.Context, chatID int64, raw []byte)
+	abandon func(ctx context.Context, chatID int64, raw []byte)
+	// preload, when set, queues what the answer to an input reads first
+	// (ahead.go); waiting holds the updates stored here unclaimed.
+	preload func(ctx context.Context, p redis.Pipeliner, in flows.Input) *flows.Preloaded
+	waiting stored
 	log      *slog.Logger
 	workers  int
 	leaseTTL time.Duration
@@ -65,6 +73,12 @@ type dispatcher struct {
 
 	process string
 	claims  atomic.Int64
+	// backlog counts the updates this process stored without claiming
+	// their chat and not claimed since: while it is 0, an ack does not
+	// look for another chat in the ready set (a command for nothing when
+	// no chat waits), and chats stored by other processes are found by
+	// the look every idle interval.
+	backlog atomic.Int64
 
 	// slots holds one place per worker at work; freed is signalled when one
 	// ends; wg counts the workers, and reservations of a place.
@@ -145,8 +159,21 @@ func (d *dispatcher) start(chatID int64, token string, head *heldUpdate) {
 	}()
 }
 
-// notify wakes an idle dispatcher without blocking.
+// took counts n chats claimed from the ready set, which the backlog no
+// longer waits for.
+func (d *dispatcher) took(n int64) {
+	for {
+		cur := d.backlog.Load()
+		if cur <= 0 || d.backlog.CompareAndSwap(cur, max(cur-n, 0)) {
+			return
+		}
+	}
+}
+
+// notify wakes an idle dispatcher without blocking: an update was stored
+// and its chat waits in the ready set.
 func (d *dispatcher) notify() {
+	d.backlog.Add(1)
 	select {
 	case d.wake <- struct{}{}:
 	default:
@@ -208,7 +235,11 @@ func (d *dispatcher) fill(ctx, work context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(chats) == 0 {
+		d.backlog.Store(0)
+	}
 	claimed := 0
+	defer func() { d.took(int64(claimed)) }()
 	for _, chat := range chats {
 		token, ok := d.reserve()
 		if !ok {
@@ -272,7 +303,7 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 			return nil, ""
 		default:
 		}
-		hctx := work
+		hctx := withAhead(work, head.ahead)
 		if head.tries > 1 {
 			hctx = handledAgain(work) // what it sent before is not sent again (replies.go)
 		}
@@ -292,10 +323,27 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		}
 		going := stop.Err() == nil
 		nextToken := ""
-		if going {
+		if going && d.backlog.Load() > 0 {
 			nextToken = d.token()
 		}
-		held, next, err := d.in.ackNext(work, chatID, token, head.elem, going && n < d.batch, time.Now(), nextToken, d.leaseTTL)
+		// The update this process stored first, of a chat that waits, is
+		// tried first, with what its answer reads (ahead.go).
+		var want *aheadUpdate
+		var then func(redis.Pipeliner)
+		if nextToken != "" && d.preload != nil {
+			if want = d.waiting.pop(chatID); want != nil {
+				then = func(p redis.Pipeliner) { want.pre = d.preload(work, p, want.in) }
+			}
+		}
+		prefer := int64(0)
+		if want != nil {
+			prefer = want.chat
+		}
+		held, next, ran, err := d.in.ackNext(work, chatID, token, head.elem, going && n < d.batch, time.Now(),
+			nextToken, d.leaseTTL, prefer, then)
+		if ran && next != nil && next.claimed && want != nil && next.chat == want.chat && string(next.raw) == string(want.raw) {
+			next.ahead = want
+		}
 		if err != nil {
 			d.log.Warn("ack update", "chat_id", chatID, "error", err)
 			break
@@ -303,6 +351,13 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		if !held {
 			d.log.Warn("chat lease lost while handling", "chat_id", chatID)
 			return nil, ""
+		}
+		switch {
+		case nextToken == "":
+		case next == nil:
+			d.backlog.Store(0) // none was due
+		case next.claimed:
+			d.took(1)
 		}
 		if next == nil || next.claimed {
 			return next, nextToken // released, and maybe a chat claimed anew

@@ -24,15 +24,21 @@ const handleTimeout = 2 * time.Minute
 // handle answers one stored update. Whatever goes wrong is logged and the
 // update is done: a panic is recovered and the person told, never retried.
 func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
+	ahead := aheadOf(ctx, raw)
 	var u models.Update
-	if err := json.Unmarshal(raw, &u); err != nil {
-		b.log.Error("stored update is not readable, dropped", "chat_id", chatID, "error", err)
-		return
-	}
-	in, ok := toInput(&u, b.username, b.sg)
-	if !ok {
-		b.log.Info("update not for the flows, dropped", "update_id", u.ID, "kind", kindOf(&u))
-		return
+	var in flows.Input
+	if ahead != nil {
+		u, in = *ahead.u, ahead.in
+	} else {
+		if err := json.Unmarshal(raw, &u); err != nil {
+			b.log.Error("stored update is not readable, dropped", "chat_id", chatID, "error", err)
+			return
+		}
+		var ok bool
+		if in, ok = toInput(&u, b.username, b.sg); !ok {
+			b.log.Info("update not for the flows, dropped", "update_id", u.ID, "kind", kindOf(&u))
+			return
+		}
 	}
 	ctx, cancel := context.WithTimeout(withReplies(ctx, u.ID), handleTimeout)
 	defer cancel()
@@ -49,7 +55,13 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 			b.panicked(ctx, in, r)
 		}
 	}()
-	if err := f.Handle(ctx, in); err != nil {
+	var err error
+	if p, ok := f.(preloader); ok && ahead != nil {
+		err = p.HandlePreloaded(ctx, in, ahead.pre)
+	} else {
+		err = f.Handle(ctx, in)
+	}
+	if err != nil {
 		b.log.Warn("flows failed", "update_id", in.UpdateID, "chat_id", in.ChatID, "error", err)
 	}
 }

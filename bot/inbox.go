@@ -157,7 +157,8 @@ return readHead(KEYS[1]) or {}`)
 // versions, KEYS[4] ready set.
 // ARGV[1] worker token, ARGV[2] element as read, ARGV[3] '1' to go on,
 // ARGV[4] chat id, ARGV[5] now unix ms, ARGV[6] a token to claim another
-// chat with (empty for none), ARGV[7] lease TTL ms, ARGV[8] chatBase.
+// chat with (empty for none), ARGV[7] lease TTL ms, ARGV[8] chatBase,
+// ARGV[9] a chat to try first (empty for none).
 // Returns {0} when the lease was lost, {1} when the chat was released,
 // {1, element, reads} for the next update the holder goes on with, and
 // {1, element, reads, chat id} for the head of another chat now claimed.
@@ -190,6 +191,10 @@ else
 end
 if ARGV[6] == '' then return {1} end
 local now = tonumber(ARGV[5])
+if ARGV[9] ~= '' and ARGV[9] ~= ARGV[4] then
+  local head = claimChat(ARGV[8], KEYS[4], ARGV[9], ARGV[6], ARGV[7], now)
+  if type(head) ~= 'number' then return {1, head[1], head[2], ARGV[9]} end
+end
 for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[5], 'LIMIT', '0', '8')) do
   local head = claimChat(ARGV[8], KEYS[4], chat, ARGV[6], ARGV[7], now)
   if type(head) ~= 'number' then return {1, head[1], head[2], chat} end
@@ -236,28 +241,76 @@ type inbox struct {
 // store appends an update to its chat's inbox; it reports false for an
 // update id stored before.
 func (in inbox) store(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (bool, error) {
-	stored, _, err := in.storeClaim(ctx, updateID, chatID, raw, now, "", 0)
+	stored, _, _, err := in.storeClaim(ctx, updateID, chatID, raw, now, "", 0, nil)
 	return stored, err
 }
 
 // storeClaim is store, and with a token it also claims the chat when no
 // worker holds it: head is then the update to handle first (not always
 // this one: an earlier one may be waiting), with how often it was read.
+// then, when given, queues reads to run after the script in the same
+// round trip; ran says they did.
 func (in inbox) storeClaim(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time,
-	token string, ttl time.Duration) (stored bool, head *heldUpdate, err error) {
-	res, err := in.rep.run(ctx, in.rdb, ingestScript,
+	token string, ttl time.Duration, then func(redis.Pipeliner)) (stored bool, head *heldUpdate, ran bool, err error) {
+	res, ran := in.runThen(ctx, ingestScript,
 		[]string{in.k.seen(updateID), in.k.inbox(chatID), in.k.ready(), in.k.lease(chatID)},
-		raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), token, ttl.Milliseconds()).Slice()
+		[]any{raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), token, ttl.Milliseconds()}, then)
+	out, err := res.Slice()
 	if err != nil {
-		return false, nil, fmt.Errorf("store update %d: %w", updateID, err)
+		return false, nil, false, fmt.Errorf("store update %d: %w", updateID, err)
 	}
-	n, _ := res[0].(int64)
-	return n == 1, heldFrom(res), nil
+	n, _ := out[0].(int64)
+	return n == 1, heldFrom(out), ran, nil
+}
+
+// runThen runs script and, in the same pipeline after it, the reads then
+// queues (none when nil), which so see what the script wrote. ran is false
+// when they did not run after it (the script was not loaded in Redis yet,
+// or failed): their results are then not to be used. Behind Sentinel the
+// script is followed by a WAIT for a replica, as replicas.run does.
+func (in inbox) runThen(ctx context.Context, script *redis.Script, keys []string, args []any,
+	then func(redis.Pipeliner)) (res *redis.Cmd, ran bool) {
+	if then == nil {
+		return in.rep.run(ctx, in.rdb, script, keys, args...), false
+	}
+	waiting := in.rep.waiting()
+	var acked *redis.Cmd
+	// An error of the pipeline is one of its commands': the script's is
+	// in res, and a read's (redis.Nil too) in its own command.
+	_, _ = in.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if waiting {
+			res = script.Eval(ctx, p, keys, args...)
+			acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
+		} else {
+			res = script.EvalSha(ctx, p, keys, args...)
+		}
+		then(p)
+		return nil
+	})
+	if err := res.Err(); err != nil {
+		if redis.HasErrorPrefix(err, "NOSCRIPT") {
+			return in.rep.run(ctx, in.rdb, script, keys, args...), false
+		}
+		return res, false
+	}
+	if waiting {
+		n, err := acked.Int64()
+		if err != nil {
+			failed := redis.NewCmd(ctx)
+			failed.SetErr(fmt.Errorf("write and wait for a replica: %w", err))
+			return failed, false
+		}
+		in.rep.answered(n > 0)
+	}
+	return res, true
 }
 
 // heldUpdate is the head of a chat's inbox, read by the lease holder.
 type heldUpdate struct {
 	raw []byte
+	// ahead is the update as this process stored it, and what its answer
+	// reads first, read with the claim; nil when not read ahead.
+	ahead *aheadUpdate
 	// elem is the update as the inbox holds it now, with its count of
 	// reads: what the ack compares the head with.
 	elem  string
@@ -351,19 +404,25 @@ func (in inbox) claimHead(ctx context.Context, chatID int64, token string, ttl t
 
 // ackNext removes a handled update and, when more is true, reads the next
 // one; otherwise, or when there is none, it releases the chat and, with a
-// token, claims the chat due first: held is false when the lease was lost
-// meanwhile; next is nil when nothing more is held, and next.chat is the
-// chat next is from.
+// token, claims a chat due: prefer first when it is not 0, else the chat
+// due first. held is false when the lease was lost meanwhile; next is nil
+// when nothing more is held, and next.chat is the chat next is from. then
+// and ran are as for runThen.
 func (in inbox) ackNext(ctx context.Context, chatID int64, token string, elem string, more bool, now time.Time,
-	nextToken string, ttl time.Duration) (held bool, next *heldUpdate, err error) {
+	nextToken string, ttl time.Duration, prefer int64, then func(redis.Pipeliner)) (held bool, next *heldUpdate, ran bool, err error) {
 	goOn := "0"
 	if more {
 		goOn = "1"
 	}
-	res, err := ackNextScript.Run(ctx, in.rdb, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.tries(chatID), in.k.ready()},
-		token, elem, goOn, chatID, now.UnixMilli(), nextToken, ttl.Milliseconds(), in.k.chatBase()).Slice()
+	preferred := ""
+	if prefer != 0 {
+		preferred = strconv.FormatInt(prefer, 10)
+	}
+	cmd, ran := in.runThen(ctx, ackNextScript, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.tries(chatID), in.k.ready()},
+		[]any{token, elem, goOn, chatID, now.UnixMilli(), nextToken, ttl.Milliseconds(), in.k.chatBase(), preferred}, then)
+	res, err := cmd.Slice()
 	if err != nil {
-		return false, nil, fmt.Errorf("ack update of chat %d: %w", chatID, err)
+		return false, nil, false, fmt.Errorf("ack update of chat %d: %w", chatID, err)
 	}
 	n, _ := res[0].(int64)
 	next = heldFrom(res[:min(len(res), 3)])
@@ -373,11 +432,11 @@ func (in inbox) ackNext(ctx context.Context, chatID int64, token string, elem st
 			next.claimed = true
 			s, _ := res[3].(string)
 			if next.chat, err = strconv.ParseInt(s, 10, 64); err != nil {
-				return n == 1, nil, fmt.Errorf("ready set holds %q: %w", s, err)
+				return n == 1, nil, ran, fmt.Errorf("ready set holds %q: %w", s, err)
 			}
 		}
 	}
-	return n == 1, next, nil
+	return n == 1, next, ran, nil
 }
 
 // renew extends the lease; false means another worker has the chat now.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
 )
 
 // Nido polls getUpdates itself instead of using the library's loop, which
@@ -255,8 +256,22 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
 	// With a worker free here, the update is stored and its chat claimed
 	// in one step, and handled here at once: no other round trip to find
 	// it in the ready set and claim it.
+	// What its answer reads first goes in the same round trip (ahead.go).
 	token, reserved := b.d.reserve()
-	stored, head, err := b.in.storeClaim(ctx, u.ID, chat, raw, time.Now(), token, b.d.leaseTTL)
+	var ahead *aheadUpdate
+	var then func(redis.Pipeliner)
+	if b.d.preload != nil {
+		if in, ok := toInput(&u, b.username, b.sg); ok {
+			ahead = &aheadUpdate{chat: chat, raw: raw, u: &u, in: in}
+			if reserved {
+				then = func(p redis.Pipeliner) { ahead.pre = b.d.preload(ctx, p, in) }
+			}
+		}
+	}
+	stored, head, ran, err := b.in.storeClaim(ctx, u.ID, chat, raw, time.Now(), token, b.d.leaseTTL, then)
+	if head != nil && ran && string(head.raw) == string(raw) {
+		head.ahead = ahead
+	}
 	if reserved {
 		if head != nil {
 			b.d.start(chat, token, head)
@@ -273,6 +288,10 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
 		return u.ID, nil
 	}
 	if head == nil {
+		if ahead != nil {
+			ahead.pre = nil
+			b.d.waiting.push(ahead)
+		}
 		b.d.notify()
 	}
 	return u.ID, nil

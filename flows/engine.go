@@ -123,7 +123,12 @@ func coreRoutes() []Route {
 // Handle answers one input. Errors are already told to the person kindly; the
 // returned error is for logs.
 func (e *Engine) Handle(ctx context.Context, in Input) error {
-	s, err := e.newSession(ctx, in)
+	return e.handle(ctx, in, nil)
+}
+
+// handle is Handle, from what pre read when it is given (preload.go).
+func (e *Engine) handle(ctx context.Context, in Input, pre *Preloaded) error {
+	s, err := e.newSession(ctx, in, pre)
 	if err != nil {
 		return err
 	}

@@ -41,19 +41,21 @@ type conv struct {
 	Until int64 `json:"u,omitempty"`
 }
 
-func (e *Engine) newSession(ctx context.Context, in Input) (*Session, error) {
+func (e *Engine) newSession(ctx context.Context, in Input, pre *Preloaded) (*Session, error) {
 	s := &Session{ctx: ctx, e: e, in: in, now: e.now()}
-	// The person and the conversation in one round trip: every update
+	// The person and the conversation in one round trip, or none when the
+	// Telegram layer read them with its claim of the chat: every update
 	// needs both.
-	var person *redis.MapStringStringCmd
-	var saved *redis.StringCmd
-	_, err := e.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
-		person = p.HGetAll(ctx, e.people.k.person(in.UserID))
-		saved = p.Get(ctx, e.k.conv(in.ChatID))
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("load person and conversation: %w", err)
+	person, saved := pre.loaded(in)
+	if person == nil {
+		_, err := e.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
+			person = p.HGetAll(ctx, e.people.k.person(in.UserID))
+			saved = p.Get(ctx, e.k.conv(in.ChatID))
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("load person and conversation: %w", err)
+		}
 	}
 	per, ok := personFrom(in.UserID, person.Val())
 	s.person, s.known = per, ok

@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"sync"
+
+	"github.com/go-telegram/bot/models"
+	"github.com/redis/go-redis/v9"
+
+	"nido/flows"
+)
+
+// Answering an update starts with reads of the flows' own (the person, the
+// conversation). When this process knows the update as it claims its chat
+// (it stored it a moment before), those reads go in the round trip of the
+// claim (flows.Preload), after it, and the update is not parsed twice: the
+// worker starts from an aheadUpdate.
+
+// preloader is Flows that read ahead (flows.Engine).
+type preloader interface {
+	Preload(ctx context.Context, p redis.Pipeliner, in flows.Input) *flows.Preloaded
+	HandlePreloaded(ctx context.Context, in flows.Input, pre *flows.Preloaded) error
+}
+
+// aheadUpdate is an update parsed as it was stored, and what its answer
+// starts by reading, once read.
+type aheadUpdate struct {
+	chat int64
+	raw  []byte
+	u    *models.Update
+	in   flows.Input
+	pre  *flows.Preloaded
+}
+
+type aheadKey struct{}
+
+// withAhead gives the handling of a's update what was read ahead for it.
+func withAhead(ctx context.Context, a *aheadUpdate) context.Context {
+	if a == nil || a.pre == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, aheadKey{}, a)
+}
+
+// aheadOf is what was read ahead for the update handled in ctx, for raw.
+func aheadOf(ctx context.Context, raw []byte) *aheadUpdate {
+	a, _ := ctx.Value(aheadKey{}).(*aheadUpdate)
+	if a == nil || string(a.raw) != string(raw) {
+		return nil
+	}
+	return a
+}
+
+// maxAhead bounds the updates a process remembers having stored without
+// claiming their chat.
+const maxAhead = 256
+
+// stored remembers updates this process stored without claiming their
+// chat, oldest first: an ack that releases a chat tries the oldest of them
+// first, with its reads in the same round trip.
+type stored struct {
+	mu sync.Mutex
+	q  []*aheadUpdate
+}
+
+func (s *stored) push(a *aheadUpdate) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.q) == maxAhead {
+		s.q = s.q[1:]
+	}
+	s.q = append(s.q, a)
+}
+
+// pop takes the oldest update not of chat except; nil when none.
+func (s *stored) pop(except int64) *aheadUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, a := range s.q {
+		if a.chat != except {
+			s.q = append(s.q[:i], s.q[i+1:]...)
+			return a
+		}
+	}
+	return nil
+}
