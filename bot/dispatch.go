@@ -272,10 +272,9 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 			return nil, ""
 		default:
 		}
-		hctx := work
-		if head.tries > 1 {
-			hctx = handledAgain(work) // what it sent before is not sent again (replies.go)
-		}
+		// What it sent before is not sent again, and the records of what it
+		// sends go with its next step, the last ones with the ack (replies.go).
+		hctx := withUpdate(work, head.tries > 1)
 		if head.tries > maxTries {
 			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", head.tries-1)
 			if d.abandon != nil {
@@ -295,7 +294,7 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		if going {
 			nextToken = d.token()
 		}
-		held, next, err := d.in.ackNext(work, chatID, token, head.raw, going && n < d.batch, time.Now(), nextToken, d.leaseTTL)
+		held, next, err := d.in.ackNext(finished(hctx), chatID, token, head.raw, going && n < d.batch, time.Now(), nextToken, d.leaseTTL)
 		if err != nil {
 			d.log.Warn("ack update", "chat_id", chatID, "error", err)
 			break
