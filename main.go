@@ -398,7 +398,6 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	if err != nil {
 		return nil, err
 	}
-	rdb.AddHook(counts)
 	cat, err := locales.New(cfg.DefaultLang)
 	if err != nil {
 		return nil, err
@@ -411,6 +410,9 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	if err != nil {
 		return nil, err
 	}
+	// After bot.New: its own hook turns a command that carries records into
+	// a pipeline, and a hook added after it counts that round trip once.
+	rdb.AddHook(counts)
 	sched, err := scheduler.New(rdb, scheduler.Config{
 		Prefix: cfg.Prefix, Location: cfg.Location, QuietHours: cfg.QuietHours.String(),
 		Clock: clk, Logger: log, Registerer: reg, DrainTimeout: drainTimeout,

@@ -86,10 +86,12 @@ type Bot struct {
 	sender   *Sender
 	d        *dispatcher
 	poller   *http.Client
+	carrier  recordCarrier
 }
 
 // New connects to Telegram (getMe) and Redis (the shared button key) and
-// builds the sender. It does not start receiving: see Run.
+// builds the sender. It adds a hook to cfg.Redis (carry.go): hooks that
+// count round trips go on after New. It does not start receiving: see Run.
 func New(ctx context.Context, cfg Config) (*Bot, error) {
 	cfg, err := withDefaults(cfg)
 	if err != nil {
@@ -116,6 +118,13 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	}
 	rep := &replicas{on: cfg.WaitReplica, log: log}
 	in := inbox{rdb: cfg.Redis, k: k, rep: rep}
+	// What an update sends is recorded with its next command (replies.go).
+	carrier := recordCarrier{rdb: cfg.Redis}
+	cfg.Redis.AddHook(carrier)
+	// Records are carried as EVALSHA: the script is loaded now, so that the
+	// first of them is not refused and written again. Not fatal: a refused
+	// record is written all the same.
+	_ = recordScript.Load(ctx, cfg.Redis).Err()
 	b := &Bot{
 		cfg: cfg, log: log, api: api, username: me.Username, sg: sg, in: in, m: m,
 		sender: &Sender{
@@ -123,8 +132,9 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 			lim: newLimits(cfg.SendRate, cfg.ChatRate, cfg.Redis, k, log), m: m, log: log,
 			rec: &records{rdb: cfg.Redis, k: k, log: log, rep: rep},
 		},
-		d:      newDispatcher(in, log, cfg.Workers, cfg.LeaseTTL, cfg.IdleWait, cfg.DrainTimeout),
-		poller: &http.Client{},
+		d:       newDispatcher(in, log, cfg.Workers, cfg.LeaseTTL, cfg.IdleWait, cfg.DrainTimeout),
+		poller:  &http.Client{},
+		carrier: carrier,
 	}
 	return b, nil
 }

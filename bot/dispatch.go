@@ -303,10 +303,9 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 			return nil, ""
 		default:
 		}
-		hctx := withAhead(work, head.ahead)
-		if head.tries > 1 {
-			hctx = handledAgain(work) // what it sent before is not sent again (replies.go)
-		}
+		// What it sent before is not sent again, and the records of what it
+		// sends go with its next step, the last ones with the ack (replies.go).
+		hctx := withAhead(withUpdate(work, head.tries > 1), head.ahead)
 		if head.tries > maxTries {
 			d.log.Error("update given up: handling it ended the process each time", "chat_id", chatID, "tries", head.tries-1)
 			if d.abandon != nil {
@@ -339,7 +338,7 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		if want != nil {
 			prefer = want.chat
 		}
-		held, next, ran, err := d.in.ackNext(work, chatID, token, head.elem, going && n < d.batch, time.Now(),
+		held, next, ran, err := d.in.ackNext(finished(hctx), chatID, token, head.elem, going && n < d.batch, time.Now(),
 			nextToken, d.leaseTTL, prefer, then)
 		if ran && next != nil && next.claimed && want != nil && next.chat == want.chat && string(next.raw) == string(want.raw) {
 			next.ahead = want

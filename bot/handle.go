@@ -40,8 +40,16 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 			return
 		}
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(withReplies(ctx, u.ID), handleTimeout)
 	defer cancel()
+	defer func() {
+		// Cut short by a shutdown, the update is handled again without an
+		// ack to carry what it sent (replies.go): that goes now.
+		if parent.Err() != nil {
+			b.carrier.writePending(ctx)
+		}
+	}()
 	if u.CallbackQuery != nil {
 		// Answered with what the flows say first (press.go); when they say
 		// nothing, or panic, the spinner still stops here, last.

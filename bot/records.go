@@ -59,11 +59,21 @@ var (
 // write records part i of job, sent to chatID as messageID; when Redis
 // refuses, the record is kept and written later.
 func (r *records) write(ctx context.Context, chatID int64, jobID string, i, messageID int, kind recordKind) {
+	r.writeParts(ctx, chatID, jobID, map[int]int{i: messageID}, kind)
+}
+
+// writeParts is write for several parts of one job.
+func (r *records) writeParts(ctx context.Context, chatID int64, jobID string, parts map[int]int, kind recordKind) {
 	ctx = context.WithoutCancel(ctx)
-	err := r.store(ctx, chatID, jobID, map[int]int{i: messageID}, kind)
+	err := r.store(ctx, chatID, jobID, parts, kind)
 	if err == nil {
 		return
 	}
+	r.keep(ctx, chatID, jobID, parts, kind, err)
+}
+
+// keep holds records Redis refused and starts writing them in the background.
+func (r *records) keep(ctx context.Context, chatID int64, jobID string, parts map[int]int, kind recordKind, err error) {
 	r.log.Warn("record sent job: kept until Redis answers", "job", jobID, "error", err)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -75,7 +85,9 @@ func (r *records) write(ctx context.Context, chatID int64, jobID string, i, mess
 		j = keptJob{chatID: chatID, parts: map[int]int{}, kind: kind}
 		r.kept[jobID] = j
 	}
-	j.parts[i] = messageID
+	for i, id := range parts {
+		j.parts[i] = id
+	}
 	if !r.writing {
 		r.writing = true
 		go r.flush(ctx)
@@ -150,6 +162,12 @@ return 1`)
 // store writes parts of job in Redis, listed under the chat when kind says
 // so, and behind Sentinel waits until a replica has them (replica.go).
 func (r *records) store(ctx context.Context, chatID int64, jobID string, parts map[int]int, kind recordKind) error {
+	keys, args := r.scriptArgs(chatID, jobID, parts, kind)
+	return r.rep.run(ctx, r.rdb, recordScript, keys, args...).Err()
+}
+
+// scriptArgs are recordScript's keys and arguments for parts of job.
+func (r *records) scriptArgs(chatID int64, jobID string, parts map[int]int, kind recordKind) ([]string, []any) {
 	listed := "0"
 	if kind.listed {
 		listed = "1"
@@ -158,5 +176,5 @@ func (r *records) store(ctx context.Context, chatID int64, jobID string, parts m
 	for i, id := range parts {
 		args = append(args, i, id)
 	}
-	return r.rep.run(ctx, r.rdb, recordScript, []string{r.k.sentJob(jobID), r.k.sentJobsOf(chatID)}, args...).Err()
+	return []string{r.k.sentJob(jobID), r.k.sentJobsOf(chatID)}, args
 }

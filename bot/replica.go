@@ -64,6 +64,9 @@ func (r *replicas) run(ctx context.Context, rdb redis.UniversalClient, script *r
 	return res
 }
 
+// active reports whether writes wait for a replica, now or after a pause.
+func (r *replicas) active() bool { return r != nil && r.on }
+
 // waiting reports whether writes wait for a replica now.
 func (r *replicas) waiting() bool {
 	if r == nil || !r.on {

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"strconv"
+	"sync"
 	"sync/atomic"
 )
 
@@ -14,43 +15,120 @@ import (
 // update again looks the records up and does not send what went out before.
 // Only the first handling of an update skips the look-up: nothing of it can
 // have been recorded yet.
+//
+// Such a record costs no round trip of its own: it waits here and goes to
+// Redis with the update's next command (carry.go), in the same round trip.
+// A reply still waiting when the handler ends is dropped, as the ack follows
+// at once and an acked update is never handled again; a job's message
+// (JobID) goes with the ack, for it also keeps a later update from sending
+// it again. So a crash can repeat a reply Telegram accepted only before the
+// update's next step reached Redis.
 
 // replyRecordTTL is how long the record of a reply is kept: as long as the
 // tries of an update are counted, after which it is not handled again.
 const replyRecordTTL = triesTTL
 
-// replies numbers the messages sent while one update is handled.
+// replies numbers the messages sent while one update is handled and keeps
+// their records until the update's next command takes them to Redis.
 type replies struct {
+	// updateID is set once the update is read (handle.go); until then
+	// (named false) what is sent is not recorded.
 	updateID int64
+	named    bool
 	// again is set when the update was read before: it is handled again.
 	again bool
 	sent  atomic.Int64
+
+	mu      sync.Mutex
+	pending []pendingRecord
+}
+
+// pendingRecord is the record of one sent part, not in Redis yet.
+type pendingRecord struct {
+	// to writes it when no command carries it.
+	to        *records
+	chatID    int64
+	id        string
+	part      int
+	messageID int
+	kind      recordKind
 }
 
 type repliesKey struct{}
 
-type againKey struct{}
+// finishedKey marks the context of the step that ends an update (its ack).
+type finishedKey struct{}
 
-// handledAgain marks ctx as the handling of an update read before.
-func handledAgain(ctx context.Context) context.Context {
-	return context.WithValue(ctx, againKey{}, true)
+// withUpdate gives the handling of an update not read yet a context whose
+// messages are recorded once withReplies names the update; again says the
+// update was read before. The dispatcher acks the update with the same
+// replies (finished), so that what is still pending goes with the ack.
+func withUpdate(ctx context.Context, again bool) context.Context {
+	return context.WithValue(ctx, repliesKey{}, &replies{again: again})
 }
 
 // withReplies gives the handling of update updateID a context whose
-// messages are recorded.
+// messages are recorded: it names the update of the replies withUpdate
+// made, or makes them.
 func withReplies(ctx context.Context, updateID int64) context.Context {
-	again, _ := ctx.Value(againKey{}).(bool)
-	return context.WithValue(ctx, repliesKey{}, &replies{updateID: updateID, again: again})
+	if r := repliesOf(ctx); r != nil && !r.named {
+		r.updateID, r.named = updateID, true
+		return ctx
+	}
+	return context.WithValue(ctx, repliesKey{}, &replies{updateID: updateID, named: true})
+}
+
+// finished marks ctx, carrying the replies of a handled update, as the step
+// that ends it: the ack. Reply records still pending are not needed then.
+func finished(ctx context.Context) context.Context {
+	return context.WithValue(ctx, finishedKey{}, true)
+}
+
+func repliesOf(ctx context.Context) *replies {
+	r, _ := ctx.Value(repliesKey{}).(*replies)
+	return r
 }
 
 // nextReply names the record of the next message sent in ctx, and says
 // whether earlier handlings of the update may have sent it; "" outside the
 // handling of an update.
 func nextReply(ctx context.Context) (id string, lookUp bool) {
-	r, _ := ctx.Value(repliesKey{}).(*replies)
-	if r == nil {
+	r := repliesOf(ctx)
+	if r == nil || !r.named {
 		return "", false
 	}
 	n := r.sent.Add(1)
 	return "update:" + strconv.FormatInt(r.updateID, 10) + ":" + strconv.FormatInt(n, 10), r.again
+}
+
+// keep holds a record until the update's next command; false outside the
+// handling of an update, where the record is written at once.
+func (r *replies) keep(p pendingRecord) bool {
+	if r == nil || !r.named {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending = append(r.pending, p)
+	return true
+}
+
+// take returns the pending records and forgets them, so that one command
+// carries them, however many hooks or goroutines look.
+func (r *replies) take() []pendingRecord {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := r.pending
+	r.pending = nil
+	return p
+}
+
+// giveBack returns records taken but not carried, to go with the next command.
+func (r *replies) giveBack(p []pendingRecord) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending = append(p, r.pending...)
 }

@@ -245,11 +245,19 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 
 // recordPart remembers that a part of job (or of a reply) went out to
 // chatID (records.go): the message did go, and no retry of the job may send
-// it again.
+// it again. While an update is handled the record waits for the update's
+// next command to Redis (replies.go); elsewhere, and behind Sentinel, where
+// it waits for the replica, it is written at once.
 func (s *Sender) recordPart(ctx context.Context, chatID int64, jobID string, i, messageID int, kind recordKind) {
-	if jobID != "" {
-		s.rec.write(ctx, chatID, jobID, i, messageID, kind)
+	if jobID == "" {
+		return
 	}
+	if !s.rec.rep.active() && repliesOf(ctx).keep(pendingRecord{
+		to: s.rec, chatID: chatID, id: jobID, part: i, messageID: messageID, kind: kind,
+	}) {
+		return
+	}
+	s.rec.write(ctx, chatID, jobID, i, messageID, kind)
 }
 
 // Forget deletes what the Sender keeps about the job messages it sent to a
