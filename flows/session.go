@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,6 +26,9 @@ type Session struct {
 	conv   conv
 	// handed is set when another capability handed this input over (Hand).
 	handed bool
+	// preloaded holds the hashes the route's Preload named, by key, read
+	// with the person and the conversation; each is taken once.
+	preloaded map[string]map[string]string
 }
 
 // conv is the conversation a chat is in, kept in Redis until it ends or expires.
@@ -44,17 +48,29 @@ type conv struct {
 func (e *Engine) newSession(ctx context.Context, in Input, pre *Preloaded) (*Session, error) {
 	s := &Session{ctx: ctx, e: e, in: in, now: e.now()}
 	// The person and the conversation in one round trip, or none when the
-	// Telegram layer read them with its claim of the chat: every update
-	// needs both.
-	person, saved := pre.loaded(in)
+	// Telegram layer read them with its claim of the chat (preload.go):
+	// every update needs both. A press also reads what its route will
+	// read first.
+	person, saved, ahead, read := pre.loaded(in)
 	if person == nil {
+		ahead = e.preloads(in)
+		read = make([]*redis.MapStringStringCmd, len(ahead))
 		_, err := e.cfg.Redis.Pipelined(ctx, func(p redis.Pipeliner) error {
 			person = p.HGetAll(ctx, e.people.k.person(in.UserID))
 			saved = p.Get(ctx, e.k.conv(in.ChatID))
+			for i, key := range ahead {
+				read[i] = p.HGetAll(ctx, key)
+			}
 			return nil
 		})
 		if err != nil && !errors.Is(err, redis.Nil) {
 			return nil, fmt.Errorf("load person and conversation: %w", err)
+		}
+	}
+	if len(ahead) > 0 {
+		s.preloaded = make(map[string]map[string]string, len(ahead))
+		for i, key := range ahead {
+			s.preloaded[key] = read[i].Val()
 		}
 	}
 	per, ok := personFrom(in.UserID, person.Val())
@@ -85,6 +101,25 @@ func (e *Engine) newSession(ctx context.Context, in Input, pre *Preloaded) (*Ses
 		s.person.Unreachable = false
 	}
 	return s, nil
+}
+
+// preloads are the keys the route of a press asks read ahead (Route.Preload).
+func (e *Engine) preloads(in Input) []string {
+	if in.Callback == "" || in.Forged {
+		return nil
+	}
+	verb, arg, _ := strings.Cut(in.Callback, ":")
+	for _, r := range e.routes {
+		if r.Verb != verb {
+			continue
+		}
+		if r.Preload == nil {
+			return nil
+		}
+		keys := r.Preload(arg)
+		return keys[:min(len(keys), MaxPreload)]
+	}
+	return nil
 }
 
 func (s *Session) pickLang() string {
@@ -253,6 +288,21 @@ func (s *Session) Hand(command string) (bool, error) {
 	}
 	return false, nil
 }
+
+// TakePreloaded is the hash at key as the route's Preload had it read with
+// the person and the conversation (empty when the hash does not exist);
+// ok is false when it was not read ahead, or was taken or forgotten
+// already. It is taken once: a second read of key, after whatever this
+// input did, goes to Redis.
+func (s *Session) TakePreloaded(key string) (h map[string]string, ok bool) {
+	h, ok = s.preloaded[key]
+	delete(s.preloaded, key)
+	return h, ok
+}
+
+// ForgetPreloaded drops what was read ahead at key: the capability has just
+// written it, and must not take back what it read before.
+func (s *Session) ForgetPreloaded(key string) { delete(s.preloaded, key) }
 
 // Handed reports whether the command being run was handed over by another
 // capability (Hand) rather than typed: a day it carries was read back

@@ -42,7 +42,7 @@ const (
 func (e *capability) apptAction(s *flows.Session, arg string) error {
 	action, ref, _ := strings.Cut(arg, ":")
 	id, version, _ := strings.Cut(ref, ":")
-	a, ok, err := e.appts().get(s.Ctx(), id)
+	a, ok, err := e.apptsFor(s).get(s.Ctx(), id)
 	if err != nil || !ok || !e.mayTouch(s, a) || version != strconv.Itoa(a.Seq) {
 		return flows.OrInvalid(s, err)
 	}
@@ -79,7 +79,7 @@ func (e *capability) apptAction(s *flows.Session, arg string) error {
 	case actWent, actMissed:
 		return e.apptOutcome(s, a, action)
 	case actMoved:
-		if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcomeMoved); err != nil || !ok {
+		if ok, err := e.apptsFor(s).set(s.Ctx(), a, "outcome", outcomeMoved); err != nil || !ok {
 			return e.apptChanged(s, a.ID, err)
 		}
 		if err := settle(s, afterAsk(a)); err != nil {
@@ -110,7 +110,7 @@ func (e *capability) apptChanged(s *flows.Session, id string, err error) error {
 	if err != nil {
 		return err
 	}
-	a, ok, err := e.appts().get(s.Ctx(), id)
+	a, ok, err := e.apptsFor(s).get(s.Ctx(), id)
 	if err == nil && ok && a.Cancelled && e.mayTouch(s, a) {
 		return s.Reply(flows.T{ID: "appointment.already_cancelled"})
 	}
@@ -126,7 +126,7 @@ func (e *capability) apptChange(s *flows.Session, a Appointment, before bool) er
 		intro = "appointment.move_intro"
 	}
 	if s.Person().Role == flows.RoleMother && before {
-		if ok, err := e.appts().set(s.Ctx(), a, "answer", answerChange); err != nil || !ok {
+		if ok, err := e.apptsFor(s).set(s.Ctx(), a, "answer", answerChange); err != nil || !ok {
 			return e.apptChanged(s, a.ID, err)
 		}
 		err := e.tellStaff(s.Ctx(), a, s.Person().ID, "", flows.T{ID: "appointment.staff_change_asked",
@@ -143,7 +143,7 @@ func (e *capability) apptChange(s *flows.Session, a Appointment, before bool) er
 // only once all is done, so that a repeat after an error finds the
 // appointment already at its new time and only plans and tells again.
 func (e *capability) apptMoveDone(s *flows.Session, d draft) error {
-	a, ok, err := e.appts().get(s.Ctx(), d.Move)
+	a, ok, err := e.apptsFor(s).get(s.Ctx(), d.Move)
 	if err != nil || !ok || !e.mayTouch(s, a) || a.Cancelled {
 		return e.apptMoveRefused(s, d.Move, err)
 	}
@@ -160,11 +160,11 @@ func (e *capability) apptMoveDone(s *flows.Session, d draft) error {
 	}
 	if !a.At.Equal(newAt) {
 		// Refused when it was moved or cancelled since it was read just now.
-		if a, ok, err = e.appts().move(s.Ctx(), a, newAt, s.Now()); err != nil || !ok {
+		if a, ok, err = e.apptsFor(s).move(s.Ctx(), a, newAt, s.Now()); err != nil || !ok {
 			return e.apptMoveRefused(s, d.Move, err)
 		}
 		e.Log().Info("appointment moved", "user_id", s.Person().ID, "appointment", a.ID)
-	} else if err := e.appts().relist(s.Ctx(), a, s.Now()); err != nil {
+	} else if err := e.apptsFor(s).relist(s.Ctx(), a, s.Now()); err != nil {
 		// Already at its new time: a repeat, which finishes the lists too.
 		return err
 	}
@@ -211,7 +211,7 @@ func (e *capability) apptMovedNews(s *flows.Session, a Appointment, mother flows
 // each message names the cancellation.
 func (e *capability) apptCancel(s *flows.Session, a Appointment) error {
 	if !a.Cancelled {
-		if ok, err := e.appts().set(s.Ctx(), a, "cancelled", 1, "cancelled_by", s.Person().ID); err != nil || !ok {
+		if ok, err := e.apptsFor(s).set(s.Ctx(), a, "cancelled", 1, "cancelled_by", s.Person().ID); err != nil || !ok {
 			return e.apptChanged(s, a.ID, err)
 		}
 		a.Cancelled, a.CancelledBy = true, s.Person().ID

@@ -25,6 +25,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"nido/flows"
@@ -100,6 +101,25 @@ type appointments struct {
 	rdb redis.UniversalClient
 	k   keys
 	loc *time.Location
+	// ahead, when the store answers an input, is what its session read
+	// ahead (the press's appointment, apptPreload): get takes it instead of
+	// a round trip of its own, and every write here drops it, so that no
+	// flow reads back an appointment it has just changed. nil for jobs.
+	ahead readAhead
+}
+
+// readAhead is the part of a session that keeps the hashes read with the
+// person and the conversation (flows.Session).
+type readAhead interface {
+	TakePreloaded(key string) (map[string]string, bool)
+	ForgetPreloaded(key string)
+}
+
+// wrote drops what was read ahead at key, now changed.
+func (st appointments) wrote(key string) {
+	if st.ahead != nil {
+		st.ahead.ForgetPreloaded(key)
+	}
 }
 
 // newID reserves an appointment id. The flows keep it in the conversation
@@ -124,6 +144,7 @@ func (st appointments) create(ctx context.Context, a Appointment) (Appointment, 
 		a.ID = id
 	}
 	old := strconv.FormatInt(a.Created.Add(-apptRetention).Unix(), 10)
+	st.wrote(st.k.appt(a.ID))
 	// One round trip, not a transaction: the keys may live on different
 	// Cluster slots, and an index entry without its hash is skipped by list.
 	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -143,6 +164,7 @@ func (st appointments) create(ctx context.Context, a Appointment) (Appointment, 
 
 // remove deletes an appointment and its index entries.
 func (st appointments) remove(ctx context.Context, a Appointment) error {
+	st.wrote(st.k.appt(a.ID))
 	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Del(ctx, st.k.appt(a.ID))
 		p.ZRem(ctx, st.k.motherAppts(a.Mother), a.ID)
@@ -167,12 +189,31 @@ func (st appointments) get(ctx context.Context, id string) (Appointment, bool, e
 	if id == "" || len(id) > 20 {
 		return Appointment{}, false, nil
 	}
+	if st.ahead != nil {
+		if h, ok := st.ahead.TakePreloaded(st.k.appt(id)); ok {
+			a, ok := st.fromHash(id, h)
+			return a, ok, nil
+		}
+	}
 	h, err := st.rdb.HGetAll(ctx, st.k.appt(id)).Result()
 	if err != nil {
 		return Appointment{}, false, fmt.Errorf("load appointment %s: %w", id, err)
 	}
 	a, ok := st.fromHash(id, h)
 	return a, ok, nil
+}
+
+// apptPreload is the press route's Preload (flows.Route): the appointment
+// hash its button's "<action>:<id>:<version>" names, that apptAction reads
+// first. An id that is not one Nido gives (digits, as get takes them)
+// names nothing.
+func (k keys) apptPreload(arg string) []string {
+	_, ref, _ := strings.Cut(arg, ":")
+	id, _, _ := strings.Cut(ref, ":")
+	if id == "" || len(id) > 20 || strings.Trim(id, "0123456789") != "" {
+		return nil
+	}
+	return []string{k.appt(id)}
 }
 
 // fromHash reads an appointment from its hash; ok is false for an empty one.
@@ -206,6 +247,7 @@ return 1`)
 // a cancelled appointment must not come back, and one erased meanwhile must
 // not come back as a ghost. ok is false when nothing was written.
 func (st appointments) set(ctx context.Context, a Appointment, fv ...any) (bool, error) {
+	st.wrote(st.k.appt(a.ID))
 	n, err := setScript.Run(ctx, st.rdb, []string{st.k.appt(a.ID)}, append([]any{a.Seq}, fv...)...).Int()
 	if err != nil {
 		return false, fmt.Errorf("update appointment %s: %w", a.ID, err)
@@ -230,6 +272,7 @@ func (st appointments) move(ctx context.Context, a Appointment, at, now time.Tim
 // second half of a move, harmless to repeat: a move that failed here is
 // finished by its repeat, which finds a already at its new time.
 func (st appointments) relist(ctx context.Context, a Appointment, now time.Time) error {
+	st.wrote(st.k.appt(a.ID))
 	_, err := st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.Expire(ctx, st.k.appt(a.ID), flows.KeepUntil(now, a.At.Add(apptRetention)))
 		// XX: an index erased meanwhile is not brought back.
@@ -275,6 +318,7 @@ func (st appointments) eraseMother(ctx context.Context, mother flows.Person) err
 	}
 	_, err = st.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, id := range ids {
+			st.wrote(st.k.appt(id))
 			p.Del(ctx, st.k.appt(id))
 			if mother.OrgID != "" {
 				p.ZRem(ctx, st.k.orgAppts(mother.OrgID), id)

@@ -136,3 +136,10 @@ func (e *capability) tellStaff(ctx context.Context, a Appointment, except int64,
 func (e *capability) appts() appointments {
 	return appointments{rdb: e.Redis(), k: e.k, loc: e.Location()}
 }
+
+// apptsFor is the appointment store answering s: it takes what s read ahead.
+func (e *capability) apptsFor(s *flows.Session) appointments {
+	st := e.appts()
+	st.ahead = s
+	return st
+}

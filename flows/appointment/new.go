@@ -50,7 +50,7 @@ func (e *capability) routes() []flows.Route {
 		{Step: "appt.note", Roles: ms, Run: e.apptNoteTyped},
 		{Verb: verbSkip, Roles: ms, Run: e.apptSkip},
 		// answer.go: the buttons on a reminder or a card.
-		{Verb: verbAct, Roles: ms, Run: e.apptAction},
+		{Verb: verbAct, Roles: ms, Run: e.apptAction, Preload: e.k.apptPreload},
 		// list.go.
 		{Command: "/appointments", Roles: ms, Run: e.apptList},
 		{Verb: verbMine, Roles: ms, Run: e.apptList},

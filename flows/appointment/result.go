@@ -48,7 +48,7 @@ func pressName(s *flows.Session, a Appointment, what string) string {
 func (e *capability) apptYes(s *flows.Session, a Appointment) error {
 	asked := a
 	asked.Answer = "" // the reminder as it was sent: it asked
-	if ok, err := e.appts().set(s.Ctx(), a, "answer", answerYes); err != nil || !ok {
+	if ok, err := e.apptsFor(s).set(s.Ctx(), a, "answer", answerYes); err != nil || !ok {
 		return e.apptChanged(s, a.ID, err)
 	}
 	if err := settle(s, reminder(asked)); err != nil {
@@ -130,7 +130,7 @@ func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string)
 	if action == actMissed {
 		outcome, reply = outcomeMissed, "appointment.after_missed"
 	}
-	if ok, err := e.appts().set(s.Ctx(), a, "outcome", outcome); err != nil || !ok {
+	if ok, err := e.apptsFor(s).set(s.Ctx(), a, "outcome", outcome); err != nil || !ok {
 		return e.apptChanged(s, a.ID, err)
 	}
 	if outcome == outcomeMissed && s.Person().Role == flows.RoleMother {

@@ -151,7 +151,7 @@ func (e *capability) apptDropDraft(s *flows.Session, d draft) error {
 	if d.Move == "" {
 		return s.Reply(flows.T{ID: "appointment.dropped"})
 	}
-	a, ok, err := e.appts().get(s.Ctx(), d.Move)
+	a, ok, err := e.apptsFor(s).get(s.Ctx(), d.Move)
 	if err != nil || !ok || !e.mayTouch(s, a) || a.Cancelled {
 		return e.apptChanged(s, d.Move, err)
 	}
