@@ -58,8 +58,8 @@ type dispatcher struct {
 	abandon func(ctx context.Context, chatID int64, raw []byte)
 	// preload, when set, queues what the answer to an input reads first
 	// (ahead.go); waiting holds the updates stored here unclaimed.
-	preload func(ctx context.Context, p redis.Pipeliner, in flows.Input) *flows.Preloaded
-	waiting stored
+	preload  func(ctx context.Context, p redis.Pipeliner, in flows.Input) *flows.Preloaded
+	waiting  stored
 	log      *slog.Logger
 	workers  int
 	leaseTTL time.Duration
