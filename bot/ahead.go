@@ -55,15 +55,15 @@ func aheadOf(ctx context.Context, raw []byte) *aheadUpdate {
 // claiming their chat.
 const maxAhead = 256
 
-// stored remembers updates this process stored without claiming their
+// unclaimed remembers updates this process stored without claiming their
 // chat, oldest first: an ack that releases a chat tries the oldest of them
 // first, with its reads in the same round trip.
-type stored struct {
+type unclaimed struct {
 	mu sync.Mutex
 	q  []*aheadUpdate
 }
 
-func (s *stored) push(a *aheadUpdate) {
+func (s *unclaimed) push(a *aheadUpdate) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.q) == maxAhead {
@@ -73,7 +73,7 @@ func (s *stored) push(a *aheadUpdate) {
 }
 
 // pop takes the oldest update not of chat except; nil when none.
-func (s *stored) pop(except int64) *aheadUpdate {
+func (s *unclaimed) pop(except int64) *aheadUpdate {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, a := range s.q {

@@ -59,7 +59,7 @@ type dispatcher struct {
 	// preload, when set, queues what the answer to an input reads first
 	// (ahead.go); waiting holds the updates stored here unclaimed.
 	preload  func(ctx context.Context, p redis.Pipeliner, in flows.Input) *flows.Preloaded
-	waiting  stored
+	waiting  unclaimed
 	log      *slog.Logger
 	workers  int
 	leaseTTL time.Duration

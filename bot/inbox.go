@@ -252,15 +252,87 @@ func (in inbox) store(ctx context.Context, updateID, chatID int64, raw []byte, n
 // round trip; ran says they did.
 func (in inbox) storeClaim(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time,
 	token string, ttl time.Duration, then func(redis.Pipeliner)) (stored bool, head *heldUpdate, ran bool, err error) {
-	res, ran := in.runThen(ctx, ingestScript,
-		[]string{in.k.seen(updateID), in.k.inbox(chatID), in.k.ready(), in.k.lease(chatID)},
-		[]any{raw, chatID, now.UnixMilli(), seenTTL.Milliseconds(), token, ttl.Milliseconds()}, then)
+	keys, args := in.ingestArgs(storeItem{updateID: updateID, chatID: chatID, raw: raw, token: token}, now, ttl)
+	res, ran := in.runThen(ctx, ingestScript, keys, args, then)
 	out, err := res.Slice()
 	if err != nil {
 		return false, nil, false, fmt.Errorf("store update %d: %w", updateID, err)
 	}
 	n, _ := out[0].(int64)
 	return n == 1, heldFrom(out), ran, nil
+}
+
+// storeItem is one update for storeMany, as storeClaim takes it.
+type storeItem struct {
+	updateID, chatID int64
+	raw              []byte
+	token            string
+	then             func(redis.Pipeliner)
+}
+
+// stored is what storing an update did, as storeClaim returns it.
+type stored struct {
+	stored bool
+	head   *heldUpdate
+	ran    bool
+	err    error
+}
+
+// storeMany is storeClaim for several updates, in order, in one round trip
+// (behind Sentinel, with one WAIT for them all).
+func (in inbox) storeMany(ctx context.Context, items []storeItem, now time.Time, ttl time.Duration) []stored {
+	out := make([]stored, len(items))
+	if len(items) == 0 {
+		return out
+	}
+	waiting := in.rep.waiting()
+	cmds := make([]*redis.Cmd, len(items))
+	var acked *redis.Cmd
+	_, _ = in.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, it := range items {
+			keys, args := in.ingestArgs(it, now, ttl)
+			if waiting {
+				cmds[i] = ingestScript.Eval(ctx, p, keys, args...)
+			} else {
+				cmds[i] = ingestScript.EvalSha(ctx, p, keys, args...)
+			}
+			if it.then != nil {
+				it.then(p)
+			}
+		}
+		if waiting {
+			acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
+		}
+		return nil
+	})
+	var replica error
+	if waiting {
+		n, err := acked.Int64()
+		if err != nil {
+			replica = fmt.Errorf("wait for a replica: %w", err)
+		} else {
+			in.rep.answered(n > 0)
+		}
+	}
+	for i, it := range items {
+		err := cmds[i].Err()
+		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+			// Not loaded yet (a Redis restarted): this one alone, which loads it.
+			out[i].stored, out[i].head, _, out[i].err = in.storeClaim(ctx, it.updateID, it.chatID, it.raw, now, it.token, ttl, nil)
+			continue
+		}
+		if err == nil {
+			err = replica
+		}
+		if err != nil {
+			out[i].err = fmt.Errorf("store update %d: %w", it.updateID, err)
+			continue
+		}
+		res, _ := cmds[i].Slice()
+		n, _ := res[0].(int64)
+		out[i] = stored{stored: n == 1, head: heldFrom(res), ran: true}
+	}
+	return out
 }
 
 // runThen runs script and, in the same pipeline after it, the reads then
@@ -303,6 +375,12 @@ func (in inbox) runThen(ctx context.Context, script *redis.Script, keys []string
 		in.rep.answered(n > 0)
 	}
 	return res, true
+}
+
+// ingestArgs are the keys and arguments of ingestScript for it.
+func (in inbox) ingestArgs(it storeItem, now time.Time, ttl time.Duration) ([]string, []any) {
+	return []string{in.k.seen(it.updateID), in.k.inbox(it.chatID), in.k.ready(), in.k.lease(it.chatID)},
+		[]any{it.raw, it.chatID, now.UnixMilli(), seenTTL.Milliseconds(), it.token, ttl.Milliseconds()}
 }
 
 // heldUpdate is the head of a chat's inbox, read by the lease holder.

@@ -153,18 +153,9 @@ func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
 	if err != nil {
 		return wait, err
 	}
-	top := int64(0)
-	for _, raw := range updates {
-		id, err := b.ingest(ctx, raw)
-		if errors.Is(err, errBadUpdate) {
-			// Without an id it cannot even be skipped; the next one moves the offset past it.
-			b.log.Warn("update without an id", "error", err)
-			continue
-		}
-		if err != nil {
-			return 0, errRedis{err}
-		}
-		top = max(top, id)
+	top, err := b.ingestBatch(ctx, updates)
+	if err != nil {
+		return 0, errRedis{err}
 	}
 	if top > 0 {
 		if err := b.in.raise(ctx, top); err != nil {
@@ -231,11 +222,26 @@ func (b *Bot) getUpdates(ctx context.Context, last int64) ([]json.RawMessage, ti
 	return reply.Result, 0, nil
 }
 
-// ingest stores one update from Telegram, by polling or webhook, and
-// returns its id. Updates the flows do not handle (groups, other kinds)
-// are not stored; neither is an update that cannot be read, since Telegram
-// would send it the same way again.
-func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
+// arrival is an update from Telegram on its way into the inbox.
+type arrival struct {
+	id   int64
+	chat int64 // 0 for an update not stored (ignored, or unreadable)
+	raw  []byte
+	// token names the claim of the chat by a worker reserved here, when
+	// reserved; then queues the reads of its answer (ahead.go).
+	token    string
+	reserved bool
+	ahead    *aheadUpdate
+	then     func(redis.Pipeliner)
+}
+
+// arrive reads an update from Telegram. Updates the flows do not handle
+// (groups, other kinds) are not stored; neither is an update that cannot be
+// read, since Telegram would send it the same way again: their chat is 0.
+// With a worker free here, the update's chat is claimed as it is stored,
+// and the update handled here at once, with what its answer reads first
+// in the same round trip (ahead.go).
+func (b *Bot) arrive(ctx context.Context, raw []byte) (*arrival, error) {
 	b.m.received.Inc()
 	var u models.Update
 	if err := json.Unmarshal(raw, &u); err != nil {
@@ -243,58 +249,100 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
 			UpdateID int64 `json:"update_id"`
 		}
 		if json.Unmarshal(raw, &id) != nil || id.UpdateID == 0 {
-			return 0, fmt.Errorf("%w: %v", errBadUpdate, err)
+			return nil, fmt.Errorf("%w: %v", errBadUpdate, err)
 		}
 		b.log.Warn("unreadable update skipped", "update_id", id.UpdateID, "error", err)
-		return id.UpdateID, nil
+		return &arrival{id: id.UpdateID}, nil
 	}
 	chat, ok := chatOf(&u)
 	if !ok {
 		b.log.Info("update ignored", "update_id", u.ID, "kind", kindOf(&u))
-		return u.ID, nil
+		return &arrival{id: u.ID}, nil
 	}
-	// With a worker free here, the update is stored and its chat claimed
-	// in one step, and handled here at once: no other round trip to find
-	// it in the ready set and claim it.
-	// What its answer reads first goes in the same round trip (ahead.go).
-	token, reserved := b.d.reserve()
-	var ahead *aheadUpdate
-	var then func(redis.Pipeliner)
+	a := &arrival{id: u.ID, chat: chat, raw: raw}
+	a.token, a.reserved = b.d.reserve()
 	if b.d.preload != nil {
 		if in, ok := toInput(&u, b.username, b.sg); ok {
-			ahead = &aheadUpdate{chat: chat, raw: raw, u: &u, in: in}
-			if reserved {
-				then = func(p redis.Pipeliner) { ahead.pre = b.d.preload(ctx, p, in) }
+			ahead := &aheadUpdate{chat: chat, raw: raw, u: &u, in: in}
+			a.ahead = ahead
+			if a.reserved {
+				a.then = func(p redis.Pipeliner) { ahead.pre = b.d.preload(ctx, p, in) }
 			}
 		}
 	}
-	stored, head, ran, err := b.in.storeClaim(ctx, u.ID, chat, raw, time.Now(), token, b.d.leaseTTL, then)
-	if head != nil && ran && string(head.raw) == string(raw) {
-		head.ahead = ahead
+	return a, nil
+}
+
+// landed hands a stored update to the worker reserved for it, or to the
+// dispatcher.
+func (b *Bot) landed(a *arrival, r stored) error {
+	if r.head != nil && r.ran && string(r.head.raw) == string(a.raw) {
+		r.head.ahead = a.ahead
 	}
-	if reserved {
-		if head != nil {
-			b.d.start(chat, token, head)
+	if a.reserved {
+		if r.head != nil {
+			b.d.start(a.chat, a.token, r.head)
 		} else {
 			b.d.unreserve()
 		}
 	}
-	if err != nil {
-		return 0, err
+	if r.err != nil {
+		return r.err
 	}
-	if !stored {
+	if !r.stored {
 		b.m.duplicates.Inc()
-		b.log.Debug("duplicate update dropped", "update_id", u.ID, "chat_id", chat)
-		return u.ID, nil
+		b.log.Debug("duplicate update dropped", "update_id", a.id, "chat_id", a.chat)
+		return nil
 	}
-	if head == nil {
-		if ahead != nil {
-			ahead.pre = nil
-			b.d.waiting.push(ahead)
+	if r.head == nil {
+		if a.ahead != nil {
+			a.ahead.pre = nil
+			b.d.waiting.push(a.ahead)
 		}
 		b.d.notify()
 	}
-	return u.ID, nil
+	return nil
+}
+
+// ingest stores one update from Telegram (the webhook's) and returns its id.
+func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
+	a, err := b.arrive(ctx, raw)
+	if err != nil || a.chat == 0 {
+		return 0, err
+	}
+	var r stored
+	r.stored, r.head, r.ran, r.err = b.in.storeClaim(ctx, a.id, a.chat, a.raw, time.Now(), a.token, b.d.leaseTTL, a.then)
+	return a.id, b.landed(a, r)
+}
+
+// ingestBatch stores the updates of one getUpdates, in order, in one round
+// trip, and returns the highest id among them (0 for none).
+func (b *Bot) ingestBatch(ctx context.Context, raws []json.RawMessage) (int64, error) {
+	top := int64(0)
+	var todo []*arrival
+	for _, raw := range raws {
+		a, err := b.arrive(ctx, raw)
+		if errors.Is(err, errBadUpdate) {
+			// Without an id it cannot even be skipped; the next one moves the offset past it.
+			b.log.Warn("update without an id", "error", err)
+			continue
+		}
+		top = max(top, a.id)
+		if a.chat != 0 {
+			todo = append(todo, a)
+		}
+	}
+	items := make([]storeItem, len(todo))
+	for i, a := range todo {
+		items[i] = storeItem{updateID: a.id, chatID: a.chat, raw: a.raw, token: a.token, then: a.then}
+	}
+	var failed error
+	for i, r := range b.in.storeMany(ctx, items, time.Now(), b.d.leaseTTL) {
+		if err := b.landed(todo[i], r); err != nil && failed == nil {
+			failed = err
+		}
+	}
+	return top, failed
 }
 
 // unwrapURL drops the request URL, which carries the bot token, from an error.
