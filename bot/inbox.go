@@ -79,44 +79,62 @@ local function claimChat(base, ready, chat, token, ttl, now)
 end
 `
 
-// ingestScript stores one update unless its id was stored before. With a
+// luaIngest stores one update unless its id was stored before. With a
 // worker token it also takes the chat's lease when it is free and returns
 // the head of the inbox (the oldest update, which may be an earlier one),
 // so that the process that stored an update can handle it without asking
-// Redis again. The offset of polling is raised by the poller once a batch
-// is stored (raiseScript): an update stored and asked for again is dropped
-// here by its seen marker.
+// Redis again. It returns {0} for a duplicate, {1} when stored, {1,
+// element, reads} when stored and claimed.
+const luaIngest = `local function ingest(seen, inbox, ready, lease, raw, chat, now, seenTTL, token, ttl)
+  if not redis.call('SET', seen, '1', 'NX', 'PX', seenTTL) then
+    return {0}
+  end
+  if token ~= '' and redis.call('SET', lease, token, 'NX', 'PX', ttl) then
+    -- Stored as read once: it is read now, unless an earlier update waits.
+    local read = '1|' .. raw
+    local n = redis.call('RPUSH', inbox, read)
+    redis.call('ZADD', ready, now + ttl, chat)
+    if n == 1 then return {1, read, 1} end
+    redis.call('LSET', inbox, -1, '0|' .. raw)
+    local head = readHead(inbox)
+    return {1, head[1], head[2]}
+  end
+  redis.call('RPUSH', inbox, '0|' .. raw)
+  redis.call('ZADD', ready, 'NX', now, chat)
+  return {1}
+end
+`
+
+// ingestScript stores one update (luaIngest), as the webhook receives them.
 // KEYS[1] seen marker, KEYS[2] chat inbox, KEYS[3] ready set, KEYS[4] chat lease.
 // ARGV[1] raw update JSON, ARGV[2] chat id, ARGV[3] now unix ms, ARGV[4]
 // seen TTL ms, ARGV[5] worker token (empty for none), ARGV[6] lease TTL ms.
-// Returns {0} for a duplicate, {1} when stored, {1, element, reads} when
-// stored and claimed.
-var ingestScript = redis.NewScript(luaHead + `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[4]) then
-  return {0}
-end
-if ARGV[5] ~= '' and redis.call('SET', KEYS[4], ARGV[5], 'NX', 'PX', ARGV[6]) then
-  -- Stored as read once: it is read now, unless an earlier update waits.
-  local read = '1|' .. ARGV[1]
-  local n = redis.call('RPUSH', KEYS[2], read)
-  redis.call('ZADD', KEYS[3], tonumber(ARGV[3]) + tonumber(ARGV[6]), ARGV[2])
-  if n == 1 then return {1, read, 1} end
-  redis.call('LSET', KEYS[2], -1, '0|' .. ARGV[1])
-  local head = readHead(KEYS[2])
-  return {1, head[1], head[2]}
-end
-redis.call('RPUSH', KEYS[2], '0|' .. ARGV[1])
-redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[2])
-return {1}`)
+var ingestScript = redis.NewScript(luaHead + luaIngest + `
+return ingest(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], tonumber(ARGV[6]))`)
 
-// raiseScript raises the offset of polling to an update id, never lowers it.
-// KEYS[1] offset. ARGV[1] update id, ARGV[2] offset TTL ms.
-var raiseScript = redis.NewScript(`
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tonumber(ARGV[1]) >= cur then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+// batchScript stores the updates of one getUpdates in order (luaIngest)
+// and raises the offset of polling past them, in one step: Telegram is
+// told of them (by the next offset) only once they are all stored.
+// KEYS[1] ready set, KEYS[2] offset, then for each update its seen marker,
+// its chat's inbox and its chat's lease.
+// ARGV[1] now unix ms, ARGV[2] seen TTL ms, ARGV[3] lease TTL ms, ARGV[4]
+// the update id to raise the offset to (0 for none), ARGV[5] offset TTL
+// ms, then for each update its raw JSON, its chat id and a worker token
+// (empty for none).
+// Returns luaIngest's answer for each update, in order.
+var batchScript = redis.NewScript(luaHead + luaIngest + `
+local now, ttl = tonumber(ARGV[1]), tonumber(ARGV[3])
+local out = {}
+local k = 3
+for i = 6, #ARGV, 3 do
+  out[#out + 1] = ingest(KEYS[k], KEYS[k + 1], KEYS[1], KEYS[k + 2], ARGV[i], ARGV[i + 1], now, ARGV[2], ARGV[i + 2], ttl)
+  k = k + 3
 end
-return 1`)
+local top = tonumber(ARGV[4])
+if top > 0 and top >= tonumber(redis.call('GET', KEYS[2]) or '0') then
+  redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])
+end
+return out`)
 
 // claimHeadScript takes a chat's lease and returns the head of its inbox,
 // counting the read (claimChat). A busy chat is pushed back to when its
@@ -270,69 +288,50 @@ type storeItem struct {
 	then             func(redis.Pipeliner)
 }
 
-// stored is what storing an update did, as storeClaim returns it.
+// stored is what storing an update did, as storeClaim returns it; dup is
+// set for an update stored before.
 type stored struct {
-	stored bool
-	head   *heldUpdate
-	ran    bool
-	err    error
+	stored, dup bool
+	head        *heldUpdate
+	ran         bool
 }
 
-// storeMany is storeClaim for several updates, in order, in one round trip
-// (behind Sentinel, with one WAIT for them all).
-func (in inbox) storeMany(ctx context.Context, items []storeItem, now time.Time, ttl time.Duration) []stored {
+// storeMany is storeClaim for several updates, in order, and raises the
+// offset of polling to top (when not 0), in one step and one round trip.
+func (in inbox) storeMany(ctx context.Context, items []storeItem, top int64, now time.Time, ttl time.Duration) ([]stored, error) {
+	keys := []string{in.k.ready(), in.k.offset()}
+	args := []any{now.UnixMilli(), seenTTL.Milliseconds(), ttl.Milliseconds(), top, offsetTTL.Milliseconds()}
+	var thens []func(redis.Pipeliner)
+	for _, it := range items {
+		keys = append(keys, in.k.seen(it.updateID), in.k.inbox(it.chatID), in.k.lease(it.chatID))
+		args = append(args, it.raw, it.chatID, it.token)
+		if it.then != nil {
+			thens = append(thens, it.then)
+		}
+	}
+	var then func(redis.Pipeliner)
+	if len(thens) > 0 {
+		then = func(p redis.Pipeliner) {
+			for _, f := range thens {
+				f(p)
+			}
+		}
+	}
+	cmd, ran := in.runThen(ctx, batchScript, keys, args, then)
+	res, err := cmd.Slice()
+	if err != nil {
+		return nil, fmt.Errorf("store %d updates: %w", len(items), err)
+	}
 	out := make([]stored, len(items))
-	if len(items) == 0 {
-		return out
+	for i := range items {
+		r, _ := res[i].([]any)
+		if len(r) == 0 {
+			return nil, fmt.Errorf("store %d updates: answer %d is %v", len(items), i, res[i])
+		}
+		n, _ := r[0].(int64)
+		out[i] = stored{stored: n == 1, dup: n == 0, head: heldFrom(r), ran: ran}
 	}
-	waiting := in.rep.waiting()
-	cmds := make([]*redis.Cmd, len(items))
-	var acked *redis.Cmd
-	_, _ = in.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, it := range items {
-			keys, args := in.ingestArgs(it, now, ttl)
-			if waiting {
-				cmds[i] = ingestScript.Eval(ctx, p, keys, args...)
-			} else {
-				cmds[i] = ingestScript.EvalSha(ctx, p, keys, args...)
-			}
-			if it.then != nil {
-				it.then(p)
-			}
-		}
-		if waiting {
-			acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
-		}
-		return nil
-	})
-	var replica error
-	if waiting {
-		n, err := acked.Int64()
-		if err != nil {
-			replica = fmt.Errorf("wait for a replica: %w", err)
-		} else {
-			in.rep.answered(n > 0)
-		}
-	}
-	for i, it := range items {
-		err := cmds[i].Err()
-		if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-			// Not loaded yet (a Redis restarted): this one alone, which loads it.
-			out[i].stored, out[i].head, _, out[i].err = in.storeClaim(ctx, it.updateID, it.chatID, it.raw, now, it.token, ttl, nil)
-			continue
-		}
-		if err == nil {
-			err = replica
-		}
-		if err != nil {
-			out[i].err = fmt.Errorf("store update %d: %w", it.updateID, err)
-			continue
-		}
-		res, _ := cmds[i].Slice()
-		n, _ := res[0].(int64)
-		out[i] = stored{stored: n == 1, head: heldFrom(res), ran: true}
-	}
-	return out
+	return out, nil
 }
 
 // runThen runs script and, in the same pipeline after it, the reads then
@@ -418,16 +417,6 @@ func updateOf(elem string) string {
 		return elem
 	}
 	return raw
-}
-
-// raise moves the offset of polling up to updateID: every update up to it
-// is stored, or needs no storing.
-func (in inbox) raise(ctx context.Context, updateID int64) error {
-	err := raiseScript.Run(ctx, in.rdb, []string{in.k.offset()}, updateID, offsetTTL.Milliseconds()).Err()
-	if err != nil {
-		return fmt.Errorf("raise offset to update %d: %w", updateID, err)
-	}
-	return nil
 }
 
 // offset returns the highest update id stored, 0 when none is remembered.

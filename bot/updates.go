@@ -107,11 +107,12 @@ func (b *Bot) keepPolling(ctx context.Context, lost context.CancelFunc, token st
 // refuses the token.
 func (b *Bot) pollWhileLeading(ctx context.Context) error {
 	var backoff time.Duration
+	last := int64(-1)
 	for ctx.Err() == nil {
 		if backoff > 0 && sleep(ctx, backoff) != nil {
 			break
 		}
-		wait, err := b.pollOnce(ctx)
+		wait, err := b.pollOnce(ctx, &last)
 		switch {
 		case err == nil:
 			backoff = 0
@@ -140,28 +141,29 @@ func nextBackoff(prev, wait time.Duration, err error) time.Duration {
 	return max(wait, min(max(2*prev, time.Second), maxBackoff))
 }
 
-// pollOnce asks for the updates after the stored offset and stores them in
-// order, then raises the offset past them: one write for the batch, since
-// an update stored and asked for again is dropped by its seen marker. It
-// returns how long Telegram asked to wait, if it did.
-func (b *Bot) pollOnce(ctx context.Context) (time.Duration, error) {
-	last, err := b.in.offset(ctx)
-	if err != nil {
-		return 0, errRedis{err}
+// pollOnce asks for the updates after the offset and stores them in
+// order, raising the offset past them in the same step. last is the
+// offset as this poller last stored it, -1 when it is to be read from
+// Redis (as a poller starts, or after Redis failed). It returns how long
+// Telegram asked to wait, if it did.
+func (b *Bot) pollOnce(ctx context.Context, last *int64) (time.Duration, error) {
+	if *last < 0 {
+		n, err := b.in.offset(ctx)
+		if err != nil {
+			return 0, errRedis{err}
+		}
+		*last = n
 	}
-	updates, wait, err := b.getUpdates(ctx, last)
+	updates, wait, err := b.getUpdates(ctx, *last)
 	if err != nil {
 		return wait, err
 	}
 	top, err := b.ingestBatch(ctx, updates)
 	if err != nil {
+		*last = -1
 		return 0, errRedis{err}
 	}
-	if top > 0 {
-		if err := b.in.raise(ctx, top); err != nil {
-			return 0, errRedis{err}
-		}
-	}
+	*last = max(*last, top)
 	return 0, nil
 }
 
@@ -274,8 +276,8 @@ func (b *Bot) arrive(ctx context.Context, raw []byte) (*arrival, error) {
 }
 
 // landed hands a stored update to the worker reserved for it, or to the
-// dispatcher.
-func (b *Bot) landed(a *arrival, r stored) error {
+// dispatcher; r is the zero stored when storing failed.
+func (b *Bot) landed(a *arrival, r stored) {
 	if r.head != nil && r.ran && string(r.head.raw) == string(a.raw) {
 		r.head.ahead = a.ahead
 	}
@@ -286,13 +288,12 @@ func (b *Bot) landed(a *arrival, r stored) error {
 			b.d.unreserve()
 		}
 	}
-	if r.err != nil {
-		return r.err
-	}
-	if !r.stored {
+	if r.dup {
 		b.m.duplicates.Inc()
 		b.log.Debug("duplicate update dropped", "update_id", a.id, "chat_id", a.chat)
-		return nil
+	}
+	if !r.stored {
+		return
 	}
 	if r.head == nil {
 		if a.ahead != nil {
@@ -301,7 +302,6 @@ func (b *Bot) landed(a *arrival, r stored) error {
 		}
 		b.d.notify()
 	}
-	return nil
 }
 
 // ingest stores one update from Telegram (the webhook's) and returns its id.
@@ -311,12 +311,21 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
 		return 0, err
 	}
 	var r stored
-	r.stored, r.head, r.ran, r.err = b.in.storeClaim(ctx, a.id, a.chat, a.raw, time.Now(), a.token, b.d.leaseTTL, a.then)
-	return a.id, b.landed(a, r)
+	r.stored, r.head, r.ran, err = b.in.storeClaim(ctx, a.id, a.chat, a.raw, time.Now(), a.token, b.d.leaseTTL, a.then)
+	if err != nil {
+		r = stored{}
+	}
+	r.dup = err == nil && !r.stored
+	b.landed(a, r)
+	if err != nil {
+		return 0, err
+	}
+	return a.id, nil
 }
 
-// ingestBatch stores the updates of one getUpdates, in order, in one round
-// trip, and returns the highest id among them (0 for none).
+// ingestBatch stores the updates of one getUpdates, in order, and raises
+// the offset of polling past them, in one round trip; it returns that
+// offset (0 when there was none).
 func (b *Bot) ingestBatch(ctx context.Context, raws []json.RawMessage) (int64, error) {
 	top := int64(0)
 	var todo []*arrival
@@ -332,17 +341,25 @@ func (b *Bot) ingestBatch(ctx context.Context, raws []json.RawMessage) (int64, e
 			todo = append(todo, a)
 		}
 	}
+	if top == 0 {
+		return 0, nil
+	}
 	items := make([]storeItem, len(todo))
 	for i, a := range todo {
 		items[i] = storeItem{updateID: a.id, chatID: a.chat, raw: a.raw, token: a.token, then: a.then}
 	}
-	var failed error
-	for i, r := range b.in.storeMany(ctx, items, time.Now(), b.d.leaseTTL) {
-		if err := b.landed(todo[i], r); err != nil && failed == nil {
-			failed = err
+	res, err := b.in.storeMany(ctx, items, top, time.Now(), b.d.leaseTTL)
+	for i, a := range todo {
+		var r stored
+		if err == nil {
+			r = res[i]
 		}
+		b.landed(a, r)
 	}
-	return top, failed
+	if err != nil {
+		return 0, err
+	}
+	return top, nil
 }
 
 // unwrapURL drops the request URL, which carries the bot token, from an error.
