@@ -52,8 +52,9 @@ func aheadOf(ctx context.Context, raw []byte) *aheadUpdate {
 }
 
 // maxAhead bounds the updates a process remembers having stored without
-// claiming their chat.
-const maxAhead = 256
+// claiming their chat: a backlog of a few seconds at a thousand updates a
+// second, a few megabytes. Those after it are read as they are claimed.
+const maxAhead = 2048
 
 // unclaimed remembers updates this process stored without claiming their
 // chat, oldest first: an ack that releases a chat tries the oldest of them
@@ -66,10 +67,9 @@ type unclaimed struct {
 func (s *unclaimed) push(a *aheadUpdate) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.q) == maxAhead {
-		s.q = s.q[1:]
+	if len(s.q) < maxAhead {
+		s.q = append(s.q, a)
 	}
-	s.q = append(s.q, a)
 }
 
 // pop takes the oldest update not of chat except; nil when none.
