@@ -122,10 +122,13 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	// What an update sends is recorded with its next command (replies.go).
 	carrier := recordCarrier{rdb: cfg.Redis}
 	cfg.Redis.AddHook(carrier)
-	// Records are carried as EVALSHA: the script is loaded now, so that the
-	// first of them is not refused and written again. Not fatal: a refused
-	// record is written all the same.
-	_ = recordScript.Load(ctx, cfg.Redis).Err()
+	// Records are carried as EVALSHA, and updates are stored and acked with
+	// reads in the same pipeline: the scripts are loaded now, so that the
+	// first of them is not refused and sent again alone (without the reads).
+	// Not fatal: a refused script is run all the same.
+	for _, s := range []*redis.Script{recordScript, batchScript, ingestScript, ackNextScript} {
+		_ = s.Load(ctx, cfg.Redis).Err()
+	}
 	b := &Bot{
 		cfg: cfg, log: log, api: api, username: me.Username, sg: sg, in: in, m: m,
 		sender: &Sender{

@@ -1,9 +1,12 @@
 package flows_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 
 	"nido/flows"
 	"nido/flows/flowstest"
@@ -87,5 +90,57 @@ func TestPressReadsAheadWhatItsRouteNames(t *testing.T) {
 		return len(m.Lines) > 0 && m.Lines[0].ID == "common.button_invalid"
 	}) {
 		t.Error("the forged press was not refused")
+	}
+}
+
+// What the Telegram layer read with its claim of the chat (Preload) is
+// where the answer starts: the person, the conversation and what the
+// route names cost no round trip of their own. A preload of another input
+// is not used: the session reads for itself.
+func TestAnswerStartsFromWhatWasReadAhead(t *testing.T) {
+	var got []map[string]string
+	capability := func(*flows.Engine) flows.Capability {
+		return flows.Capability{Name: "preload", Routes: []flows.Route{{Verb: "pl",
+			Preload: func(arg string) []string { return []string{"t:pl:" + arg} },
+			Run: func(s *flows.Session, arg string) error {
+				h, _ := s.TakePreloaded("t:pl:" + arg)
+				got = append(got, h)
+				return s.Reply(flows.T{Plain: s.Person().Name})
+			}}}}
+	}
+	w := flowstest.New(t, capability)
+	w.Redis.HSet(w.Ctx, "t:pl:a", "f", "v")
+	in := flows.Input{ChatID: w.Mother.ID, UserID: w.Mother.ID, Callback: "pl:a"}
+	other := flows.Input{ChatID: w.Mother.ID + 1, UserID: w.Mother.ID + 1, Callback: "pl:a"}
+
+	for _, tt := range []struct {
+		name  string
+		for_  flows.Input
+		trips int
+	}{
+		{"read ahead for this press", in, 0},
+		{"read ahead for another chat", other, 1},
+	} {
+		var pre *flows.Preloaded
+		if _, err := w.Redis.Pipelined(w.Ctx, func(p redis.Pipeliner) error {
+			pre = w.E.Preload(w.Ctx, p, tt.for_)
+			return nil
+		}); err != nil && !errors.Is(err, redis.Nil) {
+			t.Fatal(err)
+		}
+		before := w.Hook.RoundTrips()
+		if err := w.E.HandlePreloaded(w.Ctx, in, pre); err != nil {
+			t.Fatal(err)
+		}
+		if trips := w.Hook.RoundTrips() - before; trips != tt.trips {
+			t.Errorf("%s: %d round trips, want %d", tt.name, trips, tt.trips)
+		}
+		sent := w.Out.Sent()
+		if last := sent[len(sent)-1]; len(last.Lines) == 0 || last.Lines[0].Plain != w.Mother.Name {
+			t.Errorf("%s: answered %+v, want her name", tt.name, last.Lines)
+		}
+		if h := got[len(got)-1]; h["f"] != "v" {
+			t.Errorf("%s: the route got %v, want f=v", tt.name, h)
+		}
 	}
 }
