@@ -40,12 +40,17 @@ import (
 // Chats are claimed from the ready set, scored by when they may be claimed,
 // so that a busy chat is not looked at again until its lease would end.
 //
-// Each step costs one round trip to Redis, shared where it can be: a process
-// with a free worker stores an update and claims its chat in the same
-// script (1 and 2), and hands the head to the worker at once; the ack of one
-// update reads the next (3), or releases the chat and claims the chat due
-// first for the same worker (5 and 2). Under load, an update costs a worker
-// two round trips of its own: storing and claiming, acking and moving on.
+// Each step costs one round trip to Redis, shared where it can be: the
+// poller stores a whole getUpdates batch in one script (1), and a process
+// with a free worker claims the chat of an update in the same script (2)
+// and hands the head to the worker at once; the ack of one update reads
+// the next (3), or releases the chat and claims another for the same worker
+// (5 and 2): first a chat whose update this process stored, else the chat
+// due first, and only when some chat waits (backlog). Where this process
+// knows the update it claims, what the answer reads first (the person, the
+// conversation) goes in the same pipeline (ahead.go), and the records of
+// what it sent go with the ack (replies.go). Under load, an update costs a
+// worker one round trip of its own: acking one and moving on to the next.
 
 // releaseTimeout bounds giving a chat back, which a shutdown waits for.
 const releaseTimeout = 2 * time.Second
