@@ -334,46 +334,10 @@ func (in inbox) storeMany(ctx context.Context, items []storeItem, top int64, now
 	return out, nil
 }
 
-// runThen runs script and, in the same pipeline after it, the reads then
-// queues (none when nil), which so see what the script wrote. ran is false
-// when they did not run after it (the script was not loaded in Redis yet,
-// or failed): their results are then not to be used. Behind Sentinel the
-// script is followed by a WAIT for a replica, as replicas.run does.
+// runThen runs script as replicas.runThen does.
 func (in inbox) runThen(ctx context.Context, script *redis.Script, keys []string, args []any,
-	then func(redis.Pipeliner)) (res *redis.Cmd, ran bool) {
-	if then == nil {
-		return in.rep.run(ctx, in.rdb, script, keys, args...), false
-	}
-	waiting := in.rep.waiting()
-	var acked *redis.Cmd
-	// An error of the pipeline is one of its commands': the script's is
-	// in res, and a read's (redis.Nil too) in its own command.
-	_, _ = in.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		if waiting {
-			res = script.Eval(ctx, p, keys, args...)
-			acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
-		} else {
-			res = script.EvalSha(ctx, p, keys, args...)
-		}
-		then(p)
-		return nil
-	})
-	if err := res.Err(); err != nil {
-		if redis.HasErrorPrefix(err, "NOSCRIPT") {
-			return in.rep.run(ctx, in.rdb, script, keys, args...), false
-		}
-		return res, false
-	}
-	if waiting {
-		n, err := acked.Int64()
-		if err != nil {
-			failed := redis.NewCmd(ctx)
-			failed.SetErr(fmt.Errorf("write and wait for a replica: %w", err))
-			return failed, false
-		}
-		in.rep.answered(n > 0)
-	}
-	return res, true
+	then func(redis.Pipeliner)) (*redis.Cmd, bool) {
+	return in.rep.runThen(ctx, in.rdb, script, keys, args, then)
 }
 
 // ingestArgs are the keys and arguments of ingestScript for it.

@@ -45,23 +45,53 @@ type replicas struct {
 // the same pipeline, so on the same connection, which is what WAIT measures.
 // An error of either fails the write.
 func (r *replicas) run(ctx context.Context, rdb redis.UniversalClient, script *redis.Script, keys []string, args ...any) *redis.Cmd {
-	if !r.waiting() {
-		return script.Run(ctx, rdb, keys, args...)
+	res, _ := r.runThen(ctx, rdb, script, keys, args, nil)
+	return res
+}
+
+// runThen is run, followed in the same pipeline by the reads then queues
+// (none when nil), which so see what the script wrote. ran is false when
+// they did not run after it (the script was not loaded in Redis yet, or
+// failed): their results are then not to be used.
+func (r *replicas) runThen(ctx context.Context, rdb redis.UniversalClient, script *redis.Script, keys []string, args []any,
+	then func(redis.Pipeliner)) (res *redis.Cmd, ran bool) {
+	waiting := r.waiting()
+	if !waiting && then == nil {
+		return script.Run(ctx, rdb, keys, args...), false
 	}
-	var res, acked *redis.Cmd
-	_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		res = script.Eval(ctx, p, keys, args...)
-		acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
+	var acked *redis.Cmd
+	// An error of the pipeline is one of its commands': the script's is
+	// in res, and a read's (redis.Nil too) in its own command.
+	_, _ = rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if waiting {
+			res = script.Eval(ctx, p, keys, args...)
+			acked = p.Do(ctx, "WAIT", 1, replicaWait.Milliseconds())
+		} else {
+			res = script.EvalSha(ctx, p, keys, args...)
+		}
+		if then != nil {
+			then(p)
+		}
 		return nil
 	})
+	if err := res.Err(); !waiting && err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		// Not loaded yet (a Redis restarted): alone, which loads it.
+		return script.Run(ctx, rdb, keys, args...), false
+	}
+	if !waiting {
+		return res, res.Err() == nil
+	}
+	n, err := acked.Int64()
+	if err == nil {
+		err = res.Err()
+	}
 	if err != nil {
 		failed := redis.NewCmd(ctx)
 		failed.SetErr(fmt.Errorf("write and wait for a replica: %w", err))
-		return failed
+		return failed, false
 	}
-	n, _ := acked.Int64()
 	r.answered(n > 0)
-	return res
+	return res, then != nil
 }
 
 // active reports whether writes wait for a replica, now or after a pause.
