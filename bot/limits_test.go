@@ -202,3 +202,21 @@ func TestA429HoldsBackEveryProcess(t *testing.T) {
 		t.Errorf("the pace after a 429 is %v, want 15", got)
 	}
 }
+
+// A message waits for its slot rounded up to the pacing grid: never
+// before it, at most a step after, and slots within one step wake together.
+func TestSlotsWakeOnTheGrid(t *testing.T) {
+	base := time.Now().Truncate(pacingGrid)
+	woke := map[time.Time]int{}
+	for i := range 20 {
+		slot := base.Add(time.Duration(i) * time.Millisecond)
+		at := onGrid(slot)
+		if at.Before(slot) || at.Sub(slot) >= pacingGrid {
+			t.Errorf("slot +%dms wakes at %v after it", i, at.Sub(slot))
+		}
+		woke[at]++
+	}
+	if want := 20/int(pacingGrid/time.Millisecond) + 1; len(woke) != want {
+		t.Errorf("20 slots a millisecond apart wake at %d times, want %d", len(woke), want)
+	}
+}
