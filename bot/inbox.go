@@ -259,25 +259,23 @@ type inbox struct {
 // store appends an update to its chat's inbox; it reports false for an
 // update id stored before.
 func (in inbox) store(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time) (bool, error) {
-	stored, _, _, err := in.storeClaim(ctx, updateID, chatID, raw, now, "", 0, nil)
-	return stored, err
+	r, err := in.storeClaim(ctx, storeItem{updateID: updateID, chatID: chatID, raw: raw}, now, 0)
+	return r.stored, err
 }
 
 // storeClaim is store, and with a token it also claims the chat when no
 // worker holds it: head is then the update to handle first (not always
 // this one: an earlier one may be waiting), with how often it was read.
-// then, when given, queues reads to run after the script in the same
+// it.then, when given, queues reads to run after the script in the same
 // round trip; ran says they did.
-func (in inbox) storeClaim(ctx context.Context, updateID, chatID int64, raw []byte, now time.Time,
-	token string, ttl time.Duration, then func(redis.Pipeliner)) (stored bool, head *heldUpdate, ran bool, err error) {
-	keys, args := in.ingestArgs(storeItem{updateID: updateID, chatID: chatID, raw: raw, token: token}, now, ttl)
-	res, ran := in.runThen(ctx, ingestScript, keys, args, then)
+func (in inbox) storeClaim(ctx context.Context, it storeItem, now time.Time, ttl time.Duration) (stored, error) {
+	keys, args := in.ingestArgs(it, now, ttl)
+	res, ran := in.runThen(ctx, ingestScript, keys, args, it.then)
 	out, err := res.Slice()
 	if err != nil {
-		return false, nil, false, fmt.Errorf("store update %d: %w", updateID, err)
+		return stored{}, fmt.Errorf("store update %d: %w", it.updateID, err)
 	}
-	n, _ := out[0].(int64)
-	return n == 1, heldFrom(out), ran, nil
+	return storedFrom(out, ran), nil
 }
 
 // storeItem is one update for storeMany, as storeClaim takes it.
@@ -294,6 +292,12 @@ type stored struct {
 	stored, dup bool
 	head        *heldUpdate
 	ran         bool
+}
+
+// storedFrom reads luaIngest's answer for one update.
+func storedFrom(res []any, ran bool) stored {
+	n, _ := res[0].(int64)
+	return stored{stored: n == 1, dup: n == 0, head: heldFrom(res), ran: ran}
 }
 
 // storeMany is storeClaim for several updates, in order, and raises the
@@ -328,8 +332,7 @@ func (in inbox) storeMany(ctx context.Context, items []storeItem, top int64, now
 		if len(r) == 0 {
 			return nil, fmt.Errorf("store %d updates: answer %d is %v", len(items), i, res[i])
 		}
-		n, _ := r[0].(int64)
-		out[i] = stored{stored: n == 1, dup: n == 0, head: heldFrom(r), ran: ran}
+		out[i] = storedFrom(r, ran)
 	}
 	return out, nil
 }

@@ -237,6 +237,11 @@ type arrival struct {
 	then     func(redis.Pipeliner)
 }
 
+// item is what the inbox stores of a.
+func (a *arrival) item() storeItem {
+	return storeItem{updateID: a.id, chatID: a.chat, raw: a.raw, token: a.token, then: a.then}
+}
+
 // arrive reads an update from Telegram. Updates the flows do not handle
 // (groups, other kinds) are not stored; neither is an update that cannot be
 // read, since Telegram would send it the same way again: their chat is 0.
@@ -310,12 +315,7 @@ func (b *Bot) ingest(ctx context.Context, raw []byte) (int64, error) {
 	if err != nil || a.chat == 0 {
 		return 0, err
 	}
-	var r stored
-	r.stored, r.head, r.ran, err = b.in.storeClaim(ctx, a.id, a.chat, a.raw, time.Now(), a.token, b.d.leaseTTL, a.then)
-	if err != nil {
-		r = stored{}
-	}
-	r.dup = err == nil && !r.stored
+	r, err := b.in.storeClaim(ctx, a.item(), time.Now(), b.d.leaseTTL)
 	b.landed(a, r)
 	if err != nil {
 		return 0, err
@@ -346,7 +346,7 @@ func (b *Bot) ingestBatch(ctx context.Context, raws []json.RawMessage) (int64, e
 	}
 	items := make([]storeItem, len(todo))
 	for i, a := range todo {
-		items[i] = storeItem{updateID: a.id, chatID: a.chat, raw: a.raw, token: a.token, then: a.then}
+		items[i] = a.item()
 	}
 	res, err := b.in.storeMany(ctx, items, top, time.Now(), b.d.leaseTTL)
 	for i, a := range todo {
