@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	}
 	log := cfg.Logger
 	api, err := tg.New(cfg.Token, tg.WithServerURL(cfg.APIURL), tg.WithSkipGetMe(),
-		tg.WithHTTPClient(telegramTimeout, wholeBodies{c: &http.Client{Timeout: telegramTimeout}}),
+		tg.WithHTTPClient(telegramTimeout, wholeBodies{c: &http.Client{Timeout: telegramTimeout, Transport: telegramTransport(cfg.Workers)}}),
 		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "error", err) }))
 	if err != nil {
 		return nil, fmt.Errorf("telegram client: %w", err)

@@ -19,6 +19,17 @@ type wholeBodies struct{ c *http.Client }
 // telegramTimeout bounds one call to Telegram, as the library's own client does.
 const telegramTimeout = time.Minute
 
+// telegramTransport keeps open as many connections to Telegram as Nido
+// makes calls at once: each worker's, the poller's, the jobs' and a
+// broadcast's. net/http's default keeps two idle per host and closes the
+// others after their call, so eight workers answering at once dialled a
+// new connection (and started its two goroutines) for most calls.
+func telegramTransport(workers int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers + 8
+	return t
+}
+
 func (w wholeBodies) Do(r *http.Request) (*http.Response, error) {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength > 0 {
 		return w.c.Do(r)
