@@ -3,6 +3,7 @@ package when
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The words Parse knows, one table per language. Words are written folded,
@@ -58,16 +59,42 @@ func lexicon(lang string) []entry {
 	return lex
 }
 
-// lookup returns every meaning of word.
-func lookup(lex []entry, word string) []entry {
-	var found []entry
-	for _, e := range lex {
-		if e.word == word {
-			found = append(found, e)
+// index is a lexicon by word: every meaning of each word or phrase, in the
+// lexicon's order. Indexes are built once, not for every text parsed, and
+// only read after: the meanings found are shared by every parse.
+type index map[string][]entry
+
+// languages are the languages with words of their own, beyond Italian and
+// English (lexicon's cases).
+var languages = []string{"fr", "es", "ro", "uk", "ar"}
+
+// indexes holds the index of each language's lexicon, "" for Italian and
+// English alone.
+var indexes = sync.OnceValue(func() map[string]index {
+	out := map[string]index{}
+	for _, lang := range append([]string{""}, languages...) {
+		ix := index{}
+		for _, e := range lexicon(lang) {
+			ix[e.word] = append(ix[e.word], e)
 		}
+		out[lang] = ix
 	}
-	return found
+	return out
+})
+
+// indexFor is the index of the words understood for a person whose
+// language is lang.
+func indexFor(lang string) index {
+	all := indexes()
+	base, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(lang, "_", "-")), "-")
+	if ix, ok := all[base]; ok {
+		return ix
+	}
+	return all[""]
 }
+
+// lookup returns every meaning of word.
+func lookup(lex index, word string) []entry { return lex[word] }
 
 // allFiller reports whether every meaning says nothing.
 func allFiller(means []entry) bool {

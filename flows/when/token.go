@@ -38,7 +38,7 @@ func (t token) meaning(k kind) (int, bool) {
 // tokenize cuts text into tokens, joins known phrases ("dopo domani") into
 // one, and drops words that carry no meaning ("il", "the"). An unknown word
 // makes the whole text not understood: guessing around it could be wrong.
-func tokenize(text string, lex []entry) ([]token, error) {
+func tokenize(text string, lex index) ([]token, error) {
 	toks := joinMeridiem(split(text))
 	out := make([]token, 0, len(toks))
 	dropped := false
@@ -68,7 +68,7 @@ func tokenize(text string, lex []entry) ([]token, error) {
 
 // phrase finds the longest run of up to three words at the start of toks that
 // the lexicon knows, and returns its length and meanings.
-func phrase(toks []token, lex []entry) (int, []entry) {
+func phrase(toks []token, lex index) (int, []entry) {
 	run := 0
 	for run < len(toks) && run < 3 && toks[run].text != "" {
 		run++

@@ -87,7 +87,7 @@ func Parse(text, lang string, now time.Time) (Result, error) {
 	if len(text) > utf8.UTFMax*maxRunes || utf8.RuneCountInString(text) > maxRunes {
 		return Result{}, ErrNotUnderstood
 	}
-	toks, err := tokenize(text, lexicon(lang))
+	toks, err := tokenize(text, indexFor(lang))
 	if err != nil {
 		return Result{}, err
 	}
