@@ -7,7 +7,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"hash"
 	"strconv"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -26,7 +28,17 @@ const (
 )
 
 // signer signs and verifies button data with the deployment's shared key.
-type signer struct{ key []byte }
+type signer struct {
+	key []byte
+	// macs are keyed HMACs to reuse: a keyboard signs every button, and a
+	// new HMAC hashes the key twice before the data.
+	macs *sync.Pool
+}
+
+// newSigner is a signer with key.
+func newSigner(key []byte) signer {
+	return signer{key: key, macs: &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}}
+}
 
 // loadSigner reads the callback key, creating it when this is the first
 // process ever: SET NX makes every process end up with the same key.
@@ -46,7 +58,7 @@ func loadSigner(ctx context.Context, rdb redis.UniversalClient, k keys) (signer,
 	if err != nil || len(key) < 16 {
 		return signer{}, fmt.Errorf("callback key in Redis is not valid base64 of 16+ bytes")
 	}
-	return signer{key: key}, nil
+	return newSigner(key), nil
 }
 
 // sign returns data with its signature for a button in chatID.
@@ -71,9 +83,18 @@ func (s signer) verify(chatID int64, signed string) (string, bool) {
 }
 
 func (s signer) mac(chatID int64, data string) string {
-	h := hmac.New(sha256.New, s.key)
-	h.Write([]byte(strconv.FormatInt(chatID, 10)))
-	h.Write([]byte{0})
+	var h hash.Hash
+	if s.macs != nil {
+		h = s.macs.Get().(hash.Hash)
+		defer s.macs.Put(h)
+		h.Reset()
+	} else {
+		h = hmac.New(sha256.New, s.key)
+	}
+	var buf [64]byte
+	msg := append(strconv.AppendInt(buf[:0], chatID, 10), 0)
+	h.Write(msg)
 	h.Write([]byte(data))
-	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:sigBytes])
+	var sum [sha256.Size]byte
+	return base64.RawURLEncoding.EncodeToString(h.Sum(sum[:0])[:sigBytes])
 }
