@@ -424,6 +424,7 @@ func wire(ctx context.Context, cfg Config, clk clock.Clock, rdb redis.UniversalC
 	engine, err := flows.New(flows.Config{
 		Redis: rdb, Prefix: cfg.Prefix, Sender: b.Sender(), Scheduler: sched, Clock: clk, Location: cfg.Location,
 		DefaultLang: cfg.DefaultLang, AdminIDs: cfg.AdminIDs, BotUsername: b.Username(), Logger: log,
+		Later: bot.Later,
 	},
 		appointment.New(cfg.Reminders),
 		group.New(),

@@ -120,7 +120,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	rep := &replicas{on: cfg.WaitReplica, log: log}
 	in := inbox{rdb: cfg.Redis, k: k, rep: rep}
 	// What an update sends is recorded with its next command (replies.go).
-	carrier := recordCarrier{rdb: cfg.Redis}
+	carrier := recordCarrier{rdb: cfg.Redis, log: log}
 	cfg.Redis.AddHook(carrier)
 	// Records are carried as EVALSHA, and updates are stored and acked with
 	// reads in the same pipeline: the scripts are loaded now, so that the

@@ -3,14 +3,16 @@ package bot
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/redis/go-redis/v9"
 )
 
 // recordCarrier is a go-redis hook that takes the records of what an update
-// sent, pending in its context (replies.go), to Redis with the update's next
-// command or pipeline: [records..., command] in one round trip, the
-// command's result as if it had gone alone. A transaction (MULTI) is left
+// sent, and the flows' writes it was given (Later), pending in its context
+// (replies.go), to Redis with the update's next command or pipeline:
+// [writes..., records..., command] in one round trip, the command's result
+// as if it had gone alone. A transaction (MULTI) is left
 // whole: the records go in a pipeline of their own just before it. A record
 // whose part of the round trip failed (a lost connection, NOSCRIPT) is
 // written as records.write does, kept in the process until Redis takes it.
@@ -18,7 +20,10 @@ import (
 // New installs it on the client the bot is given. Hooks added to that
 // client before it see a command that carries records as one round trip
 // more than it is: add counting hooks after New.
-type recordCarrier struct{ rdb redis.UniversalClient }
+type recordCarrier struct {
+	rdb redis.UniversalClient
+	log *slog.Logger
+}
 
 // carryingKey marks the context of a round trip that carries records, or of
 // a record written alone, so that the hook leaves them be.
@@ -65,23 +70,28 @@ func (c recordCarrier) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 			return next(ctx, cmd)
 		}
 		r := pendingIn(ctx)
+		writes := r.takeWrites()
 		carry, drop := sortOut(ctx, r.take())
-		if len(carry) == 0 && len(drop) == 0 {
+		if len(writes) == 0 && len(carry) == 0 && len(drop) == 0 {
 			return next(ctx, cmd)
 		}
 		var err error
-		if len(carry) == 0 {
+		if len(writes) == 0 && len(carry) == 0 {
 			err = next(ctx, cmd)
 		} else {
 			// Run as a pipeline through the client, marked so that this
 			// hook does not take what is pending again.
 			cctx := carrying(ctx)
 			_, perr := c.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
+				for _, w := range writes {
+					_ = p.Process(cctx, w)
+				}
 				for _, g := range carry {
 					_ = p.Process(cctx, g.command(cctx))
 				}
 				return p.Process(cctx, cmd)
 			})
+			c.settleWrites(ctx, r, writes, perr)
 			settle(cctx, carry, perr)
 			err = orWhole(cmd.Err(), perr)
 		}
@@ -96,24 +106,27 @@ func (c recordCarrier) ProcessPipelineHook(next redis.ProcessPipelineHook) redis
 			return next(ctx, cmds)
 		}
 		r := pendingIn(ctx)
+		writes := r.takeWrites()
 		carry, drop := sortOut(ctx, r.take())
-		if len(carry) == 0 && len(drop) == 0 {
+		if len(writes) == 0 && len(carry) == 0 && len(drop) == 0 {
 			return next(ctx, cmds)
 		}
-		if len(carry) > 0 && len(cmds) > 0 && cmds[0].Name() == "multi" {
+		if (len(writes) > 0 || len(carry) > 0) && len(cmds) > 0 && cmds[0].Name() == "multi" {
 			// A transaction stays as its caller wrote it.
-			c.write(ctx, carry)
-			carry = nil
+			c.writeAhead(ctx, r, writes, carry)
+			writes, carry = nil, nil
 		}
 		var err error
-		if len(carry) == 0 {
+		if len(writes) == 0 && len(carry) == 0 {
 			err = next(ctx, cmds)
 		} else {
-			all := make([]redis.Cmder, 0, len(carry)+len(cmds))
+			all := make([]redis.Cmder, 0, len(writes)+len(carry)+len(cmds))
+			all = append(all, writes...)
 			for _, g := range carry {
 				all = append(all, g.command(ctx))
 			}
 			perr := next(ctx, append(all, cmds...))
+			c.settleWrites(ctx, r, writes, perr)
 			settle(carrying(ctx), carry, perr)
 			// The caller learns of its own commands only.
 			err = orWhole(firstErr(cmds), perr)
@@ -125,17 +138,53 @@ func (c recordCarrier) ProcessPipelineHook(next redis.ProcessPipelineHook) redis
 
 // write writes records in a round trip of their own.
 func (c recordCarrier) write(ctx context.Context, groups []*recordGroup) {
-	if len(groups) == 0 {
+	c.writeAhead(ctx, nil, nil, groups)
+}
+
+// writeAhead writes the flows' writes and records in a round trip of their
+// own, ahead of a transaction.
+func (c recordCarrier) writeAhead(ctx context.Context, r *replies, writes []redis.Cmder, groups []*recordGroup) {
+	if len(writes) == 0 && len(groups) == 0 {
 		return
 	}
-	ctx = carrying(context.WithoutCancel(ctx))
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	cctx := carrying(context.WithoutCancel(ctx))
+	_, err := c.rdb.Pipelined(cctx, func(p redis.Pipeliner) error {
+		for _, w := range writes {
+			_ = p.Process(cctx, w)
+		}
 		for _, g := range groups {
-			_ = p.Process(ctx, g.command(ctx))
+			_ = p.Process(cctx, g.command(cctx))
 		}
 		return nil
 	})
-	settle(ctx, groups, err)
+	c.settleWrites(ctx, r, writes, err)
+	settle(cctx, groups, err)
+}
+
+// settleWrites gives the flows' writes that failed back, to go with the
+// update's next round trip; with the ack there is none: the update is done
+// without them, which is logged (a write refused by Redis, out of memory,
+// while the ack in the same round trip was not, is all that leads there).
+// A round trip that failed as a whole failed the ack too, and the update
+// will be handled again.
+func (c recordCarrier) settleWrites(ctx context.Context, r *replies, writes []redis.Cmder, err error) {
+	whole := err != nil && !isReply(err)
+	var failed []redis.Cmder
+	for _, w := range writes {
+		if whole || w.Err() != nil {
+			failed = append(failed, w)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	if !whole && ctx.Value(finishedKey{}) != nil {
+		for _, w := range failed {
+			c.log.Error("a write of the flows failed with the ack of its update", "command", w.Name(), "error", w.Err())
+		}
+		return
+	}
+	r.giveBackWrites(failed)
 }
 
 // writePending writes at once whatever ctx's replies hold: for an update

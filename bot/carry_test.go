@@ -250,3 +250,106 @@ func TestRecordsOutliveAFailedAck(t *testing.T) {
 		t.Error("the reply's record is not in Redis, though its update was not acked")
 	}
 }
+
+// laterFlows answers each text with one reply and hands Later a write that
+// counts the update's handlings in Redis; "incr" then counts in Redis
+// itself. The first update's ack fails when fail is set.
+type laterFlows struct {
+	s     *Sender
+	rdb   redis.UniversalClient
+	other redis.UniversalClient
+	hook  *flowstest.Hook
+	fail  bool
+	once  sync.Once
+
+	mu sync.Mutex
+	// taken is whether Later took the write; early whether another client
+	// saw it in Redis right after.
+	taken, early map[int64]bool
+	failed       atomic.Bool
+}
+
+func (f *laterFlows) Handle(ctx context.Context, in flows.Input) error {
+	key := fmt.Sprintf("t:test:handled:%d", in.UpdateID)
+	taken := Later(ctx, redis.NewIntCmd(ctx, "incr", key))
+	early := f.other.Exists(context.Background(), key).Val() == 1
+	if _, err := f.s.Send(ctx, flows.Message{ChatID: in.ChatID, Lines: []flows.T{{Plain: in.Text}}}); err != nil {
+		return err
+	}
+	if in.Text == "incr" {
+		if err := f.rdb.Incr(ctx, "t:test:count").Err(); err != nil {
+			return err
+		}
+	}
+	if f.fail {
+		f.once.Do(func() {
+			f.hook.Arm(func(args []any) bool {
+				all := fmt.Sprint(args...)
+				return strings.Contains(all, ":bot:inbox:") && strings.Contains(all, ":bot:lease:")
+			}, func() error {
+				f.failed.Store(true)
+				return errors.New("connection lost")
+			})
+		})
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.taken[in.UpdateID], f.early[in.UpdateID] = taken, early
+	return nil
+}
+
+// A write the flows hand Later costs no round trip of its own: it goes
+// with the update's next command, ahead of it, or with the ack; outside an
+// update Later does not take it. An update whose ack fails is handled
+// again from what Redis held before it: its write is not made twice.
+func TestLaterWritesGoWithTheUpdate(t *testing.T) {
+	if Later(context.Background(), redis.NewIntCmd(context.Background(), "incr", "t:test:x")) {
+		t.Error("Later took a write outside the handling of an update")
+	}
+	for _, fail := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ack fails %v", fail), func(t *testing.T) {
+			e := newEnv(t, telegramtest.Unlimited())
+			b := e.bot(unpaced(e.config()))
+			hook := &flowstest.Hook{}
+			e.rdb.AddHook(hook)
+			trips := &updateTrips{trips: map[int64][]int{}}
+			e.rdb.AddHook(trips)
+			f := &laterFlows{s: b.Sender(), rdb: e.rdb, other: e.redis.Client(), hook: hook, fail: fail,
+				taken: map[int64]bool{}, early: map[int64]bool{}}
+			run(t, b, f)
+
+			anna := user(101)
+			ctx := context.Background()
+			other := e.redis.Client()
+			// A first update has Redis load the ack's script.
+			first := e.fake.SendText(anna, "first")
+			waitUntil(t, func() bool { return other.Exists(ctx, "t:test:handled:"+fmt.Sprint(first)).Val() == 1 })
+			ids := []int64{e.fake.SendText(anna, "incr"), e.fake.SendText(anna, "alone")}
+			waitUntil(t, func() bool {
+				return other.Exists(ctx, "t:test:handled:"+fmt.Sprint(ids[1])).Val() == 1 &&
+					other.Exists(ctx, testKeys.inbox(anna.ID)).Val() == 0
+			})
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			for _, id := range append([]int64{first}, ids...) {
+				if !f.taken[id] || f.early[id] {
+					t.Errorf("update %d: Later took the write: %v; in Redis at once: %v", id, f.taken[id], f.early[id])
+				}
+				if n := other.Get(ctx, "t:test:handled:"+fmt.Sprint(id)).Val(); n != "1" {
+					t.Errorf("update %d: its write was made %s times, want once", id, n)
+				}
+			}
+			if fail && !f.failed.Load() {
+				t.Error("the first ack did not fail")
+			}
+			// incr: the write and the reply's record with INCR, then the ack.
+			if got := trips.of(ids[0]); fmt.Sprint(got) != "[3 1]" {
+				t.Errorf("incr: round trips of %v commands, want [3 1] (write, record, INCR; ack)", got)
+			}
+			// alone: the write with the ack.
+			if got := trips.of(ids[1]); fmt.Sprint(got) != "[2]" {
+				t.Errorf("alone: round trips of %v commands, want [2] (write, ack)", got)
+			}
+		})
+	}
+}

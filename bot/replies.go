@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // A process that dies after Telegram accepted a reply and before the update
@@ -41,6 +43,9 @@ type replies struct {
 
 	mu      sync.Mutex
 	pending []pendingRecord
+	// writes are the flows' writes that wait for the update's next round
+	// trip (Later), in the order they were made.
+	writes []redis.Cmder
 }
 
 // pendingRecord is the record of one sent part, not in Redis yet.
@@ -131,4 +136,48 @@ func (r *replies) giveBack(p []pendingRecord) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.pending = append(p, r.pending...)
+}
+
+// Later takes a write of the flows (the state of a conversation) to go to
+// Redis with the next round trip of the update being handled in ctx, at the
+// latest its ack, ahead of that round trip's own commands, so that the
+// update's commands reach Redis in the order they were made. It reports
+// false outside the handling of an update: the caller writes at once.
+//
+// A write that waits is part of the update's outcome: an update cut short
+// or whose ack fails is handled again from what was in Redis before, as
+// its replies are (they are recorded, and not sent twice). Only the ack
+// makes it final, and the write goes with it or before it.
+func Later(ctx context.Context, cmd redis.Cmder) bool {
+	r := pendingIn(ctx)
+	if r == nil || !r.named {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.writes = append(r.writes, cmd)
+	return true
+}
+
+// takeWrites returns the writes waiting and forgets them.
+func (r *replies) takeWrites() []redis.Cmder {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	w := r.writes
+	r.writes = nil
+	return w
+}
+
+// giveBackWrites returns writes whose round trip failed as a whole, to go
+// with the next.
+func (r *replies) giveBackWrites(w []redis.Cmder) {
+	if len(w) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.writes = append(w, r.writes...)
 }

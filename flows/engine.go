@@ -47,6 +47,13 @@ type Config struct {
 	// Texts renders the texts that go into files (the .ics), which bot/ does
 	// not render; the embedded catalog when nil.
 	Texts *locales.Catalog
+	// Later, when set, may take the write of a conversation's state to go
+	// with the next round trip of the update being handled in ctx (at the
+	// latest its acknowledgement, which makes it final); it reports false
+	// when it does not, and the write goes at once. The state is only read
+	// when the chat's next update begins, so it needs no round trip of its
+	// own.
+	Later func(ctx context.Context, cmd redis.Cmder) bool
 }
 
 // Engine answers every input and due job. It is safe for concurrent use; bot/

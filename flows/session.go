@@ -177,7 +177,8 @@ func (s *Session) endConv() error {
 func (s *Session) saveConv() error {
 	key := s.e.k.conv(s.in.ChatID)
 	if s.conv.Step == "" && s.conv.Lang == "" && len(s.conv.Data) == 0 {
-		return wrap("clear conversation", s.e.cfg.Redis.Del(s.ctx, key).Err())
+		del := redis.NewIntCmd(s.ctx, "del", key)
+		return wrap("clear conversation", s.writeConv(del))
 	}
 	ttl := s.e.cfg.ConversationTTL
 	if s.conv.TTL > 0 {
@@ -188,7 +189,18 @@ func (s *Session) saveConv() error {
 	if err != nil {
 		return err
 	}
-	return wrap("save conversation", s.e.cfg.Redis.Set(s.ctx, key, raw, ttl).Err())
+	set := redis.NewStatusCmd(s.ctx, "set", key, raw, "px", ttl.Milliseconds())
+	return wrap("save conversation", s.writeConv(set))
+}
+
+// writeConv writes the conversation's state with the update's next round
+// trip when the Telegram layer takes it (Config.Later), or now.
+func (s *Session) writeConv(cmd redis.Cmder) error {
+	if s.e.cfg.Later != nil && s.e.cfg.Later(s.ctx, cmd) {
+		return nil
+	}
+	_ = s.e.cfg.Redis.Process(s.ctx, cmd)
+	return cmd.Err()
 }
 
 // abandoned tells whether the conversation was left past its time on Nido's clock.
