@@ -265,7 +265,13 @@ func ParseClock(s string) (h, m int, ok bool) {
 	if len(s) != 4 {
 		return 0, 0, false
 	}
-	if _, err := fmt.Sscanf(s, "%02d%02d", &h, &m); err != nil || h > 23 || m > 59 {
+	for i := range 4 {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, 0, false
+		}
+	}
+	h, m = int(s[0]-'0')*10+int(s[1]-'0'), int(s[2]-'0')*10+int(s[3]-'0')
+	if h > 23 || m > 59 {
 		return 0, 0, false
 	}
 	return h, m, true
