@@ -70,13 +70,13 @@ func (c recordCarrier) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 			return next(ctx, cmd)
 		}
 		r := pendingIn(ctx)
-		writes := r.takeWrites()
+		writes, reads := r.takeWrites(), r.takeReads()
 		carry, drop := sortOut(ctx, r.take())
-		if len(writes) == 0 && len(carry) == 0 && len(drop) == 0 {
+		if len(writes) == 0 && len(reads) == 0 && len(carry) == 0 && len(drop) == 0 {
 			return next(ctx, cmd)
 		}
 		var err error
-		if len(writes) == 0 && len(carry) == 0 {
+		if len(writes) == 0 && len(reads) == 0 && len(carry) == 0 {
 			err = next(ctx, cmd)
 		} else {
 			// Run as a pipeline through the client, marked so that this
@@ -86,12 +86,16 @@ func (c recordCarrier) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 				for _, w := range writes {
 					_ = p.Process(cctx, w)
 				}
+				for _, x := range reads {
+					_ = p.Process(cctx, x.cmd)
+				}
 				for _, g := range carry {
 					_ = p.Process(cctx, g.command(cctx))
 				}
 				return p.Process(cctx, cmd)
 			})
 			c.settleWrites(ctx, r, writes, perr)
+			r.readDone(reads)
 			settle(cctx, carry, perr)
 			err = orWhole(cmd.Err(), perr)
 		}
@@ -106,27 +110,36 @@ func (c recordCarrier) ProcessPipelineHook(next redis.ProcessPipelineHook) redis
 			return next(ctx, cmds)
 		}
 		r := pendingIn(ctx)
-		writes := r.takeWrites()
+		writes, reads := r.takeWrites(), r.takeReads()
 		carry, drop := sortOut(ctx, r.take())
-		if len(writes) == 0 && len(carry) == 0 && len(drop) == 0 {
+		if len(writes) == 0 && len(reads) == 0 && len(carry) == 0 && len(drop) == 0 {
 			return next(ctx, cmds)
 		}
 		if (len(writes) > 0 || len(carry) > 0) && len(cmds) > 0 && cmds[0].Name() == "multi" {
-			// A transaction stays as its caller wrote it.
+			// A transaction stays as its caller wrote it; the look-ups
+			// wait for the next round trip.
 			c.writeAhead(ctx, r, writes, carry)
 			writes, carry = nil, nil
 		}
+		if len(reads) > 0 && len(cmds) > 0 && cmds[0].Name() == "multi" {
+			r.giveBackReads(reads)
+			reads = nil
+		}
 		var err error
-		if len(writes) == 0 && len(carry) == 0 {
+		if len(writes) == 0 && len(reads) == 0 && len(carry) == 0 {
 			err = next(ctx, cmds)
 		} else {
-			all := make([]redis.Cmder, 0, len(writes)+len(carry)+len(cmds))
+			all := make([]redis.Cmder, 0, len(writes)+len(reads)+len(carry)+len(cmds))
 			all = append(all, writes...)
+			for _, x := range reads {
+				all = append(all, x.cmd)
+			}
 			for _, g := range carry {
 				all = append(all, g.command(ctx))
 			}
 			perr := next(ctx, append(all, cmds...))
 			c.settleWrites(ctx, r, writes, perr)
+			r.readDone(reads)
 			settle(carrying(ctx), carry, perr)
 			// The caller learns of its own commands only.
 			err = orWhole(firstErr(cmds), perr)

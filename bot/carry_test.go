@@ -353,3 +353,62 @@ func TestLaterWritesGoWithTheUpdate(t *testing.T) {
 		})
 	}
 }
+
+// expectFlows says it will send a named message, counts in Redis, then
+// sends it; "late" says so only after counting, with no round trip between.
+type expectFlows struct {
+	s   *Sender
+	rdb redis.UniversalClient
+}
+
+func (f *expectFlows) Handle(ctx context.Context, in flows.Input) error {
+	const job = "appt:7:v0:yes/1"
+	if in.Text != "late" {
+		f.s.Expect(ctx, job)
+	}
+	if err := f.rdb.Incr(ctx, "t:test:count").Err(); err != nil {
+		return err
+	}
+	if in.Text == "late" {
+		f.s.Expect(ctx, job)
+	}
+	_, err := f.s.Send(ctx, flows.Message{ChatID: in.ChatID, JobID: job, Lines: []flows.T{{Plain: "confirmed"}}})
+	return err
+}
+
+// A named message the update said it will send is looked up with the
+// update's next command, not in a round trip of its own, and is sent once
+// all the same: a second update finds it sent. Said too late for a round
+// trip to carry it, it is looked up as before.
+func TestExpectedMessagesAreLookedUpWithTheNextStep(t *testing.T) {
+	e := newEnv(t, telegramtest.Unlimited())
+	b := e.bot(unpaced(e.config()))
+	trips := &updateTrips{trips: map[int64][]int{}}
+	e.rdb.AddHook(trips)
+	run(t, b, &expectFlows{s: b.Sender(), rdb: e.rdb})
+
+	anna := user(101)
+	ctx := context.Background()
+	other := e.redis.Client()
+	first := e.fake.SendText(anna, "first") // Redis loads the ack's script
+	e.waitCount(anna.ID, 1)
+	ids := []int64{e.fake.SendText(anna, "again"), e.fake.SendText(anna, "late")}
+	waitUntil(t, func() bool {
+		return len(trips.of(ids[1])) == 3 && other.Exists(ctx, testKeys.inbox(anna.ID)).Val() == 0
+	})
+	if n := len(e.fake.Messages(anna.ID)); n != 1 {
+		t.Errorf("%d messages, want the named one once", n)
+	}
+	// first: the look-up with INCR, then the ack with the record.
+	if got := trips.of(first); len(got) != 2 || got[0] != 2 {
+		t.Errorf("first: round trips of %v commands, want [2 …] (look-up with INCR, ack)", got)
+	}
+	// again: the same, and nothing sent.
+	if got := trips.of(ids[0]); fmt.Sprint(got) != "[2 1]" {
+		t.Errorf("again: round trips of %v commands, want [2 1] (look-up with INCR, ack)", got)
+	}
+	// late: INCR alone, the look-up of its own, the ack.
+	if got := trips.of(ids[1]); fmt.Sprint(got) != "[1 1 1]" {
+		t.Errorf("late: round trips of %v commands, want [1 1 1] (INCR, look-up, ack)", got)
+	}
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,17 @@ type replies struct {
 	// writes are the flows' writes that wait for the update's next round
 	// trip (Later), in the order they were made.
 	writes []redis.Cmder
+	// reads are the look-ups of named messages the update said it will
+	// send (Sender.Expect), waiting for its next round trip; read, once
+	// that round trip went through, by name.
+	reads []expectRead
+	read  map[string]*redis.MapStringStringCmd
+}
+
+// expectRead is the look-up of the record of a named message.
+type expectRead struct {
+	jobID string
+	cmd   *redis.MapStringStringCmd
 }
 
 // pendingRecord is the record of one sent part, not in Redis yet.
@@ -180,4 +192,70 @@ func (r *replies) giveBackWrites(w []redis.Cmder) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.writes = append(w, r.writes...)
+}
+
+// expect adds the look-up of jobID's record to the update's next round
+// trip; false outside the handling of an update.
+func (r *replies) expect(jobID string, cmd *redis.MapStringStringCmd) bool {
+	if r == nil || !r.named {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reads = append(r.reads, expectRead{jobID: jobID, cmd: cmd})
+	return true
+}
+
+// takeReads returns the look-ups waiting and forgets them.
+func (r *replies) takeReads() []expectRead {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	x := r.reads
+	r.reads = nil
+	return x
+}
+
+// giveBackReads returns look-ups not carried, to go with the next round trip.
+func (r *replies) giveBackReads(reads []expectRead) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reads = append(reads, r.reads...)
+}
+
+// readDone keeps the look-ups that Redis answered, by name.
+func (r *replies) readDone(reads []expectRead) {
+	if len(reads) == 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, x := range reads {
+		if x.cmd.Err() != nil {
+			continue
+		}
+		if r.read == nil {
+			r.read = map[string]*redis.MapStringStringCmd{}
+		}
+		r.read[x.jobID] = x.cmd
+	}
+}
+
+// alreadyRead returns, once, what a round trip of the update read of
+// jobID's record; false when it was not read (still waiting, or failed),
+// and the look-up then no longer waits: the caller reads it itself.
+func (r *replies) alreadyRead(jobID string) (map[string]string, bool) {
+	if r == nil {
+		return nil, false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if cmd, ok := r.read[jobID]; ok {
+		delete(r.read, jobID)
+		return cmd.Val(), true
+	}
+	r.reads = slices.DeleteFunc(r.reads, func(x expectRead) bool { return x.jobID == jobID })
+	return nil, false
 }

@@ -227,9 +227,12 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 	if jobID == "" {
 		return nil, nil
 	}
-	raw, err := s.rdb.HGetAll(ctx, s.k.sentJob(jobID)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("read sent parts of job %s: %w", jobID, err)
+	raw, ok := repliesOf(ctx).alreadyRead(jobID)
+	if !ok {
+		var err error
+		if raw, err = s.rdb.HGetAll(ctx, s.k.sentJob(jobID)).Result(); err != nil {
+			return nil, fmt.Errorf("read sent parts of job %s: %w", jobID, err)
+		}
 	}
 	// Parts sent while Redis was away, not written yet, count too.
 	done := s.rec.sent(jobID)
@@ -241,6 +244,17 @@ func (s *Sender) sentParts(ctx context.Context, jobID string) (map[int]int, erro
 		}
 	}
 	return done, nil
+}
+
+// Expect says that the update being handled in ctx will send the message
+// named jobID (Message.JobID), so that whether it went out already is read
+// with the update's next round trip to Redis rather than in one of its own
+// just before the send. Outside the handling of an update it does nothing.
+func (s *Sender) Expect(ctx context.Context, jobID string) {
+	if jobID == "" {
+		return
+	}
+	repliesOf(ctx).expect(jobID, redis.NewMapStringStringCmd(ctx, "hgetall", s.k.sentJob(jobID)))
 }
 
 // recordPart remembers that a part of job (or of a reply) went out to

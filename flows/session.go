@@ -174,6 +174,21 @@ func (s *Session) endConv() error {
 	return s.saveConv()
 }
 
+// expecter is a Sender that can read ahead whether a named message went out.
+type expecter interface {
+	Expect(ctx context.Context, jobID string)
+}
+
+// WillSend says that this update will send the message named jobID
+// (Message.JobID), so that the Telegram layer can look up whether it went
+// out already together with the update's next step in Redis, rather than
+// in a round trip of its own just before sending it.
+func (s *Session) WillSend(jobID string) {
+	if x, ok := s.e.cfg.Sender.(expecter); ok {
+		x.Expect(s.ctx, jobID)
+	}
+}
+
 func (s *Session) saveConv() error {
 	key := s.e.k.conv(s.in.ChatID)
 	if s.conv.Step == "" && s.conv.Lang == "" && len(s.conv.Data) == 0 {

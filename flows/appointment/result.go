@@ -28,11 +28,21 @@ func settle(s *flows.Session, sent flows.Message) error {
 // answerBelow sends m at the bottom of the chat, once for name (when set)
 // and the person answering.
 func answerBelow(s *flows.Session, name string, m flows.Message) error {
-	if name != "" {
-		m.JobID = name + "/" + id64(s.Person().ID)
-	}
+	m.JobID = belowID(s, name)
 	return s.Send(m)
 }
+
+// belowID is the name of the answer named name, for the person answering.
+func belowID(s *flows.Session, name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + "/" + id64(s.Person().ID)
+}
+
+// willAnswerBelow says, before what a press changes, that its answer named
+// name will follow: whether it went out already is read with that change.
+func willAnswerBelow(s *flows.Session, name string) { s.WillSend(belowID(s, name)) }
 
 // pressName names an answer to the press of one message: the same
 // question asked again later is a new message, with its own answer.
@@ -48,6 +58,8 @@ func pressName(s *flows.Session, a Appointment, what string) string {
 func (e *capability) apptYes(s *flows.Session, a Appointment) error {
 	asked := a
 	asked.Answer = "" // the reminder as it was sent: it asked
+	name := "appt:" + a.ID + ":v" + strconv.Itoa(a.Seq) + ":yes"
+	willAnswerBelow(s, name)
 	if ok, err := e.apptsFor(s).set(s.Ctx(), a, "answer", answerYes); err != nil || !ok {
 		return e.apptChanged(s, a.ID, err)
 	}
@@ -55,8 +67,7 @@ func (e *capability) apptYes(s *flows.Session, a Appointment) error {
 		return err
 	}
 	lines := append(append([]flows.T{{ID: "appointment.confirmed"}}, apptLines(a)...), flows.T{ID: "appointment.next_change"})
-	return answerBelow(s, "appt:"+a.ID+":v"+strconv.Itoa(a.Seq)+":yes",
-		flows.Message{Lines: lines, Buttons: changeRow(a, s.Person().Role)})
+	return answerBelow(s, name, flows.Message{Lines: lines, Buttons: changeRow(a, s.Person().Role)})
 }
 
 // cancelQuestion asks whether to cancel a; staff are reminded that the
@@ -130,6 +141,8 @@ func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string)
 	if action == actMissed {
 		outcome, reply = outcomeMissed, "appointment.after_missed"
 	}
+	name := "appt:" + a.ID + ":v" + strconv.Itoa(a.Seq) + ":" + outcome
+	willAnswerBelow(s, name)
 	if ok, err := e.apptsFor(s).set(s.Ctx(), a, "outcome", outcome); err != nil || !ok {
 		return e.apptChanged(s, a.ID, err)
 	}
@@ -147,5 +160,5 @@ func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string)
 	if outcome == outcomeMissed {
 		m.Buttons = [][]flows.Button{{{Label: flows.T{ID: "appointment.new"}, Data: verbNew}}}
 	}
-	return answerBelow(s, "appt:"+a.ID+":v"+strconv.Itoa(a.Seq)+":"+outcome, m)
+	return answerBelow(s, name, m)
 }
