@@ -217,17 +217,36 @@ func (d *dispatcher) run(ctx context.Context) {
 		if claimed > 0 && len(d.slots) < cap(d.slots) {
 			continue
 		}
-		select {
-		case <-ctx.Done():
-		case <-d.wake:
-		case <-d.freed:
-		case <-tick.C:
-		}
+		d.waitForWork(ctx, tick.C)
 	}
 	d.mu.Lock()
 	d.stop, d.work = nil, nil
 	d.mu.Unlock()
 	d.finish(stopWork)
+}
+
+// waitForWork returns when there may be a chat to claim: an update was
+// stored here, a place was freed while updates stored here wait, the idle
+// tick came, or ctx ended. A place freed with none of this process's
+// updates waiting is no reason to look: the worker that freed it already
+// looked as it released its chat, when any waited (ackNext), and other
+// processes' chats are found by the tick. Looking at every freed place
+// cost an update at a steady pace a round trip more.
+func (d *dispatcher) waitForWork(ctx context.Context, tick <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wake:
+			return
+		case <-tick:
+			return
+		case <-d.freed:
+			if d.backlog.Load() > 0 {
+				return
+			}
+		}
+	}
 }
 
 // fill claims due chats for the free places and starts a worker for each.
