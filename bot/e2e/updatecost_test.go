@@ -32,7 +32,14 @@ import (
 // go-telegram/bot bot measured in the same run on the same fake on the same
 // three kinds: it answers a message with one message, and a press with the
 // answer Telegram asks for and one message (Nido also takes the buttons off
-// the pressed message: a press costs it a third call). Reported: CPU per update of the process, updates
+// the pressed message: a press costs it a third call).
+//
+// Each kind is offered twice: all n at once (a backlog, or a crowd), and
+// then at a steady rate both bots keep up with (Nido paces its messages at
+// NIDO_SEND_RATE, 1,000 a second here, and a press sends two): the echo
+// bot takes a backlog eight times as fast, and a process that waits
+// between messages spends CPU going to sleep and waking that one that does
+// not wait never does. Reported: CPU per update of the process, updates
 // handled per second, and for Nido the Redis round trips and commands per
 // update (its client's count; and Redis's own INFO commandstats, which
 // counts the commands scripts run inside Redis too).
@@ -49,18 +56,41 @@ func TestUpdateCost(t *testing.T) {
 	echo := measureEcho(t, n)
 	nido := measureNido(t, n)
 	t.Logf("%d updates of each kind; ratios against the echo bot of this run: its update of the same kind, and its /start", n)
-	t.Logf("%-12s %12s %8s %8s %8s %8s %10s %10s", "", "CPU/update", "×floor", "×/start", "upd/s", "trips", "commands", "in Redis")
-	for _, c := range nido {
-		e := echo[c.name]
-		t.Logf("%-12s %10.3fms %8s %8s %8.0f %8s %10s %10s", e.name, ms(e.cpu), "1.00", "", e.rate, "-", "-", "-")
-		t.Logf("%-12s %10.3fms %8.2f %8.2f %8.0f %8.1f %10.1f %10.1f", "nido "+c.name, ms(c.cpu),
-			float64(c.cpu)/float64(e.cpu), float64(c.cpu)/float64(echo["/start"].cpu), c.rate, c.trips, c.cmds, c.server)
+	for _, load := range loads {
+		t.Logf("%s:", load.name)
+		t.Logf("%-12s %12s %8s %8s %8s %8s %10s %10s", "", "CPU/update", "×floor", "×/start", "upd/s", "trips", "commands", "in Redis")
+		for _, kind := range []string{"/start", "press", "typed"} {
+			e, c := echo[load.name+kind], nido[load.name+kind]
+			t.Logf("%-12s %10.3fms %8s %8s %8.0f %8s %10s %10s", "echo "+kind, ms(e.cpu), "1.00", "", e.rate, "-", "-", "-")
+			t.Logf("%-12s %10.3fms %8.2f %8.2f %8.0f %8.1f %10.1f %10.1f", "nido "+kind, ms(c.cpu),
+				float64(c.cpu)/float64(e.cpu), float64(c.cpu)/float64(echo[load.name+"/start"].cpu), c.rate, c.trips, c.cmds, c.server)
+		}
+	}
+}
+
+// loads are the ways updates are offered: all at once, then at a steady
+// rate of so many a second for each kind.
+var loads = []struct {
+	name   string
+	steady map[string]float64
+}{
+	{"all at once", nil},
+	{"steady", map[string]float64{"/start": 800, "press": 400, "typed": 800}},
+}
+
+// offer calls one for 0…n-1, at rate a second, or at once when rate is 0.
+func offer(n int, rate float64, one func(i int)) {
+	start := time.Now()
+	for i := range n {
+		if rate > 0 {
+			time.Sleep(time.Until(start.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
+		}
+		one(i)
 	}
 }
 
 // cost is what n updates of one kind took, per update.
 type cost struct {
-	name                string
 	cpu                 time.Duration
 	rate                float64
 	trips, cmds, server float64
@@ -69,9 +99,9 @@ type cost struct {
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // measureEcho runs the echo bot (testdata/echobot) and measures it on the
-// three kinds of update: n /start, then n presses of a button on the
-// message it answered (it answers the press and sends one message, what a
-// bot must do at least), then n typed messages.
+// three kinds of update, under each load: n /start, then n presses of a
+// button on the message it answered (it answers the press and sends one
+// message, what a bot must do at least), then n typed messages.
 func measureEcho(t *testing.T, n int) map[string]cost {
 	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
 	bin := filepath.Join(t.TempDir(), "echobot")
@@ -85,53 +115,44 @@ func measureEcho(t *testing.T, n int) map[string]cost {
 	tg.SendText(warm, "/start")
 	waitFor(t, 10*time.Second, func() bool { return tg.Sent() == 1 })
 	out := map[string]cost{}
-	sent := 1
-	for _, k := range []struct {
-		name string
-		send func()
-		// calls is what the echo bot says to one update of the kind.
-		calls int
-	}{
-		{"/start", func() {
-			for _, u := range users {
-				tg.SendText(u, "/start")
-			}
-		}, 1},
-		{"press", func() {
-			for _, u := range users {
+	said := 1
+	day := time.Now().AddDate(0, 0, 7).Format("02/01/2006")
+	for _, load := range loads {
+		for _, k := range []struct {
+			name string
+			one  func(u telegramtest.User)
+			// calls is what the echo bot says to one update of the kind.
+			calls int
+		}{
+			{"/start", func(u telegramtest.User) { tg.SendText(u, "/start") }, 1},
+			{"press", func(u telegramtest.User) {
 				m, _ := tg.Last(u.ID)
 				tg.PressData(u, m.ID, "ap:yes:1:1")
-			}
-		}, 2},
-		{"typed", func() {
-			day := time.Now().AddDate(0, 0, 7).Format("02/01/2006")
-			for _, u := range users {
-				tg.SendText(u, day)
-			}
-		}, 1},
-	} {
-		want := sent + n*k.calls
-		c := measure(t, cmd.Process.Pid, n, "", nil, k.send, func() bool {
-			return tg.Sent()+tg.Calls("answerCallbackQuery") >= want
-		})
-		sent = want
-		c.name = "echo " + k.name
-		out[k.name] = c
+			}, 2},
+			{"typed", func(u telegramtest.User) { tg.SendText(u, day) }, 1},
+		} {
+			want := said + n*k.calls
+			out[load.name+k.name] = measure(t, cmd.Process.Pid, n, "", nil, func() {
+				offer(n, load.steady[k.name], func(i int) { k.one(users[i]) })
+			}, func() bool { return tg.Sent()+tg.Calls("answerCallbackQuery") >= want })
+			said = want
+		}
 	}
 	return out
 }
 
 // measureNido seeds an organisation, mothers whose reminders are due and
 // mothers in the middle of a new appointment, starts nido, lets it send the
-// reminders, then measures each kind of update.
-func measureNido(t *testing.T, n int) []cost {
+// reminders, then measures each kind of update under each load, each
+// update from a different person.
+func measureNido(t *testing.T, n int) map[string]cost {
 	ctx := context.Background()
 	bin := buildNido(t)
 	rs := redistest.Start(t)
 	rs.SkipIfEmbedded("measures a real redis-server")
 	rdb := rs.Client()
 	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
-	reminded := dueReminders(t, rdb, tg, n)
+	reminded := dueReminders(t, rdb, tg, n*len(loads))
 	// Mothers of another organisation, each asked the day of a new
 	// appointment, in the middle of its conversation.
 	loc, _ := time.LoadLocation("Europe/Rome")
@@ -141,7 +162,7 @@ func measureNido(t *testing.T, n int) []cost {
 	if err != nil {
 		t.Fatal(err)
 	}
-	typing := strangers(tg, 700_000, n)
+	typing := strangers(tg, 700_000, n*len(loads))
 	var seeding errgroup.Group
 	seeding.SetLimit(8)
 	for _, u := range typing {
@@ -163,6 +184,7 @@ func measureNido(t *testing.T, n int) []cost {
 	if err := seeding.Wait(); err != nil {
 		t.Fatal(err)
 	}
+	starting := strangers(tg, 900_000, n*len(loads))
 
 	listen := freeAddr(t)
 	metrics := "http://" + listen + "/metrics"
@@ -187,48 +209,39 @@ func measureNido(t *testing.T, n int) []cost {
 	tg.SendText(warm, "/start")
 	waitFor(t, 10*time.Second, func() bool { return handled() >= 1 })
 
-	kinds := []struct {
-		name string
-		send func()
-	}{
-		{"/start", func() {
-			for _, u := range strangers(tg, 900_000, n) {
-				tg.SendText(u, "/start")
-			}
-		}},
-		{"press", func() {
-			yes := w0text(t, "appointment.yes")
-			for _, u := range reminded {
-				if _, err := tg.Press(u, yes); err != nil {
-					t.Error(err)
-				}
-			}
-		}},
-		{"typed", func() {
-			day := time.Now().In(loc).AddDate(0, 0, 7).Format("02/01/2006")
-			for _, u := range typing {
-				tg.SendText(u, day)
-			}
-		}},
-	}
+	yes := w0text(t, "appointment.yes")
+	day := time.Now().In(loc).AddDate(0, 0, 7).Format("02/01/2006")
 	// Nido's count of handled updates is read only once the fake Telegram
 	// has heard nothing new for a moment: serving /metrics costs Nido CPU,
 	// which is what is measured.
 	calls := func() int {
 		return tg.Sent() + tg.Calls("editMessageText") + tg.Calls("answerCallbackQuery")
 	}
-	var out []cost
-	for _, k := range kinds {
-		base, last := handled(), -1
-		c := measure(t, pid, n, metrics, rdb, k.send, func() bool {
-			if now := calls(); now != last {
-				last = now
-				return false
-			}
-			return handled() >= base+float64(n)
-		})
-		c.name = k.name
-		out = append(out, c)
+	out := map[string]cost{}
+	for l, load := range loads {
+		for _, k := range []struct {
+			name string
+			one  func(i int)
+		}{
+			{"/start", func(i int) { tg.SendText(starting[l*n+i], "/start") }},
+			{"press", func(i int) {
+				if _, err := tg.Press(reminded[l*n+i], yes); err != nil {
+					t.Error(err)
+				}
+			}},
+			{"typed", func(i int) { tg.SendText(typing[l*n+i], day) }},
+		} {
+			base, last := handled(), -1
+			out[load.name+k.name] = measure(t, pid, n, metrics, rdb, func() {
+				offer(n, load.steady[k.name], k.one)
+			}, func() bool {
+				if now := calls(); now != last {
+					last = now
+					return false
+				}
+				return handled() >= base+float64(n)
+			})
+		}
 	}
 	return out
 }
