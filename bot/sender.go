@@ -62,8 +62,11 @@ func (s *Sender) Send(ctx context.Context, m flows.Message) (int, error) {
 	if shown := s.answerPress(ctx, m); m.Toast != nil && !shown {
 		s.log.Info("toast not shown: no press left to answer", "chat_id", m.ChatID)
 	}
-	if m.Toast != nil && len(m.Lines) == 0 && m.Document == nil && m.Voice == nil {
+	if m.Toast != nil && len(m.Lines) == 0 && m.Document == nil && m.Voice == nil && !m.KeepText {
 		return 0, nil
+	}
+	if m.EditID != 0 && m.KeepText {
+		return s.editButtons(ctx, m)
 	}
 	parts, main, err := s.prepare(m)
 	if err != nil {
@@ -183,6 +186,27 @@ func (s *Sender) deliver(ctx context.Context, chatID int64, edit int, p part, pa
 			ChatID: chatID, Text: p.text, ParseMode: models.ParseModeHTML, ReplyMarkup: markup(p.kb),
 		})
 		return messageID(msg, err)
+	})
+}
+
+// editButtons sets the buttons of message m.EditID to m.Buttons, keeping its
+// words: nothing to render but the keyboard, and a small call. Pressing
+// the same button twice asks for the same buttons, and a message that can
+// no longer be edited keeps its own: neither is a failure.
+func (s *Sender) editButtons(ctx context.Context, m flows.Message) (int, error) {
+	kb, err := s.r.keyboard(m.Lang, m.ChatID, m.Buttons, s.sg)
+	if err != nil {
+		return 0, fmt.Errorf("render buttons for chat %d: %w", m.ChatID, err)
+	}
+	return s.call(ctx, "edit buttons", m.ChatID, paced, func(ctx context.Context) (int, error) {
+		_, err := s.api.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{
+			ChatID: m.ChatID, MessageID: m.EditID, ReplyMarkup: markup(kb),
+		})
+		if err != nil && !(errors.Is(err, tg.ErrorBadRequest) && (strings.Contains(err.Error(), "message is not modified") ||
+			strings.Contains(err.Error(), "message to edit not found") || strings.Contains(err.Error(), "can't be edited"))) {
+			return 0, err
+		}
+		return m.EditID, nil
 	})
 }
 

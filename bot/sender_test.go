@@ -257,6 +257,54 @@ func TestSendEdits(t *testing.T) {
 	}
 }
 
+// An edit that keeps the text changes only the buttons, with a call that
+// carries no text: taken off, they stay off when asked again; new ones are
+// signed like any; a message that is gone keeps what it had, and nothing is
+// sent in its place.
+func TestSendEditsButtonsOnly(t *testing.T) {
+	e := newEnv(t, telegramtest.Unlimited())
+	s := e.bot(unpaced(e.config())).Sender()
+	anna := user(101)
+	e.fake.SendText(anna, "hi")
+	id, err := s.Send(t.Context(), flows.Message{ChatID: anna.ID, Lines: []flows.T{{Plain: "Tomorrow at 9:30"}},
+		Buttons: [][]flows.Button{{{Label: flows.T{Plain: "Yes"}, Data: "a"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := flows.Message{ChatID: anna.ID, EditID: id, KeepText: true, Lines: []flows.T{{Plain: "ignored"}}}
+	for range 2 {
+		if got, err := s.Send(t.Context(), off); err != nil || got != id {
+			t.Fatalf("buttons off = %d, %v; want %d", got, err, id)
+		}
+	}
+	msgs := e.fake.Messages(anna.ID)
+	if len(msgs) != 1 || msgs[0].Plain() != "Tomorrow at 9:30" || len(msgs[0].Buttons) != 0 {
+		t.Fatalf("after taking the buttons off: %+v", msgs)
+	}
+	if n := e.fake.Calls("editMessageText"); n != 0 {
+		t.Errorf("%d calls of editMessageText, want none: the text stays", n)
+	}
+	on := flows.Message{ChatID: anna.ID, EditID: id, KeepText: true,
+		Buttons: [][]flows.Button{{{Label: flows.T{Plain: "Change"}, Data: "chg"}}}}
+	if _, err := s.Send(t.Context(), on); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.fake.Last(anna.ID)
+	if m.Plain() != "Tomorrow at 9:30" || len(m.Buttons) != 1 || len(m.Buttons[0]) != 1 {
+		t.Fatalf("after new buttons: %q %+v", m.Plain(), m.Buttons)
+	}
+	if data, ok := s.sg.verify(anna.ID, m.Buttons[0][0].CallbackData); !ok || data != "chg" {
+		t.Errorf("the new button carries %q, signed: %v", m.Buttons[0][0].CallbackData, ok)
+	}
+	off.EditID = 999
+	if _, err := s.Send(t.Context(), off); err != nil {
+		t.Errorf("buttons off a message that is gone: %v", err)
+	}
+	if n := len(e.fake.Messages(anna.ID)); n != 1 {
+		t.Errorf("%d messages, want 1: nothing is sent in place of a message gone", n)
+	}
+}
+
 // Button presses reach the flows verified; data Nido never signed arrives Forged.
 func TestCallbacks(t *testing.T) {
 	e := newEnv(t, telegramtest.Unlimited())

@@ -90,6 +90,11 @@ type Message struct {
 	Voice *Voice
 	// EditID, when set, replaces that earlier message (text and buttons) instead of sending a new one.
 	EditID int
+	// KeepText, on an edit, changes only the buttons of the message edited,
+	// to Buttons (none takes them off), and leaves its words as they are:
+	// Lines are not sent. A message that can no longer be edited keeps
+	// what it had.
+	KeepText bool
 	// JobID, when set, names the scheduled job this message delivers, so a
 	// job retried after a crash is not sent twice.
 	JobID string

@@ -215,7 +215,7 @@ func measureNido(t *testing.T, n int) map[string]cost {
 	// has heard nothing new for a moment: serving /metrics costs Nido CPU,
 	// which is what is measured.
 	calls := func() int {
-		return tg.Sent() + tg.Calls("editMessageText") + tg.Calls("answerCallbackQuery")
+		return tg.Sent() + tg.Calls("editMessageText") + tg.Calls("editMessageReplyMarkup") + tg.Calls("answerCallbackQuery")
 	}
 	out := map[string]cost{}
 	for l, load := range loads {

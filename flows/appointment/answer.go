@@ -82,7 +82,7 @@ func (e *capability) apptAction(s *flows.Session, arg string) error {
 		if ok, err := e.apptsFor(s).set(s.Ctx(), a, "outcome", outcomeMoved); err != nil || !ok {
 			return e.apptChanged(s, a.ID, err)
 		}
-		if err := settle(s, afterAsk(a)); err != nil {
+		if err := settle(s); err != nil {
 			return err
 		}
 		return e.apptChange(s, a, false)

@@ -16,13 +16,14 @@ import (
 // Telegram layer sends a named message once: a second press of the same
 // button, or the press delivered again, adds nothing.
 
-// settle takes the buttons off the pressed message, given as it was sent;
-// a press on a message Telegram no longer shows (id 0) has none to take off.
-func settle(s *flows.Session, sent flows.Message) error {
+// settle takes the buttons off the pressed message, keeping its words as
+// they were sent; a press on a message Telegram no longer shows (id 0) has
+// none to take off.
+func settle(s *flows.Session) error {
 	if s.Input().MessageID == 0 {
 		return nil
 	}
-	return s.Edit(flows.Message{Lines: sent.Lines})
+	return s.Edit(flows.Message{KeepText: true})
 }
 
 // answerBelow sends m at the bottom of the chat, once for name (when set)
@@ -56,14 +57,12 @@ func pressName(s *flows.Session, a Appointment, what string) string {
 // apptYes keeps "I'll be there" for her staff (lists, digest), and the
 // later reminders only remind.
 func (e *capability) apptYes(s *flows.Session, a Appointment) error {
-	asked := a
-	asked.Answer = "" // the reminder as it was sent: it asked
 	name := "appt:" + a.ID + ":v" + strconv.Itoa(a.Seq) + ":yes"
 	willAnswerBelow(s, name)
 	if ok, err := e.apptsFor(s).set(s.Ctx(), a, "answer", answerYes); err != nil || !ok {
 		return e.apptChanged(s, a.ID, err)
 	}
-	if err := settle(s, reminder(asked)); err != nil {
+	if err := settle(s); err != nil {
 		return err
 	}
 	lines := append(append([]flows.T{{ID: "appointment.confirmed"}}, apptLines(a)...), flows.T{ID: "appointment.next_change"})
@@ -101,11 +100,7 @@ func (e *capability) apptAskCancel(s *flows.Session, a Appointment) error {
 
 // apptKeep answers "no, keep it": the card again, with its buttons.
 func (e *capability) apptKeep(s *flows.Session, a Appointment) error {
-	name, err := e.motherName(s, a)
-	if err != nil {
-		return err
-	}
-	if err := settle(s, cancelQuestion(a, s.Person().Role, name)); err != nil {
+	if err := settle(s); err != nil {
 		return err
 	}
 	return answerBelow(s, pressName(s, a, "kept"), flows.Message{
@@ -117,7 +112,7 @@ func (e *capability) apptKeep(s *flows.Session, a Appointment) error {
 // phone's calendar; staff, that she has been told.
 func (e *capability) apptCancelled(s *flows.Session, a Appointment, mother flows.Person) error {
 	role := s.Person().Role
-	if err := settle(s, cancelQuestion(a, role, mother.Name)); err != nil {
+	if err := settle(s); err != nil {
 		return err
 	}
 	lines := append([]flows.T{{ID: "appointment.cancelled"}}, apptLines(a)...)
@@ -153,7 +148,7 @@ func (e *capability) apptOutcome(s *flows.Session, a Appointment, action string)
 			return err
 		}
 	}
-	if err := settle(s, afterAsk(a)); err != nil {
+	if err := settle(s); err != nil {
 		return err
 	}
 	m := flows.Message{Lines: []flows.T{{ID: reply}}}
