@@ -209,16 +209,20 @@ func (f *lastJobFlows) Handle(ctx context.Context, in flows.Input) error {
 	if _, err := f.s.Send(ctx, flows.Message{ChatID: in.ChatID, JobID: "appt:6:v0:yes/2", Lines: []flows.T{{Plain: "job"}}}); err != nil {
 		return err
 	}
-	f.once.Do(func() {
-		f.hook.Arm(func(args []any) bool {
-			all := fmt.Sprint(args...)
-			return strings.Contains(all, ":bot:inbox:") && strings.Contains(all, ":bot:lease:")
-		}, func() error {
-			f.failed.Store(true)
-			return errors.New("connection lost")
-		})
-	})
+	f.once.Do(func() { failNextAck(f.hook, &f.failed) })
 	return nil
+}
+
+// failNextAck arms hook to fail the next ack of an update as a lost
+// connection would, and to note it in failed.
+func failNextAck(hook *flowstest.Hook, failed *atomic.Bool) {
+	hook.Arm(func(args []any) bool {
+		all := fmt.Sprint(args...)
+		return strings.Contains(all, ":bot:inbox:") && strings.Contains(all, ":bot:lease:")
+	}, func() error {
+		failed.Store(true)
+		return errors.New("connection lost")
+	})
 }
 
 // The ack that would carry a job's record fails: the record is written
@@ -282,15 +286,7 @@ func (f *laterFlows) Handle(ctx context.Context, in flows.Input) error {
 		}
 	}
 	if f.fail {
-		f.once.Do(func() {
-			f.hook.Arm(func(args []any) bool {
-				all := fmt.Sprint(args...)
-				return strings.Contains(all, ":bot:inbox:") && strings.Contains(all, ":bot:lease:")
-			}, func() error {
-				f.failed.Store(true)
-				return errors.New("connection lost")
-			})
-		})
+		f.once.Do(func() { failNextAck(f.hook, &f.failed) })
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
