@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/go-telegram/bot/models"
@@ -62,6 +64,10 @@ const maxAhead = 2048
 type unclaimed struct {
 	mu sync.Mutex
 	q  []*aheadUpdate
+	// taking counts, by chat, the acks that popped an update and are
+	// claiming its chat with its reads: the other looks at the ready set
+	// pass those chats by, or they would claim them without.
+	taking map[int64]int
 }
 
 func (s *unclaimed) push(a *aheadUpdate) {
@@ -72,15 +78,69 @@ func (s *unclaimed) push(a *aheadUpdate) {
 	}
 }
 
-// pop takes the oldest update not of chat except; nil when none.
+// pop takes the oldest update not of chat except, its chat being claimed
+// until claimed says it is no more; nil when none.
 func (s *unclaimed) pop(except int64) *aheadUpdate {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, a := range s.q {
 		if a.chat != except {
 			s.q = append(s.q[:i], s.q[i+1:]...)
+			if s.taking == nil {
+				s.taking = map[int64]int{}
+			}
+			s.taking[a.chat]++
 			return a
 		}
 	}
 	return nil
+}
+
+// take takes the update of chat, its chat being claimed until claimed says
+// it is no more; nil when none.
+func (s *unclaimed) take(chat int64) *aheadUpdate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, a := range s.q {
+		if a.chat == chat {
+			s.q = append(s.q[:i], s.q[i+1:]...)
+			if s.taking == nil {
+				s.taking = map[int64]int{}
+			}
+			s.taking[a.chat]++
+			return a
+		}
+	}
+	return nil
+}
+
+// claimed ends the claim of the chat of an update pop gave, taken or not.
+func (s *unclaimed) claimed(chat int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.taking[chat]--; s.taking[chat] <= 0 {
+		delete(s.taking, chat)
+	}
+}
+
+// beingClaimed reports whether an ack is claiming chat with its reads.
+func (s *unclaimed) beingClaimed(chat int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.taking[chat] > 0
+}
+
+// passBy lists the chats being claimed with their reads, comma-separated,
+// for a look at the ready set to pass by; "" when none.
+func (s *unclaimed) passBy() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for chat := range s.taking {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(chat, 10))
+	}
+	return b.String()
 }

@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg Config) (*Bot, error) {
 	// reads in the same pipeline: the scripts are loaded now, so that the
 	// first of them is not refused and sent again alone (without the reads).
 	// Not fatal: a refused script is run all the same.
-	for _, s := range []*redis.Script{recordScript, batchScript, ingestScript, ackNextScript} {
+	for _, s := range []*redis.Script{recordScript, batchScript, ingestScript, ackNextScript, claimHeadScript} {
 		_ = s.Load(ctx, cfg.Redis).Err()
 	}
 	b := &Bot{

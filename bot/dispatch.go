@@ -175,6 +175,13 @@ func (d *dispatcher) took(n int64) {
 	}
 }
 
+// noneDue clears the backlog after a look found no chat due, unless updates
+// were stored unclaimed since the look began (waited is the backlog then):
+// those may have landed after the look, and are still to be claimed.
+func (d *dispatcher) noneDue(waited int64) {
+	d.backlog.CompareAndSwap(waited, 0)
+}
+
 // notify wakes an idle dispatcher without blocking: an update was stored
 // and its chat waits in the ready set.
 func (d *dispatcher) notify() {
@@ -255,22 +262,41 @@ func (d *dispatcher) fill(ctx, work context.Context) (int, error) {
 	if free == 0 {
 		return 0, nil
 	}
+	waited := d.backlog.Load()
 	chats, err := d.in.due(ctx, time.Now(), free)
 	if err != nil {
 		return 0, err
 	}
 	if len(chats) == 0 {
-		d.backlog.Store(0)
+		d.noneDue(waited)
 	}
 	claimed := 0
 	defer func() { d.took(int64(claimed)) }()
 	for _, chat := range chats {
+		if d.waiting.beingClaimed(chat) {
+			continue // by an ack, with what its update reads
+		}
 		token, ok := d.reserve()
 		if !ok {
 			// Taken meanwhile by updates this process stored.
 			return claimed, nil
 		}
-		held, head, err := d.in.claimHead(ctx, chat, token, d.leaseTTL, time.Now())
+		// An update this process stored is claimed with what its answer
+		// reads (ahead.go).
+		var want *aheadUpdate
+		var then func(redis.Pipeliner)
+		if d.preload != nil {
+			if want = d.waiting.take(chat); want != nil {
+				then = func(p redis.Pipeliner) { want.pre = d.preload(work, p, want.in) }
+			}
+		}
+		held, head, ran, err := d.in.claimHead(ctx, chat, token, d.leaseTTL, time.Now(), then)
+		if want != nil {
+			d.waiting.claimed(chat)
+			if ran && held && head != nil && string(head.raw) == string(want.raw) {
+				head.ahead = want
+			}
+		}
 		if err != nil || !held || head == nil {
 			d.unreserve()
 			if err != nil {
@@ -346,7 +372,8 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		}
 		going := stop.Err() == nil
 		nextToken := ""
-		if going && d.backlog.Load() > 0 {
+		waited := d.backlog.Load()
+		if going && waited > 0 {
 			nextToken = d.token()
 		}
 		// The update this process stored first, of a chat that waits, is
@@ -362,8 +389,15 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		if want != nil {
 			prefer = want.chat
 		}
+		passBy := ""
+		if nextToken != "" {
+			passBy = d.waiting.passBy()
+		}
 		held, next, ran, err := d.in.ackNext(finished(hctx), chatID, token, head.elem, going && n < d.batch, time.Now(),
-			nextToken, d.leaseTTL, prefer, then)
+			nextToken, d.leaseTTL, prefer, passBy, then)
+		if want != nil {
+			d.waiting.claimed(want.chat)
+		}
 		if ran && next != nil && next.claimed && want != nil && next.chat == want.chat && string(next.raw) == string(want.raw) {
 			next.ahead = want
 		}
@@ -378,7 +412,7 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		switch {
 		case nextToken == "":
 		case next == nil:
-			d.backlog.Store(0) // none was due
+			d.noneDue(waited)
 		case next.claimed:
 			d.took(1)
 		}

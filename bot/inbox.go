@@ -176,7 +176,10 @@ return readHead(KEYS[1]) or {}`)
 // ARGV[1] worker token, ARGV[2] element as read, ARGV[3] '1' to go on,
 // ARGV[4] chat id, ARGV[5] now unix ms, ARGV[6] a token to claim another
 // chat with (empty for none), ARGV[7] lease TTL ms, ARGV[8] chatBase,
-// ARGV[9] a chat to try first (empty for none).
+// ARGV[9] a chat to try first (empty for none; when given, no other is
+// looked for), ARGV[10] chats the look at the ready set passes by,
+// comma-separated: another ack of this process is claiming them with
+// their reads.
 // Returns {0} when the lease was lost, {1} when the chat was released,
 // {1, element, reads} for the next update the holder goes on with, and
 // {1, element, reads, chat id} for the head of another chat now claimed.
@@ -212,10 +215,17 @@ local now = tonumber(ARGV[5])
 if ARGV[9] ~= '' and ARGV[9] ~= ARGV[4] then
   local head = claimChat(ARGV[8], KEYS[4], ARGV[9], ARGV[6], ARGV[7], now)
   if type(head) ~= 'number' then return {1, head[1], head[2], ARGV[9]} end
+  -- Taken already: the other chats this process stored are claimed with
+  -- their reads by the next look of the process, not here without them.
+  return {1}
 end
+local skip = {}
+for chat in string.gmatch(ARGV[10], '[^,]+') do skip[chat] = true end
 for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', ARGV[5], 'LIMIT', '0', '8')) do
-  local head = claimChat(ARGV[8], KEYS[4], chat, ARGV[6], ARGV[7], now)
-  if type(head) ~= 'number' then return {1, head[1], head[2], chat} end
+  if not skip[chat] then
+    local head = claimChat(ARGV[8], KEYS[4], chat, ARGV[6], ARGV[7], now)
+    if type(head) ~= 'number' then return {1, head[1], head[2], chat} end
+  end
 end
 return {1}`)
 
@@ -419,21 +429,23 @@ func (in inbox) due(ctx context.Context, now time.Time, n int) ([]int64, error) 
 
 // claim takes the chat's lease for token, as claimHead does.
 func (in inbox) claim(ctx context.Context, chatID int64, token string, ttl time.Duration, now time.Time) (bool, error) {
-	held, _, err := in.claimHead(ctx, chatID, token, ttl, now)
+	held, _, _, err := in.claimHead(ctx, chatID, token, ttl, now, nil)
 	return held, err
 }
 
 // claimHead takes the chat's lease for token and reads the head of its
 // inbox: held is false when another worker has the chat, head nil when
 // the inbox is empty.
-func (in inbox) claimHead(ctx context.Context, chatID int64, token string, ttl time.Duration, now time.Time) (held bool, head *heldUpdate, err error) {
-	res, err := claimHeadScript.Run(ctx, in.rdb, []string{in.k.ready(), in.k.lease(chatID), in.k.inbox(chatID)},
-		token, ttl.Milliseconds(), chatID, now.UnixMilli(), in.k.chatBase()).Slice()
+func (in inbox) claimHead(ctx context.Context, chatID int64, token string, ttl time.Duration, now time.Time,
+	then func(redis.Pipeliner)) (held bool, head *heldUpdate, ran bool, err error) {
+	cmd, ran := in.runThen(ctx, claimHeadScript, []string{in.k.ready(), in.k.lease(chatID), in.k.inbox(chatID)},
+		[]any{token, ttl.Milliseconds(), chatID, now.UnixMilli(), in.k.chatBase()}, then)
+	res, err := cmd.Slice()
 	if err != nil {
-		return false, nil, fmt.Errorf("claim chat %d: %w", chatID, err)
+		return false, nil, false, fmt.Errorf("claim chat %d: %w", chatID, err)
 	}
 	n, _ := res[0].(int64)
-	return n == 1, heldFrom(res), nil
+	return n == 1, heldFrom(res), ran, nil
 }
 
 // ackNext removes a handled update and, when more is true, reads the next
@@ -443,7 +455,7 @@ func (in inbox) claimHead(ctx context.Context, chatID int64, token string, ttl t
 // when nothing more is held, and next.chat is the chat next is from. then
 // and ran are as for runThen.
 func (in inbox) ackNext(ctx context.Context, chatID int64, token string, elem string, more bool, now time.Time,
-	nextToken string, ttl time.Duration, prefer int64, then func(redis.Pipeliner)) (held bool, next *heldUpdate, ran bool, err error) {
+	nextToken string, ttl time.Duration, prefer int64, passBy string, then func(redis.Pipeliner)) (held bool, next *heldUpdate, ran bool, err error) {
 	goOn := "0"
 	if more {
 		goOn = "1"
@@ -453,7 +465,7 @@ func (in inbox) ackNext(ctx context.Context, chatID int64, token string, elem st
 		preferred = strconv.FormatInt(prefer, 10)
 	}
 	cmd, ran := in.runThen(ctx, ackNextScript, []string{in.k.lease(chatID), in.k.inbox(chatID), in.k.tries(chatID), in.k.ready()},
-		[]any{token, elem, goOn, chatID, now.UnixMilli(), nextToken, ttl.Milliseconds(), in.k.chatBase(), preferred}, then)
+		[]any{token, elem, goOn, chatID, now.UnixMilli(), nextToken, ttl.Milliseconds(), in.k.chatBase(), preferred, passBy}, then)
 	res, err := cmd.Slice()
 	if err != nil {
 		return false, nil, false, fmt.Errorf("ack update of chat %d: %w", chatID, err)
