@@ -397,6 +397,12 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 			nextToken, d.leaseTTL, prefer, passBy, then)
 		if want != nil {
 			d.waiting.claimed(want.chat)
+			if err == nil && held && next != nil && !next.claimed {
+				// It goes on with its own chat: the one wanted waits still,
+				// and what was read for it then is read again with its claim.
+				want.pre = nil
+				d.waiting.push(want)
+			}
 		}
 		if ran && next != nil && next.claimed && want != nil && next.chat == want.chat && string(next.raw) == string(want.raw) {
 			next.ahead = want
@@ -411,6 +417,10 @@ func (d *dispatcher) serveChat(stop, work context.Context, chatID int64, token s
 		}
 		switch {
 		case nextToken == "":
+		case next == nil && want != nil:
+			// The chat wanted was taken meanwhile, and no other was looked
+			// for: the next look of the process claims the others with
+			// their reads (fill).
 		case next == nil:
 			d.noneDue(waited)
 		case next.claimed:
