@@ -125,9 +125,9 @@ func (s *Server) Resume() {
 func (s *Server) start() {
 	t := s.t
 	t.Helper()
-	_, port, _ := net.SplitHostPort(s.Addr)
+	host, port, _ := net.SplitHostPort(s.Addr)
 	args := []string{
-		"--port", port, "--bind", "127.0.0.1", "--dir", s.dir,
+		"--port", port, "--bind", host, "--dir", s.dir,
 		"--save", "", "--daemonize", "no", "--logfile", filepath.Join(s.dir, "redis.log"),
 	}
 	if s.opts.AOF {
@@ -171,7 +171,13 @@ func (s *Server) stop() {
 
 func freePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	return freePortOn(t, "127.0.0.1")
+}
+
+// freePortOn is a port nothing listens on at ip.
+func freePortOn(t testing.TB, ip string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
 	if err != nil {
 		t.Fatalf("free port: %v", err)
 	}

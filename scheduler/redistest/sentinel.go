@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -34,6 +35,7 @@ type Sentinel struct {
 	Addrs []string
 
 	t         testing.TB
+	ip        string
 	master    *Server
 	replica   *Server
 	sentinels []*Server
@@ -50,36 +52,42 @@ func StartSentinel(t testing.TB) *Sentinel {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		requireReal(t, "Redis Sentinel needs redis-server")
 	}
-	s := &Sentinel{t: t}
+	// Each set lives on an address of its own in 127/8: the sentinels of
+	// a set that ended its test, or failed its master over, remember the
+	// ports of its nodes, and would take a new set's node that got one of
+	// those ports on the same address for theirs.
+	s := &Sentinel{t: t, ip: fmt.Sprintf("127.%d.%d.%d", 1+rand.IntN(254), rand.IntN(256), 1+rand.IntN(254))}
 	s.master, s.replica = s.node(), s.node()
 	// The master waits five seconds by default before it streams its data
 	// to a replica, in case more replicas come.
 	s.master.opts.args = []string{"--repl-diskless-sync-delay", "0"}
 	s.master.start()
 	_, masterPort, _ := net.SplitHostPort(s.master.Addr)
-	s.replica.opts.args = []string{"--replicaof", "127.0.0.1", masterPort}
+	// Its connection to the master comes from 127.0.0.1: it says where it
+	// listens, or the master would name it there.
+	s.replica.opts.args = []string{"--replicaof", s.ip, masterPort, "--replica-announce-ip", s.ip}
 	s.replica.start()
 
 	// Each sentinel is told its own id, the replica and the other sentinels,
 	// instead of discovering them over the master's hello channel, which
 	// takes seconds.
-	ports := []int{freePort(t), freePort(t), freePort(t)}
+	ports := []int{freePortOn(t, s.ip), freePortOn(t, s.ip), freePortOn(t, s.ip)}
 	_, replicaPort, _ := net.SplitHostPort(s.replica.Addr)
 	for i, port := range ports {
 		conf := []string{
-			"port " + strconv.Itoa(port), "bind 127.0.0.1", "daemonize no",
+			"port " + strconv.Itoa(port), "bind " + s.ip, "daemonize no", "sentinel announce-ip " + s.ip,
 			"sentinel myid " + sentinelID(i),
-			fmt.Sprintf("sentinel monitor %s 127.0.0.1 %s 2", MasterName, masterPort),
+			fmt.Sprintf("sentinel monitor %s %s %s 2", MasterName, s.ip, masterPort),
 			fmt.Sprintf("sentinel down-after-milliseconds %s %d", MasterName, downAfter),
 			fmt.Sprintf("sentinel failover-timeout %s %d", MasterName, failoverTimeout),
-			fmt.Sprintf("sentinel known-replica %s 127.0.0.1 %s", MasterName, replicaPort),
+			fmt.Sprintf("sentinel known-replica %s %s %s", MasterName, s.ip, replicaPort),
 		}
 		for j, other := range ports {
 			if j != i {
-				conf = append(conf, fmt.Sprintf("sentinel known-sentinel %s 127.0.0.1 %d %s", MasterName, other, sentinelID(j)))
+				conf = append(conf, fmt.Sprintf("sentinel known-sentinel %s %s %d %s", MasterName, s.ip, other, sentinelID(j)))
 			}
 		}
-		n := &Server{t: t, Real: true, dir: t.TempDir(), Addr: "127.0.0.1:" + strconv.Itoa(port)}
+		n := &Server{t: t, Real: true, dir: t.TempDir(), Addr: net.JoinHostPort(s.ip, strconv.Itoa(port))}
 		// A sentinel rewrites its configuration file as it learns, so the
 		// file is its own, in its own directory.
 		file := filepath.Join(n.dir, "sentinel.conf")
@@ -99,7 +107,7 @@ func StartSentinel(t testing.TB) *Sentinel {
 // node is a data node of the set, stopped when the test ends; the caller
 // starts it.
 func (s *Sentinel) node() *Server {
-	n := &Server{t: s.t, Real: true, dir: s.t.TempDir(), Addr: "127.0.0.1:" + strconv.Itoa(freePort(s.t))}
+	n := &Server{t: s.t, Real: true, dir: s.t.TempDir(), Addr: net.JoinHostPort(s.ip, strconv.Itoa(freePortOn(s.t, s.ip)))}
 	s.t.Cleanup(n.stop)
 	return n
 }
