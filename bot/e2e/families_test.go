@@ -602,6 +602,13 @@ func TestAMonthsVisitsCountForFunders(t *testing.T) {
 		w.waitCount(marco, checkin, 1)
 		w.press(marco, w.label("it", answer))
 	}
+	// What the family said reaches staff by jobs, which run on their own
+	// time: the month's counts, whose message is read last below, come
+	// after them.
+	names := map[string]any{"Family": "Marco Bianchi", "Mother": "Fatima"}
+	for _, what := range []string{"worry", "notdone"} {
+		w.waitCount(anna, w.text("it", "family.staff_"+what, names), 1)
+	}
 	w.wantSaid(w.say(anna, "/month"), "it", "family.month_line", map[string]any{
 		"Visits": 2, "Concerns": 1, "Missed": 1, "Families": 1, "Mothers": 1})
 	// October, on the same message: nothing yet.
