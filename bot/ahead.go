@@ -85,12 +85,7 @@ func (s *unclaimed) pop(except int64) *aheadUpdate {
 	defer s.mu.Unlock()
 	for i, a := range s.q {
 		if a.chat != except {
-			s.q = append(s.q[:i], s.q[i+1:]...)
-			if s.taking == nil {
-				s.taking = map[int64]int{}
-			}
-			s.taking[a.chat]++
-			return a
+			return s.takeAt(i)
 		}
 	}
 	return nil
@@ -103,15 +98,22 @@ func (s *unclaimed) take(chat int64) *aheadUpdate {
 	defer s.mu.Unlock()
 	for i, a := range s.q {
 		if a.chat == chat {
-			s.q = append(s.q[:i], s.q[i+1:]...)
-			if s.taking == nil {
-				s.taking = map[int64]int{}
-			}
-			s.taking[a.chat]++
-			return a
+			return s.takeAt(i)
 		}
 	}
 	return nil
+}
+
+// takeAt removes the i-th update and counts its chat as being claimed;
+// s.mu is held.
+func (s *unclaimed) takeAt(i int) *aheadUpdate {
+	a := s.q[i]
+	s.q = append(s.q[:i], s.q[i+1:]...)
+	if s.taking == nil {
+		s.taking = map[int64]int{}
+	}
+	s.taking[a.chat]++
+	return a
 }
 
 // claimed ends the claim of the chat of an update pop gave, taken or not.
