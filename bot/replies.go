@@ -124,9 +124,7 @@ func (r *replies) keep(p pendingRecord) bool {
 	if r == nil || !r.named {
 		return false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.pending = append(r.pending, p)
+	enqueue(&r.mu, &r.pending, p)
 	return true
 }
 
@@ -136,19 +134,11 @@ func (r *replies) take() []pendingRecord {
 	if r == nil {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	p := r.pending
-	r.pending = nil
-	return p
+	return drain(&r.mu, &r.pending)
 }
 
 // giveBack returns records taken but not carried, to go with the next command.
-func (r *replies) giveBack(p []pendingRecord) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.pending = append(p, r.pending...)
-}
+func (r *replies) giveBack(p []pendingRecord) { requeue(&r.mu, &r.pending, p) }
 
 // Later takes a write of the flows (the state of a conversation) to go to
 // Redis with the next round trip of the update being handled in ctx, at the
@@ -165,9 +155,7 @@ func Later(ctx context.Context, cmd redis.Cmder) bool {
 	if r == nil || !r.named {
 		return false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.writes = append(r.writes, cmd)
+	enqueue(&r.mu, &r.writes, cmd)
 	return true
 }
 
@@ -176,23 +164,12 @@ func (r *replies) takeWrites() []redis.Cmder {
 	if r == nil {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	w := r.writes
-	r.writes = nil
-	return w
+	return drain(&r.mu, &r.writes)
 }
 
 // giveBackWrites returns writes whose round trip failed as a whole, to go
 // with the next.
-func (r *replies) giveBackWrites(w []redis.Cmder) {
-	if len(w) == 0 {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.writes = append(w, r.writes...)
-}
+func (r *replies) giveBackWrites(w []redis.Cmder) { requeue(&r.mu, &r.writes, w) }
 
 // expect adds the look-up of jobID's record to the update's next round
 // trip; false outside the handling of an update.
@@ -200,9 +177,7 @@ func (r *replies) expect(jobID string, cmd *redis.MapStringStringCmd) bool {
 	if r == nil || !r.named {
 		return false
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.reads = append(r.reads, expectRead{jobID: jobID, cmd: cmd})
+	enqueue(&r.mu, &r.reads, expectRead{jobID: jobID, cmd: cmd})
 	return true
 }
 
@@ -211,19 +186,11 @@ func (r *replies) takeReads() []expectRead {
 	if r == nil {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	x := r.reads
-	r.reads = nil
-	return x
+	return drain(&r.mu, &r.reads)
 }
 
 // giveBackReads returns look-ups not carried, to go with the next round trip.
-func (r *replies) giveBackReads(reads []expectRead) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.reads = append(reads, r.reads...)
-}
+func (r *replies) giveBackReads(reads []expectRead) { requeue(&r.mu, &r.reads, reads) }
 
 // readDone keeps the look-ups that Redis answered, by name.
 func (r *replies) readDone(reads []expectRead) {
@@ -258,4 +225,32 @@ func (r *replies) alreadyRead(jobID string) (map[string]string, bool) {
 	}
 	r.reads = slices.DeleteFunc(r.reads, func(x expectRead) bool { return x.jobID == jobID })
 	return nil, false
+}
+
+// What an update holds for its next round trip (records, writes,
+// look-ups) waits in queues under the replies' lock: added one by one,
+// taken all at once by the round trip that carries them, and put back in
+// front when it could not.
+
+func enqueue[T any](mu *sync.Mutex, q *[]T, v T) {
+	mu.Lock()
+	defer mu.Unlock()
+	*q = append(*q, v)
+}
+
+func drain[T any](mu *sync.Mutex, q *[]T) []T {
+	mu.Lock()
+	defer mu.Unlock()
+	x := *q
+	*q = nil
+	return x
+}
+
+func requeue[T any](mu *sync.Mutex, q *[]T, x []T) {
+	if len(x) == 0 {
+		return
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	*q = append(x, *q...)
 }
