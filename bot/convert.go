@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode"
 
@@ -11,6 +12,83 @@ import (
 
 // allowedUpdates are the only update kinds Nido asks Telegram for.
 var allowedUpdates = []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery}
+
+// readUpdate decodes from an update what Nido reads of it, into the
+// library's type. A press carries the pressed message whole (its text, its
+// entities, its keyboard: most of the update's bytes), of which Nido reads
+// the chat and the id; and the library decodes that message twice, once to
+// tell whether it is still accessible. Decoding only the fields read halves
+// the CPU an update costs before it is stored (measured by TestUpdateCost).
+// An update is no less readable for a field Nido does not read.
+func readUpdate(raw []byte) (models.Update, error) {
+	var w wireUpdate
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return models.Update{}, err
+	}
+	u := models.Update{ID: w.ID}
+	if m := w.Message; m != nil {
+		u.Message = m.message()
+	}
+	if q := w.CallbackQuery; q != nil {
+		u.CallbackQuery = &models.CallbackQuery{ID: q.ID, From: q.From, Data: q.Data, InlineMessageID: q.InlineMessageID}
+		switch m := q.Message; {
+		case m == nil:
+		case m.Date == 0:
+			// What models.MaybeInaccessibleMessage tells apart by the date.
+			u.CallbackQuery.Message = models.MaybeInaccessibleMessage{
+				Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
+				InaccessibleMessage: &models.InaccessibleMessage{Chat: m.Chat, MessageID: m.ID},
+			}
+		default:
+			u.CallbackQuery.Message = models.MaybeInaccessibleMessage{
+				Type: models.MaybeInaccessibleMessageTypeMessage, Message: m.message(),
+			}
+		}
+	}
+	// The kinds Nido does not handle are only named in the log (kindOf).
+	if w.EditedMessage != nil {
+		u.EditedMessage = &models.Message{}
+	}
+	if w.MyChatMember != nil {
+		u.MyChatMember = &models.ChatMemberUpdated{}
+	}
+	return u, nil
+}
+
+// wireUpdate is the part of a Telegram update that readUpdate decodes.
+type wireUpdate struct {
+	ID            int64        `json:"update_id"`
+	Message       *wireMessage `json:"message"`
+	CallbackQuery *struct {
+		ID              string       `json:"id"`
+		From            models.User  `json:"from"`
+		Message         *wireMessage `json:"message"`
+		InlineMessageID string       `json:"inline_message_id"`
+		Data            string       `json:"data"`
+	} `json:"callback_query"`
+	EditedMessage *struct{} `json:"edited_message"`
+	MyChatMember  *struct{} `json:"my_chat_member"`
+}
+
+type wireMessage struct {
+	ID      int          `json:"message_id"`
+	Date    int          `json:"date"`
+	Chat    models.Chat  `json:"chat"`
+	From    *models.User `json:"from"`
+	Text    string       `json:"text"`
+	Caption string       `json:"caption"`
+	Voice   *struct {
+		FileID string `json:"file_id"`
+	} `json:"voice"`
+}
+
+func (m *wireMessage) message() *models.Message {
+	out := &models.Message{ID: m.ID, Date: m.Date, Chat: m.Chat, From: m.From, Text: m.Text, Caption: m.Caption}
+	if m.Voice != nil {
+		out.Voice = &models.Voice{FileID: m.Voice.FileID}
+	}
+	return out
+}
 
 // chatOf returns the private chat an update belongs to; false for group chats
 // and for every kind of update the flows do not handle.

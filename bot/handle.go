@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -30,7 +29,8 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 	if ahead != nil {
 		u, in = *ahead.u, ahead.in
 	} else {
-		if err := json.Unmarshal(raw, &u); err != nil {
+		var err error
+		if u, err = readUpdate(raw); err != nil {
 			b.log.Error("stored update is not readable, dropped", "chat_id", chatID, "error", err)
 			return
 		}
@@ -78,8 +78,8 @@ func (b *Bot) handle(ctx context.Context, f Flows, chatID int64, raw []byte) {
 // in the language their Telegram app uses, that it was not handled.
 func (b *Bot) abandon(ctx context.Context, chatID int64, raw []byte) {
 	b.m.abandoned.Inc()
-	var u models.Update
-	if err := json.Unmarshal(raw, &u); err != nil {
+	u, err := readUpdate(raw)
+	if err != nil {
 		return
 	}
 	in, ok := toInput(&u, b.username, b.sg)

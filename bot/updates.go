@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/go-telegram/bot/models"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -250,8 +249,8 @@ func (a *arrival) item() storeItem {
 // in the same round trip (ahead.go).
 func (b *Bot) arrive(ctx context.Context, raw []byte) (*arrival, error) {
 	b.m.received.Inc()
-	var u models.Update
-	if err := json.Unmarshal(raw, &u); err != nil {
+	u, err := readUpdate(raw)
+	if err != nil {
 		var id struct {
 			UpdateID int64 `json:"update_id"`
 		}
