@@ -283,8 +283,10 @@ const maxReserve = 8
 // milliseconds wake together: at a fast pace, one wake-up of the process
 // per step of the grid instead of one per message, each of which cost CPU
 // (a timer, a thread put to sleep and woken) as much as the rest of an
-// answer. A message never goes before its slot, and at most pacingGrid
-// after it.
+// answer. A message whose slot has come already goes at once: it has no
+// wake-up to share, and rounding its slot up would put it to sleep for
+// nothing (at a steady pace below the budget, most messages). A message
+// never goes before its slot, and at most pacingGrid after it.
 const pacingGrid = 5 * time.Millisecond
 
 // onGrid is t rounded up to pacingGrid, keeping its monotonic clock.
@@ -293,6 +295,15 @@ func onGrid(t time.Time) time.Time {
 		return t.Add(r.Add(pacingGrid).Sub(t))
 	}
 	return t
+}
+
+// wakeAt is when a message whose slot is at goes: at once (zero) when the
+// slot has come by now, else on the grid.
+func wakeAt(at, now time.Time) time.Time {
+	if !at.After(now) {
+		return time.Time{}
+	}
+	return onGrid(at)
 }
 
 // reserveAhead is how much of the budget's time a process reserves for
@@ -361,7 +372,10 @@ func (b *budget) wait(ctx context.Context, every time.Duration) (paced bool, err
 			b.slots = b.slots[1:]
 			b.waiting--
 			b.mu.Unlock()
-			return true, sleep(ctx, time.Until(onGrid(at)))
+			if wake := wakeAt(at, time.Now()); !wake.IsZero() {
+				return true, sleep(ctx, time.Until(wake))
+			}
+			return true, nil
 		}
 		if now.UnixNano() < b.retryAt.Load() {
 			b.waiting--

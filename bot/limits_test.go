@@ -220,3 +220,20 @@ func TestSlotsWakeOnTheGrid(t *testing.T) {
 		t.Errorf("20 slots a millisecond apart wake at %d times, want %d", len(woke), want)
 	}
 }
+
+// A message whose slot has come goes at once; only one whose slot is ahead
+// sleeps, till the grid.
+func TestDueSlotsGoAtOnce(t *testing.T) {
+	now := time.Now()
+	for _, past := range []time.Duration{0, time.Microsecond, 3 * time.Millisecond, time.Second} {
+		if wake := wakeAt(now.Add(-past), now); !wake.IsZero() {
+			t.Errorf("a slot %v past sleeps till %v", past, wake.Sub(now))
+		}
+	}
+	for _, ahead := range []time.Duration{time.Microsecond, 2 * time.Millisecond, 40 * time.Millisecond} {
+		slot := now.Add(ahead)
+		if wake := wakeAt(slot, now); wake.Before(slot) || !wake.Equal(onGrid(slot)) {
+			t.Errorf("a slot %v ahead wakes at %v, want its grid %v", ahead, wake.Sub(now), onGrid(slot).Sub(now))
+		}
+	}
+}
