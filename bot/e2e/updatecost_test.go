@@ -55,32 +55,54 @@ func TestUpdateCost(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("NIDO_LOAD_UPDATES")); err == nil && v > 0 {
 		n = v
 	}
-	echo := measureEcho(t, n, "", loads)
+	echo := benchEcho(t, n, "")
 	// Offered all at once, Nido keeps to its send rate and the echo bot
 	// does not; so the echo bot is measured a second time keeping the same
 	// rate, as a bot must.
-	paced := measureEcho(t, n, sendRate, loads[:1])
-	nido := measureNido(t, n)
+	paced := benchEcho(t, n, sendRate)
+	nido := benchNido(t, n)
+	// Each kind under each load is measured on the three bots one right
+	// after the other, so that what else the machine does at that moment
+	// weighs on the three alike.
+	type costs struct{ echo, paced, nido cost }
+	got := map[string]costs{}
+	for l, load := range loads {
+		for _, kind := range kinds {
+			c := costs{echo: echo(l, kind)}
+			if load.steady == nil {
+				c.paced = paced(l, kind)
+			}
+			c.nido = nido(l, kind)
+			got[load.name+kind] = c
+		}
+	}
 	t.Logf("%d updates of each kind; ratios against the echo bot of this run: its update of the same kind, and its /start", n)
 	for _, load := range loads {
 		t.Logf("%s:", load.name)
 		t.Logf("%-12s %12s %8s %8s %8s %8s %10s %10s", "", "CPU/update", "×floor", "×/start", "upd/s", "trips", "commands", "in Redis")
-		for _, kind := range []string{"/start", "press", "typed"} {
-			e, c := echo[load.name+kind], nido[load.name+kind]
+		for _, kind := range kinds {
+			e, c := got[load.name+kind].echo, got[load.name+kind].nido
 			t.Logf("%-12s %10.3fms %8s %8s %8.0f %8s %10s %10s", "echo "+kind, ms(e.cpu), "1.00", "", e.rate, "-", "-", "-")
 			t.Logf("%-12s %10.3fms %8.2f %8.2f %8.0f %8.1f %10.1f %10.1f", "nido "+kind, ms(c.cpu),
-				float64(c.cpu)/float64(e.cpu), float64(c.cpu)/float64(echo[load.name+"/start"].cpu), c.rate, c.trips, c.cmds, c.server)
+				float64(c.cpu)/float64(e.cpu), float64(c.cpu)/float64(got[load.name+"/start"].echo.cpu), c.rate, c.trips, c.cmds, c.server)
 		}
 	}
 	t.Logf("all at once, against the echo bot keeping %s messages a second:", sendRate)
 	t.Logf("%-12s %12s %8s %8s %8s", "", "CPU/update", "×floor", "×/start", "upd/s")
-	for _, kind := range []string{"/start", "press", "typed"} {
-		e, c := paced[loads[0].name+kind], nido[loads[0].name+kind]
+	for _, kind := range kinds {
+		e, c := got[loads[0].name+kind].paced, got[loads[0].name+kind].nido
 		t.Logf("%-12s %10.3fms %8s %8s %8.0f", "echo "+kind, ms(e.cpu), "1.00", "", e.rate)
 		t.Logf("%-12s %10.3fms %8.2f %8.2f %8.0f", "nido "+kind, ms(c.cpu),
-			float64(c.cpu)/float64(e.cpu), float64(c.cpu)/float64(paced[loads[0].name+"/start"].cpu), c.rate)
+			float64(c.cpu)/float64(e.cpu), float64(c.cpu)/float64(got[loads[0].name+"/start"].paced.cpu), c.rate)
 	}
 }
+
+// kinds are the kinds of update measured, in the order they are offered:
+// the echo bot's presses are on the messages it answered the /start with.
+var kinds = []string{"/start", "press", "typed"}
+
+// bench measures one kind of update under loads[l] on one bot.
+type bench func(l int, kind string) cost
 
 // sendRate is NIDO_SEND_RATE in the measure: the most Nido allows.
 const sendRate = "1000"
@@ -117,12 +139,12 @@ type cost struct {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// measureEcho runs the echo bot (testdata/echobot), keeping rate messages a
-// second unless rate is empty, and measures it on the three kinds of
-// update, under each of loads: n /start, then n presses of a button on the
-// message it answered (it answers the press and sends one message, what a
-// bot must do at least), then n typed messages.
-func measureEcho(t *testing.T, n int, rate string, loads []load) map[string]cost {
+// benchEcho runs the echo bot (testdata/echobot), keeping rate messages a
+// second unless rate is empty, to measure it on the three kinds of update:
+// /start, a press of a button on the message it answered (it answers the
+// press and sends one message, what a bot must do at least), a typed
+// message; n of each, each from a different person.
+func benchEcho(t *testing.T, n int, rate string) bench {
 	tg := telegramtest.NewTestServer(t, telegramtest.Unlimited())
 	bin := filepath.Join(t.TempDir(), "echobot")
 	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/echobot").CombinedOutput(); err != nil {
@@ -134,38 +156,33 @@ func measureEcho(t *testing.T, n int, rate string, loads []load) map[string]cost
 	warm := strangers(tg, 400_000, 1)[0]
 	tg.SendText(warm, "/start")
 	waitFor(t, 10*time.Second, func() bool { return tg.Sent() == 1 })
-	out := map[string]cost{}
 	said := 1
 	day := time.Now().AddDate(0, 0, 7).Format("02/01/2006")
-	for _, load := range loads {
-		for _, k := range []struct {
-			name string
-			one  func(u telegramtest.User)
-			// calls is what the echo bot says to one update of the kind.
-			calls int
-		}{
-			{"/start", func(u telegramtest.User) { tg.SendText(u, "/start") }, 1},
-			{"press", func(u telegramtest.User) {
-				m, _ := tg.Last(u.ID)
-				tg.PressData(u, m.ID, "ap:yes:1:1")
-			}, 2},
-			{"typed", func(u telegramtest.User) { tg.SendText(u, day) }, 1},
-		} {
-			want := said + n*k.calls
-			out[load.name+k.name] = measure(t, cmd.Process.Pid, n, "", nil, func() {
-				offer(n, load.steady[k.name], func(i int) { k.one(users[i]) })
-			}, func() bool { return tg.Sent()+tg.Calls("answerCallbackQuery") >= want })
-			said = want
-		}
+	one := map[string]func(u telegramtest.User){
+		"/start": func(u telegramtest.User) { tg.SendText(u, "/start") },
+		"press": func(u telegramtest.User) {
+			m, _ := tg.Last(u.ID)
+			tg.PressData(u, m.ID, "ap:yes:1:1")
+		},
+		"typed": func(u telegramtest.User) { tg.SendText(u, day) },
 	}
-	return out
+	// calls is what the echo bot says to one update of each kind.
+	calls := map[string]int{"/start": 1, "press": 2, "typed": 1}
+	return func(l int, kind string) cost {
+		want := said + n*calls[kind]
+		c := measure(t, cmd.Process.Pid, n, "", nil, func() {
+			offer(n, loads[l].steady[kind], func(i int) { one[kind](users[i]) })
+		}, func() bool { return tg.Sent()+tg.Calls("answerCallbackQuery") >= want })
+		said = want
+		return c
+	}
 }
 
-// measureNido seeds an organisation, mothers whose reminders are due and
-// mothers in the middle of a new appointment, starts nido, lets it send the
-// reminders, then measures each kind of update under each load, each
+// benchNido seeds an organisation, mothers whose reminders are due and
+// mothers in the middle of a new appointment, starts nido and lets it send
+// the reminders, to measure each kind of update under each load, each
 // update from a different person.
-func measureNido(t *testing.T, n int) map[string]cost {
+func benchNido(t *testing.T, n int) bench {
 	ctx := context.Background()
 	bin := buildNido(t)
 	rs := redistest.Start(t)
@@ -237,33 +254,27 @@ func measureNido(t *testing.T, n int) map[string]cost {
 	calls := func() int {
 		return tg.Sent() + tg.Calls("editMessageText") + tg.Calls("editMessageReplyMarkup") + tg.Calls("answerCallbackQuery")
 	}
-	out := map[string]cost{}
-	for l, load := range loads {
-		for _, k := range []struct {
-			name string
-			one  func(i int)
-		}{
-			{"/start", func(i int) { tg.SendText(starting[l*n+i], "/start") }},
-			{"press", func(i int) {
-				if _, err := tg.Press(reminded[l*n+i], yes); err != nil {
-					t.Error(err)
-				}
-			}},
-			{"typed", func(i int) { tg.SendText(typing[l*n+i], day) }},
-		} {
-			base, last := handled(), -1
-			out[load.name+k.name] = measure(t, pid, n, metrics, rdb, func() {
-				offer(n, load.steady[k.name], k.one)
-			}, func() bool {
-				if now := calls(); now != last {
-					last = now
-					return false
-				}
-				return handled() >= base+float64(n)
-			})
-		}
+	one := map[string]func(l, i int){
+		"/start": func(l, i int) { tg.SendText(starting[l*n+i], "/start") },
+		"press": func(l, i int) {
+			if _, err := tg.Press(reminded[l*n+i], yes); err != nil {
+				t.Error(err)
+			}
+		},
+		"typed": func(l, i int) { tg.SendText(typing[l*n+i], day) },
 	}
-	return out
+	return func(l int, kind string) cost {
+		base, last := handled(), -1
+		return measure(t, pid, n, metrics, rdb, func() {
+			offer(n, loads[l].steady[kind], func(i int) { one[kind](l, i) })
+		}, func() bool {
+			if now := calls(); now != last {
+				last = now
+				return false
+			}
+			return handled() >= base+float64(n)
+		})
+	}
 }
 
 // measure runs send, waits until done, and returns the cost per update of
