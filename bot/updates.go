@@ -31,6 +31,13 @@ const (
 	maxRedisBackoff = 5 * time.Second
 	// pollerTTL is how long the poller lease outlives a poller that died.
 	pollerTTL = 15 * time.Second
+	// pollGather is how long the poller lets updates gather after a batch
+	// that was not full, before it asks again. Without it, updates coming
+	// a few milliseconds apart each cost a getUpdates and a round trip to
+	// store them; with it, they come in batches of what arrived meanwhile,
+	// at most this much later, and a quiet chat's update is not delayed at
+	// all (the ask that follows waits for it).
+	pollGather = 10 * time.Millisecond
 )
 
 // errRedis marks a failure of Redis, not of Telegram.
@@ -111,10 +118,13 @@ func (b *Bot) pollWhileLeading(ctx context.Context) error {
 		if backoff > 0 && sleep(ctx, backoff) != nil {
 			break
 		}
-		wait, err := b.pollOnce(ctx, &last)
+		got, wait, err := b.pollOnce(ctx, &last)
 		switch {
 		case err == nil:
 			backoff = 0
+			if got > 0 && got < pollLimit && sleep(ctx, pollGather) != nil {
+				return nil
+			}
 		case ctx.Err() != nil:
 			return nil
 		default:
@@ -143,28 +153,31 @@ func nextBackoff(prev, wait time.Duration, err error) time.Duration {
 // pollOnce asks for the updates after the offset and stores them in
 // order, raising the offset past them in the same step. last is the
 // offset as this poller last stored it, -1 when it is to be read from
-// Redis (as a poller starts, or after Redis failed). It returns how long
-// Telegram asked to wait, if it did.
-func (b *Bot) pollOnce(ctx context.Context, last *int64) (time.Duration, error) {
+// Redis (as a poller starts, or after Redis failed). It returns how many
+// updates came, and how long Telegram asked to wait, if it did.
+func (b *Bot) pollOnce(ctx context.Context, last *int64) (got int, wait time.Duration, err error) {
 	if *last < 0 {
 		n, err := b.in.offset(ctx)
 		if err != nil {
-			return 0, errRedis{err}
+			return 0, 0, errRedis{err}
 		}
 		*last = n
 	}
 	updates, wait, err := b.getUpdates(ctx, *last)
 	if err != nil {
-		return wait, err
+		return 0, wait, err
 	}
 	top, err := b.ingestBatch(ctx, updates)
 	if err != nil {
 		*last = -1
-		return 0, errRedis{err}
+		return 0, 0, errRedis{err}
 	}
 	*last = max(*last, top)
-	return 0, nil
+	return len(updates), 0, nil
 }
+
+// pollLimit is the most updates one getUpdates returns (Telegram's most).
+const pollLimit = 100
 
 // getUpdatesRequest is the JSON body of getUpdates.
 type getUpdatesRequest struct {
@@ -188,7 +201,7 @@ type apiReply struct {
 // getUpdates long-polls Telegram for the updates after last (all pending
 // ones when last is 0), each as its raw JSON.
 func (b *Bot) getUpdates(ctx context.Context, last int64) ([]json.RawMessage, time.Duration, error) {
-	req := getUpdatesRequest{Limit: 100, Timeout: max(int(b.cfg.PollTimeout/time.Second), 1), AllowedUpdates: allowedUpdates}
+	req := getUpdatesRequest{Limit: pollLimit, Timeout: max(int(b.cfg.PollTimeout/time.Second), 1), AllowedUpdates: allowedUpdates}
 	if last > 0 {
 		req.Offset = last + 1
 	}
