@@ -35,8 +35,8 @@ const (
 	// that was not full, before it asks again. Without it, updates coming
 	// a few milliseconds apart each cost a getUpdates and a round trip to
 	// store them; with it, they come in batches of what arrived meanwhile,
-	// at most this much later, and a quiet chat's update is not delayed at
-	// all (the ask that follows waits for it).
+	// at most this much later, and an update after a quiet moment is not
+	// delayed at all (the ask that follows waits for it).
 	pollGather = 10 * time.Millisecond
 )
 
